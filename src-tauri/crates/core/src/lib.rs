@@ -1,0 +1,24 @@
+//! VetDesk domain: who may do what, how secrets are made and checked, and the recovery flows.
+//!
+//! Nothing here touches a window, a network, a database driver or the system clock directly:
+//! time, randomness, storage and hashing come in through the ports in [`ports`].
+
+pub mod audit;
+pub mod error;
+pub mod limits;
+pub mod outbox;
+pub mod password;
+pub mod policy;
+pub mod ports;
+pub mod recovery;
+pub mod role;
+pub mod seal;
+pub mod settings;
+pub mod staff;
+pub mod time;
+pub mod token;
+pub mod validate;
+
+pub use error::{CoreError, ErrorCode, StoreError};
+pub use role::Role;
+pub use time::{Clock, Millis, SystemClock};

@@ -1,0 +1,261 @@
+//! Clinic settings kept in the database (shared by every workstation). The SMTP password is not
+//! here: it lives in the OS keyring.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CoreError, CoreResult};
+use crate::policy::{DEFAULT_MIN_LENGTH, FLOOR_MIN_LENGTH, MAX_LENGTH};
+use crate::validate;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicSettings {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    /// Base https address of the clinic's vetdesk-server; reset emails link to it when set.
+    pub clinic_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum MailTransport {
+    Preview,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum SmtpSecurity {
+    /// TLS from the first byte (usually port 465).
+    ImplicitTls,
+    /// Plain connection upgraded with STARTTLS; refuses servers that do not offer it (port 587).
+    StartTls,
+    /// No encryption: only for a relay on this machine or the clinic's own network.
+    Plain,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub from_name: String,
+    pub from_address: String,
+    pub reply_to: Option<String>,
+    /// Read-only for the UI: whether the keyring holds an SMTP password.
+    #[serde(default)]
+    pub has_password: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Lifetimes {
+    pub self_reset_minutes: u32,
+    pub admin_reset_minutes: u32,
+    pub portal_reset_minutes: u32,
+    pub portal_invite_minutes: u32,
+    pub one_time_code_minutes: u32,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Self {
+            self_reset_minutes: 30,
+            admin_reset_minutes: 24 * 60,
+            portal_reset_minutes: 60,
+            portal_invite_minutes: 7 * 24 * 60,
+            one_time_code_minutes: 15,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub clinic: ClinicSettings,
+    pub mail: MailSettings,
+    pub lifetimes: Lifetimes,
+    pub password_min_length: u32,
+    /// k-anonymity range endpoint (HIBP style); `None` turns the breached-password lookup off.
+    pub breach_check_url: Option<String>,
+}
+
+impl Settings {
+    pub fn demo() -> Self {
+        Self {
+            clinic: ClinicSettings {
+                name: "Harborview Animal Clinic".into(),
+                phone: "+1 555 0142".into(),
+                email: "frontdesk@harborview-clinic.example".into(),
+                address: "18 Wharf Street, Port Alder".into(),
+                clinic_url: None,
+            },
+            mail: MailSettings {
+                transport: MailTransport::Preview,
+                host: "localhost".into(),
+                port: 587,
+                security: SmtpSecurity::StartTls,
+                username: None,
+                from_name: "Harborview Animal Clinic".into(),
+                from_address: "no-reply@harborview-clinic.example".into(),
+                reply_to: Some("frontdesk@harborview-clinic.example".into()),
+                has_password: false,
+            },
+            lifetimes: Lifetimes::default(),
+            password_min_length: DEFAULT_MIN_LENGTH,
+            breach_check_url: None,
+        }
+    }
+
+    /// Checks and normalizes everything an admin typed; the result is what gets stored.
+    pub fn validated(self) -> CoreResult<Settings> {
+        let clinic = ClinicSettings {
+            name: validate::text("Clinic name", &self.clinic.name, validate::NAME_MAX)?,
+            phone: validate::optional_text("Clinic phone", &self.clinic.phone, 40)?
+                .unwrap_or_default(),
+            email: validate::optional_email("Clinic email", &self.clinic.email)?
+                .unwrap_or_default(),
+            address: validate::optional_text("Clinic address", &self.clinic.address, 200)?
+                .unwrap_or_default(),
+            clinic_url: optional_https_url("Clinic web address", self.clinic.clinic_url)?,
+        };
+        let m = self.mail;
+        let host = validate::optional_text("SMTP host", &m.host, 253)?.unwrap_or_default();
+        if m.transport == MailTransport::Smtp && host.is_empty() {
+            return Err(CoreError::invalid("SMTP host is required to send through SMTP."));
+        }
+        if host.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
+            return Err(CoreError::invalid(
+                "SMTP host must be a host name or address, like smtp.clinic.com.",
+            ));
+        }
+        if m.port == 0 {
+            return Err(CoreError::invalid("SMTP port must be between 1 and 65535."));
+        }
+        let mail = MailSettings {
+            transport: m.transport,
+            host,
+            port: m.port,
+            security: m.security,
+            username: match m.username {
+                Some(u) => validate::optional_text("SMTP username", &u, 254)?,
+                None => None,
+            },
+            from_name: validate::text("From name", &m.from_name, validate::NAME_MAX)?,
+            from_address: validate::email("From address", &m.from_address)?,
+            reply_to: match m.reply_to {
+                Some(r) => validate::optional_email("Reply-To", &r)?,
+                None => None,
+            },
+            has_password: m.has_password,
+        };
+        let l = self.lifetimes;
+        for (label, value, max) in [
+            ("Self-service reset lifetime", l.self_reset_minutes, 24 * 60),
+            ("Admin-sent reset lifetime", l.admin_reset_minutes, 7 * 24 * 60),
+            ("Portal reset lifetime", l.portal_reset_minutes, 24 * 60),
+            ("Portal invitation lifetime", l.portal_invite_minutes, 30 * 24 * 60),
+            ("One-time code lifetime", l.one_time_code_minutes, 60),
+        ] {
+            if value < 5 || value > max {
+                return Err(CoreError::invalid(format!(
+                    "{label} must be between 5 and {max} minutes."
+                )));
+            }
+        }
+        if !(FLOOR_MIN_LENGTH..=64).contains(&self.password_min_length) {
+            return Err(CoreError::invalid(format!(
+                "Password minimum length must be between {FLOOR_MIN_LENGTH} and 64 \
+                 (passwords may be up to {MAX_LENGTH} characters)."
+            )));
+        }
+        Ok(Settings {
+            clinic,
+            mail,
+            lifetimes: l,
+            password_min_length: self.password_min_length,
+            breach_check_url: optional_https_url("Breach check address", self.breach_check_url)?,
+        })
+    }
+}
+
+fn optional_https_url(field: &str, value: Option<String>) -> CoreResult<Option<String>> {
+    let Some(value) = value else { return Ok(None) };
+    let Some(url) = validate::optional_text(field, &value, 300)? else {
+        return Ok(None);
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://localhost"))
+        .or_else(|| url.strip_prefix("http://127.0.0.1"));
+    match rest {
+        Some(r) if !r.is_empty() || url.starts_with("http://") => {
+            if url.contains(char::is_whitespace) || url.contains(['<', '>', '"', '\'']) {
+                return Err(CoreError::invalid(format!("{field} is not a valid address.")));
+            }
+            Ok(Some(url.trim_end_matches('/').to_string()))
+        }
+        _ => Err(CoreError::invalid(format!(
+            "{field} must start with https:// (http:// only for localhost)."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_settings_are_valid() {
+        assert_eq!(Settings::demo().validated().unwrap(), Settings::demo());
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let mut s = Settings::demo();
+        s.mail.from_address = "no-reply@".into();
+        assert!(s.validated().is_err());
+
+        let mut s = Settings::demo();
+        s.clinic.name = "Harborview\r\nBcc: all@x.com".into();
+        assert!(s.validated().is_err());
+
+        let mut s = Settings::demo();
+        s.password_min_length = 6;
+        assert!(s.validated().is_err());
+
+        let mut s = Settings::demo();
+        s.clinic.clinic_url = Some("javascript:alert(1)".into());
+        assert!(s.validated().is_err());
+
+        let mut s = Settings::demo();
+        s.mail.transport = MailTransport::Smtp;
+        s.mail.host = " ".into();
+        assert!(s.validated().is_err());
+
+        let mut s = Settings::demo();
+        s.lifetimes.one_time_code_minutes = 0;
+        assert!(s.validated().is_err());
+    }
+
+    #[test]
+    fn urls_are_trimmed_of_trailing_slashes() {
+        let mut s = Settings::demo();
+        s.clinic.clinic_url = Some("https://portal.clinic.example/".into());
+        assert_eq!(
+            s.validated().unwrap().clinic.clinic_url.as_deref(),
+            Some("https://portal.clinic.example")
+        );
+    }
+}

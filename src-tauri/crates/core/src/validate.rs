@@ -1,0 +1,167 @@
+//! Every value a person types passes through here before it reaches a decision or the database.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{CoreError, CoreResult};
+
+pub const NAME_MAX: usize = 120;
+pub const EMAIL_MAX: usize = 254;
+pub const SEARCH_MAX: usize = 100;
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Trimmed, NFC-normalized single-line text of at most `max` characters.
+pub fn text(field: &str, value: &str, max: usize) -> CoreResult<String> {
+    let value = optional_text(field, value, max)?;
+    value.ok_or_else(|| CoreError::invalid(format!("{field} is required.")))
+}
+
+/// Like [`text`], but an empty value is `None`.
+pub fn optional_text(field: &str, value: &str, max: usize) -> CoreResult<Option<String>> {
+    // Refuse oversized input before doing any per-character work on it.
+    if value.len() > max * 4 {
+        return Err(CoreError::invalid(format!(
+            "{field} is too long (at most {max} characters)."
+        )));
+    }
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().any(|c| c.is_control()) {
+        return Err(CoreError::invalid(format!(
+            "{field} cannot contain line breaks, tabs or other control characters."
+        )));
+    }
+    if trimmed.chars().any(is_bidi_control) {
+        return Err(CoreError::invalid(format!(
+            "{field} cannot contain text-direction control characters."
+        )));
+    }
+    let normalized: String = trimmed.nfc().collect();
+    if normalized.chars().count() > max {
+        return Err(CoreError::invalid(format!(
+            "{field} is too long (at most {max} characters)."
+        )));
+    }
+    Ok(Some(normalized))
+}
+
+/// A deliverable address: local part, `@`, and a domain with at least one dot.
+pub fn email(field: &str, value: &str) -> CoreResult<String> {
+    let value = text(field, value, EMAIL_MAX)?;
+    parse_email(field, &value)
+}
+
+pub fn optional_email(field: &str, value: &str) -> CoreResult<Option<String>> {
+    match optional_text(field, value, EMAIL_MAX)? {
+        None => Ok(None),
+        Some(v) => parse_email(field, &v).map(Some),
+    }
+}
+
+fn parse_email(field: &str, value: &str) -> CoreResult<String> {
+    let bad = || {
+        CoreError::invalid(format!(
+            "{field} must be an email address like name@clinic.com."
+        ))
+    };
+    let parsed: email_address::EmailAddress = value.parse().map_err(|_| bad())?;
+    let domain = parsed.domain();
+    if !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.starts_with('[')
+        || value.contains(char::is_whitespace)
+        || value.contains(['"', '<', '>', ',', ';'])
+    {
+        return Err(bad());
+    }
+    Ok(format!("{}@{}", parsed.local_part(), domain.to_lowercase()))
+}
+
+/// A username or an email, as typed at the login and forgot-password screens; compared
+/// case-insensitively.
+pub fn identifier(value: &str) -> CoreResult<String> {
+    Ok(text("Username or email", value, EMAIL_MAX)?.to_lowercase())
+}
+
+pub fn search(value: &str) -> CoreResult<String> {
+    Ok(optional_text("Search", value, SEARCH_MAX)?.unwrap_or_default())
+}
+
+/// "jordan@clinic.com" → "j•••@clinic.com": enough to recognise, not enough to harvest.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_normalized() {
+        assert_eq!(text("Name", "  Cafe\u{301}  ", 10).unwrap(), "Café");
+    }
+
+    #[test]
+    fn empty_and_huge_values_are_refused() {
+        assert!(text("Name", "   ", 10).is_err());
+        let huge = "a".repeat(1_000_000);
+        let err = text("Name", &huge, NAME_MAX).unwrap_err();
+        assert!(err.to_string().contains("too long"));
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_refused() {
+        for bad in [
+            "Ann\r\nBcc: x@y.com",
+            "Ann\tLee",
+            "Ann\u{0}",
+            "Ann\u{202E}eeL",
+            "x\u{2066}y",
+        ] {
+            assert!(text("Name", bad, NAME_MAX).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn sql_metacharacters_are_just_text() {
+        assert_eq!(
+            text("Name", "O'Brien\"; DROP TABLE staff; --", NAME_MAX).unwrap(),
+            "O'Brien\"; DROP TABLE staff; --"
+        );
+    }
+
+    #[test]
+    fn emails_need_a_domain() {
+        assert_eq!(
+            email("Email", "Jo@Clinic.COM").unwrap(),
+            "Jo@clinic.com"
+        );
+        for bad in [
+            "jo",
+            "jo@",
+            "jo@clinic",
+            "@clinic.com",
+            "jo@clinic.com\r\nBcc: a@b.com",
+            "jo@clinic.com, a@b.com",
+            "Jo <jo@clinic.com>",
+        ] {
+            assert!(email("Email", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn masking_keeps_first_letter_and_domain() {
+        assert_eq!(mask_email("jordan@clinic.com"), "j•••@clinic.com");
+    }
+}

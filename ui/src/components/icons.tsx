@@ -1,0 +1,147 @@
+import type { ComponentChildren } from "preact";
+
+type IconProps = { size?: number; class?: string };
+
+function Svg({ size = 20, class: cls, children }: IconProps & { children: ComponentChildren }) {
+  return (
+    <svg
+      class={cls ? `icon ${cls}` : "icon"}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.8"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {children}
+    </svg>
+  );
+}
+
+/** A staff ID card: photo square on the left, text lines on the right. */
+export function IdCardIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <rect x="2.5" y="4.5" width="19" height="15" rx="2.5" />
+      <circle cx="8.5" cy="10.5" r="2.2" />
+      <path d="M5.3 16.2c.6-1.6 1.8-2.4 3.2-2.4s2.6.8 3.2 2.4" />
+      <path d="M14.5 9.5h4.5M14.5 12.5h4.5M14.5 15.5h3" />
+    </Svg>
+  );
+}
+
+export function PawIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <ellipse cx="12" cy="16" rx="4.2" ry="3.4" />
+      <circle cx="6.2" cy="10.6" r="1.8" />
+      <circle cx="9.4" cy="6.6" r="1.8" />
+      <circle cx="14.6" cy="6.6" r="1.8" />
+      <circle cx="17.8" cy="10.6" r="1.8" />
+    </Svg>
+  );
+}
+
+export function EyeIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M2 12s3.6-6.5 10-6.5S22 12 22 12s-3.6 6.5-10 6.5S2 12 2 12Z" />
+      <circle cx="12" cy="12" r="3" />
+    </Svg>
+  );
+}
+
+export function EyeOffIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M3 3l18 18" />
+      <path d="M10.6 5.6A10.7 10.7 0 0 1 12 5.5c6.4 0 10 6.5 10 6.5a17 17 0 0 1-3.2 3.9" />
+      <path d="M6.6 6.7C3.8 8.5 2 12 2 12s3.6 6.5 10 6.5c1.8 0 3.4-.5 4.7-1.2" />
+      <path d="M9.9 9.9a3 3 0 0 0 4.2 4.2" />
+    </Svg>
+  );
+}
+
+export function UsersIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <circle cx="9" cy="8" r="3.2" />
+      <path d="M3 19c.8-3.2 3.2-5 6-5s5.2 1.8 6 5" />
+      <path d="M15.5 5.2a3.2 3.2 0 0 1 0 5.8M17.5 14.4c1.7.7 3 2.3 3.5 4.6" />
+    </Svg>
+  );
+}
+
+export function GearIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <circle cx="12" cy="12" r="3" />
+      <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1Z" />
+    </Svg>
+  );
+}
+
+export function ActivityIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M3 12h4l3-8 4 16 3-8h4" />
+    </Svg>
+  );
+}
+
+export function MailIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <rect x="3" y="5" width="18" height="14" rx="2" />
+      <path d="m3.5 6.5 8.5 6.5 8.5-6.5" />
+    </Svg>
+  );
+}
+
+export function SignOutIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" />
+      <path d="m16 17 5-5-5-5M21 12H9" />
+    </Svg>
+  );
+}
+
+export function CloseIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M6 6l12 12M18 6 6 18" />
+    </Svg>
+  );
+}
+
+export function SearchIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <circle cx="11" cy="11" r="6.5" />
+      <path d="m20 20-4.2-4.2" />
+    </Svg>
+  );
+}
+
+export function KeyIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <circle cx="7.5" cy="15.5" r="4" />
+      <path d="m10.5 12.5 9-9M17 6l2.5 2.5M14.5 8.5 16.5 10.5" />
+    </Svg>
+  );
+}
+
+export function HomeIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M3 10.5 12 3l9 7.5" />
+      <path d="M5 9.5V21h14V9.5" />
+    </Svg>
+  );
+}

@@ -1,0 +1,61 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+
+/** Current time, refreshed every `intervalMs` while `active`. */
+export function useNow(active: boolean, intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const id = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(id);
+  }, [active, intervalMs]);
+  return now;
+}
+
+/** `value`, once it has stopped changing for `delayMs`. */
+export function useDebounced<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const id = window.setTimeout(() => setSettled(value), delayMs);
+    return () => window.clearTimeout(id);
+  }, [value, delayMs]);
+  return settled;
+}
+
+/**
+ * Runs `task` every `intervalMs` while `active`, never overlapping two runs.
+ * The latest `task` is always used, so it may close over fresh state.
+ */
+export function usePolling(task: () => Promise<unknown>, intervalMs: number, active: boolean) {
+  const latest = useRef(task);
+  latest.current = task;
+  useEffect(() => {
+    if (!active) return;
+    let stopped = false;
+    let timer = 0;
+    const tick = async () => {
+      try {
+        await latest.current();
+      } finally {
+        if (!stopped) timer = window.setTimeout(tick, intervalMs);
+      }
+    };
+    timer = window.setTimeout(tick, intervalMs);
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [intervalMs, active]);
+}
+
+/** Tracks whether the component is still mounted, for async results. */
+export function useMounted(): { current: boolean } {
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  return mounted;
+}
