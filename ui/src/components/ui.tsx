@@ -1,4 +1,10 @@
-import type { ComponentChildren, JSX, RefObject } from "preact";
+import type {
+  ComponentChildren,
+  InputHTMLAttributes,
+  LooseInputHTMLAttributes,
+  RefObject,
+  TargetedEvent,
+} from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import type { CommandError } from "../bindings";
 import type { Tone } from "../format";
@@ -67,6 +73,14 @@ export function Badge({
   );
 }
 
+/**
+ * An <input> whose `type` is chosen at run time. Preact's element typings tie each
+ * literal `type` to its own attribute set, which a union-typed prop cannot satisfy.
+ */
+function Input(props: LooseInputHTMLAttributes<HTMLInputElement>) {
+  return <input {...(props as InputHTMLAttributes<HTMLInputElement>)} />;
+}
+
 type FieldProps = {
   label: string;
   value: string;
@@ -86,7 +100,7 @@ type FieldProps = {
   spellcheck?: boolean;
   class?: string;
   inputClass?: string;
-  inputRef?: RefObject<HTMLInputElement>;
+  inputRef?: RefObject<HTMLInputElement | null>;
   name?: string;
 };
 
@@ -99,7 +113,7 @@ export function TextField(p: FieldProps) {
   return (
     <div class={p.class ? `field ${p.class}` : "field"}>
       <label for={id}>{p.label}</label>
-      <input
+      <Input
         id={id}
         ref={p.inputRef}
         name={p.name}
@@ -149,7 +163,7 @@ export function PasswordField(
     <div class="field">
       <label for={id}>{p.label}</label>
       <div class="password-wrap">
-        <input
+        <Input
           id={id}
           ref={p.inputRef}
           name={p.name}
@@ -216,7 +230,7 @@ export function Modal({
   testid?: string;
   footer?: ComponentChildren;
   describedBy?: string;
-  initialFocus?: RefObject<HTMLElement>;
+  initialFocus?: RefObject<HTMLElement | null>;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -234,7 +248,7 @@ export function Modal({
     };
     // The dialog opens once per mount; later prop changes do not reopen it.
   }, []);
-  const onCancel = (e: JSX.TargetedEvent<HTMLDialogElement, Event>) => {
+  const onCancel = (e: TargetedEvent<HTMLDialogElement, Event>) => {
     e.preventDefault();
     onCloseRef.current();
   };

@@ -4,6 +4,7 @@ import { commands, type AppInfo, type CommandError, type SessionInfo } from "../
 import { ErrorAlert, Notice, PasswordField, ScreenHeading, TextField } from "../../components/ui";
 import { formatDuration, secondsUntil } from "../../format";
 import { useNow } from "../../hooks";
+import type { AppNotice } from "../../app";
 import { AuthLayout } from "./AuthLayout";
 
 export function Login({
@@ -15,7 +16,7 @@ export function Login({
   onCode,
 }: {
   info: AppInfo | null;
-  notice: string | null;
+  notice: AppNotice | null;
   initialUsername: string;
   onSignedIn: (session: SessionInfo) => void;
   onForgot: (username: string) => void;
@@ -68,8 +69,8 @@ export function Login({
     <AuthLayout info={info}>
       <ScreenHeading>Sign in</ScreenHeading>
       {notice ? (
-        <Notice tone="success" testid="reset-done">
-          <p>{notice}</p>
+        <Notice tone={notice.testid === "reset-done" ? "success" : "info"} testid={notice.testid}>
+          <p>{notice.text}</p>
         </Notice>
       ) : null}
       <form class="stack" onSubmit={submit} noValidate>

@@ -1,0 +1,205 @@
+import { listen } from "@tauri-apps/api/event";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { call, onSessionEnded } from "./api";
+import { commands, type AppInfo, type CommandError, type ResetSecret, type SessionInfo } from "./bindings";
+import { ErrorAlert } from "./components/ui";
+import { Forgot } from "./screens/auth/Forgot";
+import { Login } from "./screens/auth/Login";
+import { ResetCode } from "./screens/auth/ResetCode";
+import { SetPassword } from "./screens/auth/SetPassword";
+import { Shell } from "./screens/Shell";
+
+type AuthRoute =
+  | { name: "login" }
+  | { name: "forgot" }
+  | { name: "code" }
+  | { name: "setPassword"; secret: ResetSecret; seq: number };
+
+export type AppNotice = { text: string; testid: string };
+
+const PASSWORD_CHANGED: AppNotice = {
+  text: "Your password was changed. Sign in with your new password.",
+  testid: "reset-done",
+};
+const SESSION_ENDED: AppNotice = {
+  text: "Your session has ended. Sign in again to continue.",
+  testid: "session-ended",
+};
+
+let linkSeq = 0;
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [bootError, setBootError] = useState<CommandError | null>(null);
+  const [route, setRoute] = useState<AuthRoute>({ name: "login" });
+  const [notice, setNotice] = useState<AppNotice | null>(null);
+  const [lastUsername, setLastUsername] = useState("");
+
+  const boot = useCallback(async () => {
+    setBootError(null);
+    const [i, s] = await Promise.all([call(commands.appInfo()), call(commands.currentSession())]);
+    if (i.status === "error") {
+      setBootError(i.error);
+      return;
+    }
+    setInfo(i.data);
+    setSession(s.status === "ok" ? s.data : null);
+  }, []);
+
+  const refreshInfo = useCallback(async () => {
+    const i = await call(commands.appInfo());
+    if (i.status === "ok") setInfo(i.data);
+  }, []);
+
+  useEffect(() => {
+    void boot();
+  }, [boot]);
+
+  useEffect(() => {
+    onSessionEnded(() => {
+      setSession(null);
+      setRoute({ name: "login" });
+      setNotice(SESSION_ENDED);
+    });
+    return () => onSessionEnded(null);
+  }, []);
+
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let cancelled = false;
+    listen<{ token: string }>("reset-link", (event) => {
+      const token = event.payload?.token;
+      if (typeof token !== "string" || !token) return;
+      linkSeq += 1;
+      setNotice(null);
+      setRoute({ name: "setPassword", secret: { kind: "link", token }, seq: linkSeq });
+    })
+      .then((fn) => {
+        if (cancelled) fn();
+        else unlisten = fn;
+      })
+      .catch(() => {
+        // Outside the desktop shell there is no event bus; deep links cannot arrive then.
+      });
+    return () => {
+      cancelled = true;
+      if (unlisten) unlisten();
+    };
+  }, []);
+
+  const go = (r: AuthRoute) => {
+    setNotice(null);
+    setRoute(r);
+  };
+
+  const signOut = async () => {
+    await call(commands.logout());
+    setSession(null);
+    setNotice(null);
+    setRoute({ name: "login" });
+  };
+
+  const resetDone = async () => {
+    const s = await call(commands.currentSession());
+    const still = s.status === "ok" ? s.data : null;
+    setSession(still);
+    setRoute({ name: "login" });
+    setNotice(PASSWORD_CHANGED);
+  };
+
+  if (bootError) {
+    return (
+      <div class="auth-page">
+        <main class="auth-card">
+          <h1 class="screen-title">VetDesk could not start</h1>
+          <ErrorAlert error={bootError} />
+          <button type="button" class="button button-primary" onClick={() => void boot()}>
+            Try again
+          </button>
+        </main>
+      </div>
+    );
+  }
+
+  if (session === undefined || info === null) {
+    return (
+      <div class="auth-page" aria-busy="true">
+        <p class="muted boot-text">Starting VetDesk…</p>
+      </div>
+    );
+  }
+
+  if (route.name === "setPassword") {
+    return (
+      <SetPassword
+        key={route.seq}
+        info={info}
+        secret={route.secret}
+        onDone={() => void resetDone()}
+        onBack={() => go({ name: "login" })}
+        onForgot={() => go({ name: "forgot" })}
+        onReenterCode={() => go({ name: "code" })}
+      />
+    );
+  }
+
+  if (session) {
+    return (
+      <Shell
+        info={info}
+        session={session}
+        notice={notice}
+        onDismissNotice={() => setNotice(null)}
+        onSignOut={() => void signOut()}
+        onSettingsSaved={() => void refreshInfo()}
+      />
+    );
+  }
+
+  switch (route.name) {
+    case "forgot":
+      return (
+        <Forgot
+          info={info}
+          initialIdentifier={lastUsername}
+          onBack={() => go({ name: "login" })}
+          onCode={() => go({ name: "code" })}
+        />
+      );
+    case "code":
+      return (
+        <ResetCode
+          info={info}
+          initialUsername={lastUsername}
+          onBack={() => go({ name: "login" })}
+          onContinue={(secret) => {
+            if (secret.kind === "code") setLastUsername(secret.username);
+            linkSeq += 1;
+            go({ name: "setPassword", secret, seq: linkSeq });
+          }}
+        />
+      );
+    default:
+      return (
+        <Login
+          info={info}
+          notice={notice}
+          initialUsername={lastUsername}
+          onSignedIn={(s) => {
+            setNotice(null);
+            setLastUsername("");
+            setSession(s);
+          }}
+          onForgot={(u) => {
+            setLastUsername(u);
+            go({ name: "forgot" });
+          }}
+          onCode={(u) => {
+            setLastUsername(u);
+            go({ name: "code" });
+          }}
+        />
+      );
+  }
+}

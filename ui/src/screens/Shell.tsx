@@ -1,0 +1,229 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { AppNotice } from "../app";
+import type { AppInfo, SessionInfo } from "../bindings";
+import {
+  ActivityIcon,
+  GearIcon,
+  HomeIcon,
+  MailIcon,
+  PawIcon,
+  SignOutIcon,
+  UsersIcon,
+} from "../components/icons";
+import { Badge, Notice } from "../components/ui";
+import { isManager, roleLabel } from "../format";
+import { Activity } from "./Activity";
+import { Home } from "./Home";
+import { MailPreview } from "./MailPreview";
+import { Settings } from "./Settings";
+import { StaffList } from "./StaffList";
+
+export type Section = "home" | "staff" | "settings" | "activity" | "preview";
+
+type NavItem = {
+  key: Section;
+  label: string;
+  crumbs: string[];
+  icon: ComponentChildren;
+  depth: 0 | 1 | 2;
+};
+
+export function allowedSections(info: AppInfo, session: SessionInfo): Section[] {
+  const out: Section[] = [];
+  const manager = isManager(session.role);
+  if (!manager) out.push("home");
+  if (manager) out.push("staff");
+  if (session.role === "admin") out.push("settings");
+  if (manager) out.push("activity");
+  if (manager && info.mailTransport === "preview") out.push("preview");
+  return out;
+}
+
+const NAV: Record<Section, NavItem> = {
+  home: { key: "home", label: "Home", crumbs: ["Home"], icon: <HomeIcon />, depth: 0 },
+  staff: {
+    key: "staff",
+    label: "Staff List",
+    crumbs: ["Setup", "Organization", "Staff List"],
+    icon: <UsersIcon />,
+    depth: 2,
+  },
+  settings: {
+    key: "settings",
+    label: "Settings",
+    crumbs: ["Setup", "Settings"],
+    icon: <GearIcon />,
+    depth: 1,
+  },
+  activity: {
+    key: "activity",
+    label: "Activity",
+    crumbs: ["Setup", "Activity"],
+    icon: <ActivityIcon />,
+    depth: 1,
+  },
+  preview: {
+    key: "preview",
+    label: "Mail preview",
+    crumbs: ["Mail preview"],
+    icon: <MailIcon />,
+    depth: 0,
+  },
+};
+
+export function Shell({
+  info,
+  session,
+  notice,
+  onDismissNotice,
+  onSignOut,
+  onSettingsSaved,
+}: {
+  info: AppInfo;
+  session: SessionInfo;
+  notice: AppNotice | null;
+  onDismissNotice: () => void;
+  onSignOut: () => void;
+  onSettingsSaved: () => void;
+}) {
+  const allowed = allowedSections(info, session);
+  const [section, setSection] = useState<Section>(allowed[0]);
+  const mainRef = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (!allowed.includes(section)) setSection(allowed[0]);
+  }, [allowed.join(","), section]);
+
+  const open = (s: Section) => {
+    setSection(s);
+    onDismissNotice();
+    mainRef.current?.focus({ preventScroll: true });
+  };
+
+  const setupItems = (["staff", "settings", "activity"] as Section[]).filter((s) =>
+    allowed.includes(s),
+  );
+  const navButton = (s: Section) => {
+    const item = NAV[s];
+    return (
+      <li key={s}>
+        <button
+          type="button"
+          class={`nav-item nav-depth-${item.depth}${section === s ? " nav-item-active" : ""}`}
+          aria-current={section === s ? "page" : undefined}
+          data-testid={`nav-${s}`}
+          onClick={() => open(s)}
+        >
+          {item.icon}
+          <span>{item.label}</span>
+        </button>
+      </li>
+    );
+  };
+
+  const current = NAV[section];
+
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <div class="topbar-brand">
+          <span class="brand-mark" aria-hidden="true">
+            <PawIcon size={20} />
+          </span>
+          <span class="brand-name">VetDesk</span>
+          <span class="topbar-divider" aria-hidden="true" />
+          <span class="topbar-clinic" data-testid="clinic-name">
+            {info.clinicName}
+          </span>
+        </div>
+        <div class="topbar-user">
+          <span class="user-name" data-testid="session-user">
+            {session.displayName}
+          </span>
+          <Badge tone="neutral" testid="session-role">
+            {roleLabel(session.role)}
+          </Badge>
+          <button
+            type="button"
+            class="button button-ghost button-small"
+            data-testid="signout"
+            onClick={onSignOut}
+          >
+            <SignOutIcon size={18} />
+            Sign out
+          </button>
+        </div>
+      </header>
+      <nav class="sidenav" aria-label="Main">
+        <ul class="nav-list">
+          {allowed.includes("home") ? navButton("home") : null}
+          {setupItems.length > 0 ? (
+            <li>
+              <p class="nav-group" id="nav-setup">
+                Setup
+              </p>
+              <ul class="nav-list" aria-labelledby="nav-setup">
+                {allowed.includes("staff") ? (
+                  <li>
+                    <p class="nav-subgroup" id="nav-org">
+                      Organization
+                    </p>
+                    <ul class="nav-list" aria-labelledby="nav-org">
+                      {navButton("staff")}
+                    </ul>
+                  </li>
+                ) : null}
+                {allowed.includes("settings") ? navButton("settings") : null}
+                {allowed.includes("activity") ? navButton("activity") : null}
+              </ul>
+            </li>
+          ) : null}
+          {allowed.includes("preview") ? (
+            <li class="nav-separated">
+              <ul class="nav-list">{navButton("preview")}</ul>
+            </li>
+          ) : null}
+        </ul>
+        <div class="nav-footer" data-testid="env-status">
+          <p>
+            <span class="dot" aria-hidden="true" />
+            {info.database === "remote" ? "Clinic database" : "Local database"}
+          </p>
+          <p>
+            <span class={info.mailTransport === "preview" ? "dot dot-warning" : "dot"} aria-hidden="true" />
+            {info.mailTransport === "preview" ? "Mail: preview outbox" : "Mail: SMTP"}
+          </p>
+          <p class="muted">Version {info.version}</p>
+        </div>
+      </nav>
+      <main class="content" id="main" tabIndex={-1} ref={mainRef}>
+        <p class="breadcrumb" aria-label="You are here">
+          {current.crumbs.map((c, i) => (
+            <span key={c}>
+              {i > 0 ? (
+                <span class="crumb-sep" aria-hidden="true">
+                  ›
+                </span>
+              ) : null}
+              <span class={i === current.crumbs.length - 1 ? "crumb-current" : undefined}>{c}</span>
+            </span>
+          ))}
+        </p>
+        {notice ? (
+          <Notice tone="success" testid={notice.testid}>
+            <p>{notice.text}</p>
+          </Notice>
+        ) : null}
+        {section === "home" ? <Home session={session} info={info} /> : null}
+        {section === "staff" ? <StaffList session={session} /> : null}
+        {section === "settings" ? <Settings onSaved={onSettingsSaved} /> : null}
+        {section === "activity" ? <Activity /> : null}
+        {section === "preview" ? <MailPreview /> : null}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "./server.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+export const SCREENSHOT_DIR = resolve(here, "..", "..", "docs", "screenshots");
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const DEMO_PASSWORD = "kennel clipboard sunrise";
+export const FORGOT_MESSAGE =
+  "If an account matches, we've sent a link to its registered email. Check your spam/junk folder.";
+
+let server = null;
+let context = null;
+let userDataDir = null;
+
+/** Starts the static server and Chromium. Throws (failing the run) if Chromium can't start. */
+export async function setUp() {
+  server = await startServer();
+  userDataDir = await mkdtemp(join(tmpdir(), "vetdesk-ui-chromium-"));
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+      viewport: { width: 1280, height: 800 },
+      locale: "en-US",
+      timezoneId: "UTC",
+      reducedMotion: "reduce",
+    });
+  } catch (e) {
+    throw new Error(`Chromium could not be launched from ${CHROMIUM}: ${e.message}`);
+  }
+}
+
+export async function tearDown() {
+  await context?.close().catch(() => {});
+  await server?.close();
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+}
+
+/**
+ * Opens the app on a fresh page (fresh mock clinic), runs `body`, then checks that the page
+ * logged no errors and broke no Content-Security-Policy rule.
+ */
+export async function withApp(options, body) {
+  if (typeof options === "function") [options, body] = [{}, options];
+  const { config = {}, viewport = { width: 1280, height: 800 }, allowConsole = [] } = options;
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() !== "error" && m.type() !== "warning") return;
+    const text = m.text();
+    if (allowConsole.some((re) => re.test(text))) return;
+    problems.push(`console.${m.type()}: ${text}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript((c) => {
+    window.__MOCK_CONFIG__ = c;
+  }, config);
+  try {
+    await page.goto(server.url);
+    await page.getByTestId("login-username").or(page.getByTestId("signout")).first().waitFor();
+    await body(page);
+    const csp = await page.evaluate(() => window.__cspViolations);
+    assert.deepEqual(csp, [], "the app broke the Content-Security-Policy");
+    assert.deepEqual(problems, [], "the page logged errors");
+  } finally {
+    await page.close();
+  }
+}
+
+export async function shot(page, name) {
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    animations: "disabled",
+    caret: "hide",
+  });
+}
+
+export const calls = (page, cmd) => page.evaluate((c) => window.__clinic.calls(c), cmd);
+
+/** Retries `check` until it stops throwing or `timeoutMs` passes. */
+export async function eventually(check, timeoutMs = 5000, stepMs = 100) {
+  const start = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() - start > timeoutMs) throw e;
+      await new Promise((r) => setTimeout(r, stepMs));
+    }
+  }
+}
+
+export async function text(locator) {
+  await locator.waitFor();
+  return (await locator.innerText()).trim();
+}
+
+export async function signIn(page, username, password = DEMO_PASSWORD) {
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("signout").waitFor();
+}
+
+/** No horizontal scrolling anywhere on the page. */
+export async function assertNoHorizontalOverflow(page, what) {
+  const overflow = await page.evaluate(() => {
+    const out = [];
+    const de = document.documentElement;
+    if (de.scrollWidth > de.clientWidth + 1) out.push(`document ${de.scrollWidth} > ${de.clientWidth}`);
+    for (const el of document.querySelectorAll(".content, .modal-body, .auth-card, .sidenav")) {
+      if (el.scrollWidth > el.clientWidth + 1)
+        out.push(`${el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    return out;
+  });
+  assert.deepEqual(overflow, [], `${what} scrolls sideways`);
+}
