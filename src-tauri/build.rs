@@ -1,1 +1,39 @@
-fn main() {}
+//! Runs tauri-build against the root tauri.conf.json with capabilities in src-tauri/capabilities,
+//! and creates the front-end build folder if it is missing, so `cargo test` and `cargo clippy`
+//! work before the UI has been built.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "login",
+    "logout",
+    "current_session",
+    "forgot_password",
+    "password_policy",
+    "check_reset_link",
+    "complete_reset",
+    "pending_reset_link",
+    "list_staff",
+    "staff_card",
+    "send_staff_reset",
+    "issue_one_time_code",
+    "update_staff_email",
+    "get_settings",
+    "save_settings",
+    "send_test_email",
+    "list_activity",
+    "list_emails",
+    "list_preview_mail",
+    "read_preview_mail",
+];
+
+fn main() {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/dist");
+    if !dist.exists() {
+        std::fs::create_dir_all(&dist).expect("create ui/dist");
+    }
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri-build failed");
+}

@@ -123,10 +123,11 @@ pub trait PasswordHashing: Send + Sync {
     async fn verify(&self, password: String, stored: String) -> bool;
 }
 
-/// Breached-password lookup; `Ok(None)` when it could not be asked (offline, switched off).
+/// Breached-password lookup at the clinic's configured range endpoint; `None` when it could not
+/// be asked (offline, endpoint down).
 #[async_trait]
 pub trait BreachCheck: Send + Sync {
-    async fn times_seen(&self, password: &str) -> Option<u64>;
+    async fn times_seen(&self, base_url: &str, password: &str) -> Option<u64>;
 }
 
 /// Hashing inline, for tests and tools that are not on an async runtime's hot path.
@@ -146,7 +147,7 @@ pub struct NoBreachCheck;
 
 #[async_trait]
 impl BreachCheck for NoBreachCheck {
-    async fn times_seen(&self, _password: &str) -> Option<u64> {
+    async fn times_seen(&self, _base_url: &str, _password: &str) -> Option<u64> {
         None
     }
 }

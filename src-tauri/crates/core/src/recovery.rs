@@ -367,7 +367,11 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
                 "vetdesk",
             ],
         )?;
-        if let Some(seen) = self.breach.times_seen(password).await {
+        let seen = match &settings.breach_check_url {
+            Some(url) => self.breach.times_seen(url, password).await,
+            None => None,
+        };
+        if let Some(seen) = seen {
             if seen > 0 {
                 return Err(CoreError::WeakPassword(
                     "This password has appeared in a data breach. Choose a different one.".into(),

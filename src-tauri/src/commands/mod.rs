@@ -1,0 +1,7 @@
+//! `#[tauri::command]` adapters: take the state, call the core, map the error. No decisions here.
+
+pub mod account;
+pub mod activity;
+pub mod preview;
+pub mod settings;
+pub mod staff;

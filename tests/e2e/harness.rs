@@ -1,0 +1,202 @@
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use vetdesk_core::audit::AuditEvent;
+use vetdesk_core::ports::Store;
+use vetdesk_core::settings::{MailTransport, Settings, SmtpSecurity};
+use vetdesk_store::SqliteStore;
+
+pub const IDENTIFIER: &str = "app.vetdesk.desktop";
+pub const WAIT: Duration = Duration::from_secs(30);
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start listening on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Kills the child process when dropped.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    candidates
+        .into_iter()
+        .chain(std::env::var_os("CARGO_HOME").map(|h| PathBuf::from(h).join("bin")))
+        .map(|d| d.join("tauri-driver"))
+        .find(|p| p.is_file())
+        .expect("tauri-driver is not installed: run `bash tests/setup.sh test`")
+}
+
+/// One workstation: its own home folder, database and app process.
+pub struct Desk {
+    pub home: tempfile::TempDir,
+    pub client: Client,
+    _driver: Process,
+}
+
+impl Desk {
+    /// Prepares the database (the demo clinic, mail through `smtp`) and opens the app.
+    pub async fn open(smtp: &crate::harness::SmtpTarget) -> Desk {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no X display: run the end-to-end tests under xvfb-run (tests/run.sh does)"
+        );
+        let home = tempfile::tempdir().expect("home");
+        let data = home.path().join("data");
+        let app_dir = data.join(IDENTIFIER);
+        std::fs::create_dir_all(&app_dir).expect("app dir");
+        prepare_database(&app_dir.join("vetdesk.sqlite3"), smtp).await;
+
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", &data)
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(ca) = &smtp.ca_file {
+            cmd.env("VETDESK_SMTP_CA_FILE", ca);
+        }
+        let driver = Process(cmd.spawn().expect("start tauri-driver"));
+        wait_for_port(port, "tauri-driver");
+
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_vetdesk") }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session with the VetDesk window");
+        let desk = Desk {
+            home,
+            client,
+            _driver: driver,
+        };
+        desk.wait_for("login-username").await;
+        desk
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.home.path().join("data").join(IDENTIFIER).join("vetdesk.sqlite3")
+    }
+
+    fn css(testid: &str) -> Locator<'_> {
+        Locator::Css(Box::leak(format!("[data-testid=\"{testid}\"]").into_boxed_str()))
+    }
+
+    pub async fn wait_for(&self, testid: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Self::css(testid))
+            .await
+            .unwrap_or_else(|e| panic!("[data-testid={testid}] did not appear: {e}"))
+    }
+
+    pub async fn click(&self, testid: &str) {
+        self.wait_for(testid)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+    }
+
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let field = self.wait_for(testid).await;
+        field.clear().await.unwrap_or_else(|e| panic!("clear {testid}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {testid}: {e}"));
+    }
+
+    /// Waits until the element's text contains `needle`, and returns the text.
+    pub async fn text_containing(&self, testid: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(e) = self.client.find(Self::css(testid)).await {
+                if let Ok(text) = e.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                    if Instant::now() > deadline {
+                        panic!("[data-testid={testid}] says {text:?}, not {needle:?}");
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "[data-testid={testid}] never appeared");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) {
+        self.type_into("login-username", username).await;
+        self.type_into("login-password", password).await;
+        self.click("login-submit").await;
+    }
+
+    pub async fn sign_out(&self) {
+        self.click("signout").await;
+        self.wait_for("login-username").await;
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// Where the app should send mail in a test.
+pub struct SmtpTarget {
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+async fn prepare_database(path: &Path, smtp: &SmtpTarget) {
+    let store = SqliteStore::open(path).await.expect("database");
+    let hash = vetdesk_core::password::hash(vetdesk_store::demo::DEMO_PASSWORD).expect("hash");
+    vetdesk_store::demo::seed_if_empty(&store, vetdesk_core::Clock::now(&vetdesk_core::SystemClock), |_| hash.clone())
+        .await
+        .expect("demo clinic");
+    let mut settings = Settings::demo();
+    settings.mail.transport = MailTransport::Smtp;
+    settings.mail.host = if smtp.ca_file.is_some() { "localhost" } else { "127.0.0.1" }.into();
+    settings.mail.port = smtp.port;
+    settings.mail.security = smtp.security;
+    settings.mail.username = smtp.username.clone();
+    store
+        .save_settings(&settings, &AuditEvent::new(0, "test_setup", "ok", "e2e"))
+        .await
+        .expect("settings");
+    store.close().await;
+}

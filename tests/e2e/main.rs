@@ -1,0 +1,6 @@
+//! End to end: the real VetDesk binary in a real window (Xvfb), driven through tauri-driver and
+//! WebKitWebDriver, sending through a real SMTP server process that the tests read mail back from.
+//! Run by `tests/run.sh`; without a display or tauri-driver these tests fail, they never skip.
+
+mod harness;
+mod flows;
