@@ -2,6 +2,8 @@
 //! wrong role → forbidden, bad input → a clear error, and nothing written when refused.
 //! The keyring is the real Secret Service; run inside `dbus-run-session` (the test command does).
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -58,7 +60,10 @@ impl Desk {
     }
 
     fn login(&self, username: &str) -> Value {
-        self.ok("login", json!({ "username": username, "password": DEMO_PASSWORD }))
+        self.ok(
+            "login",
+            json!({ "username": username, "password": DEMO_PASSWORD }),
+        )
     }
 
     fn count(&self, table: CountedTable) -> i64 {
@@ -66,10 +71,9 @@ impl Desk {
     }
 
     fn staff_id(&self, username: &str) -> i64 {
-        let staff = tauri::async_runtime::block_on(vetdesk_core::ports::Store::find_staff_by_login(
-            &self.store,
-            username,
-        ))
+        let staff = tauri::async_runtime::block_on(
+            vetdesk_core::ports::Store::find_staff_by_login(&self.store, username),
+        )
         .expect("lookup")
         .expect("staff exists");
         staff.id
@@ -124,7 +128,10 @@ fn signed_out_commands_answer_not_signed_in() {
         ("staff_card", json!({ "staffId": id })),
         ("send_staff_reset", json!({ "staffId": id })),
         ("issue_one_time_code", json!({ "staffId": id })),
-        ("update_staff_email", json!({ "staffId": id, "email": "a@b.example" })),
+        (
+            "update_staff_email",
+            json!({ "staffId": id, "email": "a@b.example" }),
+        ),
         ("get_settings", json!({})),
         ("send_test_email", json!({ "to": "a@b.example" })),
         ("list_activity", json!({ "query": "" })),
@@ -149,7 +156,10 @@ fn login_and_session_round_trip() {
         "invalidInput"
     );
     assert_eq!(
-        d.code("login", json!({ "username": "admin\r\nx", "password": "x" })),
+        d.code(
+            "login",
+            json!({ "username": "admin\r\nx", "password": "x" })
+        ),
         "invalidInput"
     );
     let big = "a".repeat(1_000_000);
@@ -174,7 +184,10 @@ fn forgot_password_answers_the_same_words_for_anyone() {
     let unknown = d.ok("forgot_password", json!({ "identifier": "nobody-here" }));
     assert_eq!(known, unknown);
     assert!(known["message"].as_str().unwrap().contains("spam/junk"));
-    assert_eq!(d.code("forgot_password", json!({ "identifier": " " })), "invalidInput");
+    assert_eq!(
+        d.code("forgot_password", json!({ "identifier": " " })),
+        "invalidInput"
+    );
     assert_eq!(d.count(CountedTable::Emails), 1);
 }
 
@@ -185,22 +198,40 @@ fn staff_commands_enforce_roles_and_validate_input() {
     let vet = d.staff_id("dpatel");
     d.login("jokafor");
     assert_eq!(d.code("list_staff", json!({ "query": "" })), "forbidden");
-    assert_eq!(d.code("send_staff_reset", json!({ "staffId": vet })), "forbidden");
+    assert_eq!(
+        d.code("send_staff_reset", json!({ "staffId": vet })),
+        "forbidden"
+    );
     assert_eq!(d.code("get_settings", json!({})), "forbidden");
     assert_eq!(d.code("list_activity", json!({ "query": "" })), "forbidden");
     assert_eq!(d.code("list_preview_mail", json!({})), "forbidden");
 
     d.login("mreyes");
-    assert_eq!(d.code("send_staff_reset", json!({ "staffId": admin })), "forbidden");
-    assert_eq!(d.code("issue_one_time_code", json!({ "staffId": admin })), "forbidden");
     assert_eq!(
-        d.code("update_staff_email", json!({ "staffId": admin, "email": "me@evil.example" })),
+        d.code("send_staff_reset", json!({ "staffId": admin })),
+        "forbidden"
+    );
+    assert_eq!(
+        d.code("issue_one_time_code", json!({ "staffId": admin })),
+        "forbidden"
+    );
+    assert_eq!(
+        d.code(
+            "update_staff_email",
+            json!({ "staffId": admin, "email": "me@evil.example" })
+        ),
         "forbidden"
     );
     assert_eq!(d.code("get_settings", json!({})), "forbidden");
-    assert_eq!(d.code("staff_card", json!({ "staffId": 999_999 })), "notFound");
     assert_eq!(
-        d.code("update_staff_email", json!({ "staffId": vet, "email": "no-domain@" })),
+        d.code("staff_card", json!({ "staffId": 999_999 })),
+        "notFound"
+    );
+    assert_eq!(
+        d.code(
+            "update_staff_email",
+            json!({ "staffId": vet, "email": "no-domain@" })
+        ),
         "invalidInput"
     );
     assert_eq!(
@@ -208,7 +239,9 @@ fn staff_commands_enforce_roles_and_validate_input() {
         "invalidInput"
     );
     // A wrongly typed argument is refused by the IPC layer itself.
-    assert!(d.call("staff_card", json!({ "staffId": "1; drop table staff" })).is_err());
+    assert!(d
+        .call("staff_card", json!({ "staffId": "1; drop table staff" }))
+        .is_err());
     assert_eq!(d.count(CountedTable::Emails), 0);
     assert_eq!(d.count(CountedTable::Tokens), 0);
 
@@ -225,14 +258,21 @@ fn staff_commands_enforce_roles_and_validate_input() {
     let code = d.ok("issue_one_time_code", json!({ "staffId": vet }));
     assert_eq!(code["code"].as_str().unwrap().len(), 11);
     let rows = d.ok("list_staff", json!({ "query": "pat" }));
-    assert!(rows.as_array().unwrap().iter().any(|r| r["username"] == "dpatel"));
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["username"] == "dpatel"));
 }
 
 #[test]
 fn reset_commands_refuse_bad_tokens_and_weak_passwords() {
     let d = desk();
     for token in ["", "nope", &"A".repeat(43), &"\u{202E}".repeat(20)] {
-        assert_eq!(d.code("check_reset_link", json!({ "token": token })), "tokenInvalid");
+        assert_eq!(
+            d.code("check_reset_link", json!({ "token": token })),
+            "tokenInvalid"
+        );
     }
     let secret = json!({ "kind": "code", "username": "dpatel", "code": "ABCDE-FGHJK" });
     assert_eq!(
@@ -243,7 +283,10 @@ fn reset_commands_refuse_bad_tokens_and_weak_passwords() {
         "tokenInvalid"
     );
     assert!(d
-        .call("complete_reset", json!({ "secret": { "kind": "magic" }, "password": "x", "confirm": "x" }))
+        .call(
+            "complete_reset",
+            json!({ "secret": { "kind": "magic" }, "password": "x", "confirm": "x" })
+        )
         .is_err());
     assert_eq!(d.ok("password_policy", json!({}))["minLength"], 15);
     assert_eq!(d.ok("pending_reset_link", json!({})), Value::Null);
@@ -258,26 +301,46 @@ fn settings_are_validated_before_anything_is_stored() {
     let mut bad = settings.clone();
     bad["clinic"]["name"] = json!("Harborview\r\nBcc: everyone@x.example");
     assert_eq!(
-        d.code("save_settings", json!({ "settings": bad, "smtpPassword": "secret-one" })),
+        d.code(
+            "save_settings",
+            json!({ "settings": bad, "smtpPassword": "secret-one" })
+        ),
         "invalidInput"
     );
     // The refused save did not store the password either.
-    assert_eq!(d.ok("get_settings", json!({}))["mail"]["hasPassword"], false);
+    assert_eq!(
+        d.ok("get_settings", json!({}))["mail"]["hasPassword"],
+        false
+    );
     let mut good = settings.clone();
     good["clinic"]["phone"] = json!("+1 555 0199");
-    let saved = d.ok("save_settings", json!({ "settings": good, "smtpPassword": "secret-one" }));
+    let saved = d.ok(
+        "save_settings",
+        json!({ "settings": good, "smtpPassword": "secret-one" }),
+    );
     assert_eq!(saved["clinic"]["phone"], "+1 555 0199");
     assert_eq!(saved["mail"]["hasPassword"], true);
-    let cleared = d.ok("save_settings", json!({ "settings": saved, "smtpPassword": "" }));
+    let cleared = d.ok(
+        "save_settings",
+        json!({ "settings": saved, "smtpPassword": "" }),
+    );
     assert_eq!(cleared["mail"]["hasPassword"], false);
-    assert_eq!(d.code("send_test_email", json!({ "to": "not an address" })), "invalidInput");
-    let sent = d.ok("send_test_email", json!({ "to": "frontdesk@harborview-clinic.example" }));
+    assert_eq!(
+        d.code("send_test_email", json!({ "to": "not an address" })),
+        "invalidInput"
+    );
+    let sent = d.ok(
+        "send_test_email",
+        json!({ "to": "frontdesk@harborview-clinic.example" }),
+    );
     assert!(sent["message"].as_str().unwrap().contains("preview"));
     let mail = d.ok("list_preview_mail", json!({}));
     let id = mail[0]["id"].as_str().unwrap().to_string();
     let full = d.ok("read_preview_mail", json!({ "id": id }));
     assert!(full["subject"].as_str().unwrap().contains("test email"));
-    assert!(d.call("read_preview_mail", json!({ "id": "../../etc/passwd" })).is_err());
+    assert!(d
+        .call("read_preview_mail", json!({ "id": "../../etc/passwd" }))
+        .is_err());
     let activity = d.ok("list_activity", json!({ "query": "settings" }));
     assert!(!activity.as_array().unwrap().is_empty());
     let emails = d.ok("list_emails", json!({ "query": "" }));

@@ -11,7 +11,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 app_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev pkg-config curl file)
-test_packages=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium)
+test_packages=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium python3-venv)
 packages=("${app_packages[@]}")
 if [ "$mode" = test ]; then packages+=("${test_packages[@]}"); fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -39,7 +39,12 @@ if [ "$mode" = test ]; then
     echo "==> cargo: installing tauri-driver"
     cargo install tauri-driver --locked --quiet
   fi
-  echo "==> npm: test SMTP server"
-  npm --prefix src-tauri/crates/mail/tests/smtp-server ci --no-audit --no-fund --loglevel=error
+  smtp=src-tauri/crates/testkit/smtp-server
+  if [ ! -x "$smtp/.venv/bin/python" ] || ! "$smtp/.venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    echo "==> pip: test SMTP server (aiosmtpd)"
+    rm -rf "$smtp/.venv"
+    python3 -m venv "$smtp/.venv"
+    "$smtp/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$smtp/requirements.txt"
+  fi
 fi
 echo "==> setup done"

@@ -11,8 +11,8 @@ pub struct RangeLookup {
     client: reqwest::Client,
 }
 
-impl RangeLookup {
-    pub fn new() -> Self {
+impl Default for RangeLookup {
+    fn default() -> Self {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(3))
             .user_agent("VetDesk")

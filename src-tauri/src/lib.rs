@@ -69,10 +69,17 @@ pub fn reset_token_from_url(url: &str) -> Option<String> {
         .filter_map(|pair| pair.split_once('='))
         .find(|(k, _)| *k == "token")
         .map(|(_, v)| v.to_string())
-        .filter(|t| t.len() == 43 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|t| {
+            t.len() == 43
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
-fn handle_reset_urls<R: Runtime>(app: &tauri::AppHandle<R>, urls: impl IntoIterator<Item = String>) {
+fn handle_reset_urls<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    urls: impl IntoIterator<Item = String>,
+) {
     for url in urls {
         if let Some(token) = reset_token_from_url(&url) {
             if let Some(state) = app.try_state::<AppState>() {
@@ -137,10 +144,22 @@ mod tests {
     #[test]
     fn reset_links_yield_only_well_formed_tokens() {
         let t = "A".repeat(43);
-        assert_eq!(reset_token_from_url(&format!("vetdesk://reset?token={t}")), Some(t.clone()));
-        assert_eq!(reset_token_from_url(&format!("vetdesk://reset/?x=1&token={t}")), Some(t.clone()));
+        assert_eq!(
+            reset_token_from_url(&format!("vetdesk://reset?token={t}")),
+            Some(t.clone())
+        );
+        assert_eq!(
+            reset_token_from_url(&format!("vetdesk://reset/?x=1&token={t}")),
+            Some(t.clone())
+        );
         assert_eq!(reset_token_from_url("vetdesk://reset?token=short"), None);
-        assert_eq!(reset_token_from_url(&format!("https://evil.example/reset?token={t}")), None);
-        assert_eq!(reset_token_from_url(&format!("vetdesk://reset?token={t}%0A")), None);
+        assert_eq!(
+            reset_token_from_url(&format!("https://evil.example/reset?token={t}")),
+            None
+        );
+        assert_eq!(
+            reset_token_from_url(&format!("vetdesk://reset?token={t}%0A")),
+            None
+        );
     }
 }

@@ -6,7 +6,7 @@ use vetdesk_core::ports::Store;
 use vetdesk_core::settings::{MailTransport as Transport, Settings};
 use vetdesk_core::SystemClock;
 use vetdesk_mail::{
-    Dispatcher, MailError, MailTransport, PreviewOutbox, Sensitive, SmtpOptions, SmtpTransport,
+    Dispatcher, MailError, MailTransport, PreviewOutbox, SmtpOptions, SmtpTransport,
     TransportFactory,
 };
 use vetdesk_secrets::SecretStore;
@@ -26,8 +26,7 @@ impl TransportFactory for Transports {
             Transport::Smtp => {
                 // The keyring speaks D-Bus synchronously; keep it off the runtime's hot path.
                 let password = tokio::task::block_in_place(|| self.secrets.get(SMTP_PASSWORD))
-                    .map_err(|e| MailError::Keyring(e.to_string()))?
-                    .map(|p| Sensitive::new(p.into_inner()));
+                    .map_err(|e| MailError::Keyring(e.to_string()))?;
                 Ok(Arc::new(SmtpTransport::new(
                     &settings.mail,
                     password,

@@ -69,9 +69,11 @@ impl AppState {
             ))
         })?;
         let store = SqliteStore::open(&paths.database()).await?;
-        let seeded = vetdesk_store::demo::seed_if_empty(&store, vetdesk_core::Clock::now(&SystemClock), |p| {
-            vetdesk_core::password::hash(p).unwrap_or_default()
-        })
+        let seeded = vetdesk_store::demo::seed_if_empty(
+            &store,
+            vetdesk_core::Clock::now(&SystemClock),
+            |p| vetdesk_core::password::hash(p).unwrap_or_default(),
+        )
         .await?;
         if seeded {
             tracing::info!("created the demo clinic");
@@ -84,7 +86,7 @@ impl AppState {
             store: Arc::new(store.clone()) as Arc<dyn Store>,
             sealer: sealer.clone(),
             hashing: Arc::new(BlockingHashing),
-            breach: Arc::new(RangeLookup::new()),
+            breach: Arc::new(RangeLookup::default()),
             clock: Arc::new(SystemClock),
             limits: Limits::new(LimitConfig::default()),
             rng: Box::new(OsRng),
@@ -149,7 +151,9 @@ fn outbox_key(paths: &Paths, secrets: &dyn SecretStore) -> Result<[u8; KEY_BYTES
                 Err(e) => tracing::warn!(error = %e, "keyring refused the outbox key"),
             }
         }
-        Err(e) => tracing::warn!(error = %e, "no keyring; keeping the outbox key in a private file"),
+        Err(e) => {
+            tracing::warn!(error = %e, "no keyring; keeping the outbox key in a private file")
+        }
     }
     key_file(&paths.outbox_key_file(), decode)
 }
@@ -186,6 +190,7 @@ fn workstation_name() -> String {
 
 /// An extra CA certificate to trust for SMTP (a clinic's internal CA, or a test server's).
 fn smtp_options_from_env() -> SmtpOptions {
-    let extra_root_pem = std::env::var_os("VETDESK_SMTP_CA_FILE").and_then(|p| std::fs::read(p).ok());
+    let extra_root_pem =
+        std::env::var_os("VETDESK_SMTP_CA_FILE").and_then(|p| std::fs::read(p).ok());
     SmtpOptions { extra_root_pem }
 }

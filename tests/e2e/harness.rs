@@ -1,4 +1,3 @@
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,17 +12,15 @@ use vetdesk_store::SqliteStore;
 pub const IDENTIFIER: &str = "app.vetdesk.desktop";
 pub const WAIT: Duration = Duration::from_secs(30);
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
+pub use vetdesk_testkit::smtp::free_port;
 
 fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening on {port}");
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start listening on {port}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -73,13 +70,18 @@ impl Desk {
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new(tauri_driver());
-        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", &data)
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", &data)
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
         if let Some(ca) = &smtp.ca_file {
             cmd.env("VETDESK_SMTP_CA_FILE", ca);
         }
@@ -106,11 +108,17 @@ impl Desk {
     }
 
     pub fn database(&self) -> PathBuf {
-        self.home.path().join("data").join(IDENTIFIER).join("vetdesk.sqlite3")
+        self.home
+            .path()
+            .join("data")
+            .join(IDENTIFIER)
+            .join("vetdesk.sqlite3")
     }
 
     fn css(testid: &str) -> Locator<'_> {
-        Locator::Css(Box::leak(format!("[data-testid=\"{testid}\"]").into_boxed_str()))
+        Locator::Css(Box::leak(
+            format!("[data-testid=\"{testid}\"]").into_boxed_str(),
+        ))
     }
 
     pub async fn wait_for(&self, testid: &str) -> fantoccini::elements::Element {
@@ -132,7 +140,10 @@ impl Desk {
 
     pub async fn type_into(&self, testid: &str, text: &str) {
         let field = self.wait_for(testid).await;
-        field.clear().await.unwrap_or_else(|e| panic!("clear {testid}: {e}"));
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {testid}: {e}"));
         field
             .send_keys(text)
             .await
@@ -153,7 +164,10 @@ impl Desk {
                     }
                 }
             }
-            assert!(Instant::now() < deadline, "[data-testid={testid}] never appeared");
+            assert!(
+                Instant::now() < deadline,
+                "[data-testid={testid}] never appeared"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
@@ -185,12 +199,21 @@ pub struct SmtpTarget {
 async fn prepare_database(path: &Path, smtp: &SmtpTarget) {
     let store = SqliteStore::open(path).await.expect("database");
     let hash = vetdesk_core::password::hash(vetdesk_store::demo::DEMO_PASSWORD).expect("hash");
-    vetdesk_store::demo::seed_if_empty(&store, vetdesk_core::Clock::now(&vetdesk_core::SystemClock), |_| hash.clone())
-        .await
-        .expect("demo clinic");
+    vetdesk_store::demo::seed_if_empty(
+        &store,
+        vetdesk_core::Clock::now(&vetdesk_core::SystemClock),
+        |_| hash.clone(),
+    )
+    .await
+    .expect("demo clinic");
     let mut settings = Settings::demo();
     settings.mail.transport = MailTransport::Smtp;
-    settings.mail.host = if smtp.ca_file.is_some() { "localhost" } else { "127.0.0.1" }.into();
+    settings.mail.host = if smtp.ca_file.is_some() {
+        "localhost"
+    } else {
+        "127.0.0.1"
+    }
+    .into();
     settings.mail.port = smtp.port;
     settings.mail.security = smtp.security;
     settings.mail.username = smtp.username.clone();

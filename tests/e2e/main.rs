@@ -2,5 +2,7 @@
 //! WebKitWebDriver, sending through a real SMTP server process that the tests read mail back from.
 //! Run by `tests/run.sh`; without a display or tauri-driver these tests fail, they never skip.
 
-mod harness;
+#![allow(clippy::unwrap_used)]
+
 mod flows;
+mod harness;

@@ -1,4 +1,7 @@
-import type { CommandError, ErrorCode, Result } from "./bindings";
+import type { CommandError, ErrorCode } from "./bindings";
+
+/** What every generated command resolves to. */
+export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 type SessionEndedListener = () => void;
 
@@ -48,6 +51,7 @@ function normalizeError(raw: unknown): CommandError {
       retryAfterSecs: typeof e.retryAfterSecs === "number" ? e.retryAfterSecs : null,
     };
   }
-  if (typeof raw === "string" && raw) return { code: "internal", message: raw, retryAfterSecs: null };
+  if (typeof raw === "string" && raw)
+    return { code: "internal", message: raw, retryAfterSecs: null };
   return unexpected(raw);
 }

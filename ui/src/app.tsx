@@ -1,7 +1,13 @@
 import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { call, onSessionEnded } from "./api";
-import { commands, type AppInfo, type CommandError, type ResetSecret, type SessionInfo } from "./bindings";
+import {
+  commands,
+  type AppInfo,
+  type CommandError,
+  type ResetSecret,
+  type SessionInfo,
+} from "./bindings";
 import { ErrorAlert } from "./components/ui";
 import { Forgot } from "./screens/auth/Forgot";
 import { Login } from "./screens/auth/Login";
@@ -19,6 +25,10 @@ export type AppNotice = { text: string; testid: string };
 
 const PASSWORD_CHANGED: AppNotice = {
   text: "Your password was changed. Sign in with your new password.",
+  testid: "reset-done",
+};
+const PASSWORD_CHANGED_ELSEWHERE: AppNotice = {
+  text: "The password was changed. It can be used at the next sign-in.",
   testid: "reset-done",
 };
 const SESSION_ENDED: AppNotice = {
@@ -68,20 +78,29 @@ export function App() {
   useEffect(() => {
     let unlisten: (() => void) | null = null;
     let cancelled = false;
-    listen<{ token: string }>("reset-link", (event) => {
-      const token = event.payload?.token;
-      if (typeof token !== "string" || !token) return;
+    const openLink = (token: string) => {
       linkSeq += 1;
       setNotice(null);
       setRoute({ name: "setPassword", secret: { kind: "link", token }, seq: linkSeq });
-    })
-      .then((fn) => {
+    };
+    void (async () => {
+      try {
+        const fn = await listen<{ token: string }>("reset-link", (event) => {
+          const token = event.payload?.token;
+          if (typeof token !== "string" || !token) return;
+          openLink(token);
+          // The shell also keeps the link for a window that was not listening yet; clear it.
+          void call(commands.pendingResetLink());
+        });
         if (cancelled) fn();
         else unlisten = fn;
-      })
-      .catch(() => {
-        // Outside the desktop shell there is no event bus; deep links cannot arrive then.
-      });
+      } catch {
+        // Outside the desktop shell there is no event bus, so no link can arrive that way.
+      }
+      // A link that launched the app arrived before this listener existed.
+      const pending = await call(commands.pendingResetLink());
+      if (!cancelled && pending.status === "ok" && pending.data) openLink(pending.data);
+    })();
     return () => {
       cancelled = true;
       if (unlisten) unlisten();
@@ -105,7 +124,7 @@ export function App() {
     const still = s.status === "ok" ? s.data : null;
     setSession(still);
     setRoute({ name: "login" });
-    setNotice(PASSWORD_CHANGED);
+    setNotice(still ? PASSWORD_CHANGED_ELSEWHERE : PASSWORD_CHANGED);
   };
 
   if (bootError) {

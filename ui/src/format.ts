@@ -22,6 +22,12 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   hour: "numeric",
   minute: "2-digit",
 });
+const thisYearFormat = new Intl.DateTimeFormat(undefined, {
+  day: "numeric",
+  month: "short",
+  hour: "numeric",
+  minute: "2-digit",
+});
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "medium" });
 
 function sameDay(a: Date, b: Date): boolean {
@@ -32,10 +38,12 @@ function sameDay(a: Date, b: Date): boolean {
   );
 }
 
-/** Short, human time: "2:05 PM" today, "12 Mar 2025, 2:05 PM" otherwise. */
+/** Short, human time: "today, 2:05 PM", "Mar 12, 2:05 PM", or with the year when it differs. */
 export function formatWhen(ms: number, now: number = Date.now()): string {
   const d = new Date(ms);
-  return sameDay(d, new Date(now)) ? `today, ${timeFormat.format(d)}` : dateTimeFormat.format(d);
+  const n = new Date(now);
+  if (sameDay(d, n)) return `today, ${timeFormat.format(d)}`;
+  return d.getFullYear() === n.getFullYear() ? thisYearFormat.format(d) : dateTimeFormat.format(d);
 }
 
 export function formatTime(ms: number): string {
@@ -56,8 +64,9 @@ export function secondsUntil(at: number, now: number): number {
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+/** "42 s" up to two minutes, then "3 min 5 s". */
 export function formatDuration(totalSeconds: number): string {
-  if (totalSeconds < 60) return `${totalSeconds} s`;
+  if (totalSeconds < 120) return `${totalSeconds} s`;
   const m = Math.floor(totalSeconds / 60);
   const s = totalSeconds % 60;
   return s === 0 ? `${m} min` : `${m} min ${s} s`;

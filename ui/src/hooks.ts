@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
-/** Current time, refreshed every `intervalMs` while `active`. */
+/**
+ * Current time, re-rendering every `intervalMs` while `active`. Never older than the
+ * render itself, so a countdown that starts mid-interval is right from its first frame.
+ */
 export function useNow(active: boolean, intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [tick, setNow] = useState(() => Date.now());
+  const now = Math.max(tick, Date.now());
   useEffect(() => {
     if (!active) return;
     setNow(Date.now());

@@ -16,8 +16,12 @@ export const FORGOT_MESSAGE =
 let server = null;
 let context = null;
 let userDataDir = null;
+let launchError = null;
 
-/** Starts the static server and Chromium. Throws (failing the run) if Chromium can't start. */
+/**
+ * Starts the static server and Chromium. A Chromium that can't start is remembered and
+ * reported by every test as a failure (never a skip).
+ */
 export async function setUp() {
   server = await startServer();
   userDataDir = await mkdtemp(join(tmpdir(), "vetdesk-ui-chromium-"));
@@ -41,8 +45,14 @@ export async function setUp() {
       reducedMotion: "reduce",
     });
   } catch (e) {
-    throw new Error(`Chromium could not be launched from ${CHROMIUM}: ${e.message}`);
+    launchError = new Error(`Chromium could not be launched from ${CHROMIUM}: ${e.message}`);
   }
+}
+
+/** Fails when Chromium did not start. */
+export function assertBrowser() {
+  if (launchError) throw launchError;
+  assert.ok(context, "Chromium was not started");
 }
 
 export async function tearDown() {
@@ -58,6 +68,7 @@ export async function tearDown() {
 export async function withApp(options, body) {
   if (typeof options === "function") [options, body] = [{}, options];
   const { config = {}, viewport = { width: 1280, height: 800 }, allowConsole = [] } = options;
+  assertBrowser();
   const page = await context.newPage();
   await page.setViewportSize(viewport);
   const problems = [];
@@ -73,7 +84,8 @@ export async function withApp(options, body) {
   }, config);
   try {
     await page.goto(server.url);
-    await page.getByTestId("login-username").or(page.getByTestId("signout")).first().waitFor();
+    // Started: a sign-in/recovery card or the signed-in shell is on screen.
+    await page.locator(".auth-card, .shell").first().waitFor();
     await body(page);
     const csp = await page.evaluate(() => window.__cspViolations);
     assert.deepEqual(csp, [], "the app broke the Content-Security-Policy");
@@ -124,7 +136,8 @@ export async function assertNoHorizontalOverflow(page, what) {
   const overflow = await page.evaluate(() => {
     const out = [];
     const de = document.documentElement;
-    if (de.scrollWidth > de.clientWidth + 1) out.push(`document ${de.scrollWidth} > ${de.clientWidth}`);
+    if (de.scrollWidth > de.clientWidth + 1)
+      out.push(`document ${de.scrollWidth} > ${de.clientWidth}`);
     for (const el of document.querySelectorAll(".content, .modal-body, .auth-card, .sidenav")) {
       if (el.scrollWidth > el.clientWidth + 1)
         out.push(`${el.className} ${el.scrollWidth} > ${el.clientWidth}`);

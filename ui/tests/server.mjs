@@ -1,6 +1,7 @@
 // A small static server for the built UI. It sends the production CSP on every page, and
 // serves the mock clinic and the @tauri-apps/api ES modules it needs under /__test/.
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,8 +12,12 @@ const distDir = join(uiRoot, "dist");
 const browserDir = join(here, "browser");
 const tauriApiDir = join(uiRoot, "node_modules", "@tauri-apps", "api");
 
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ipc: http://ipc.localhost";
+/** The app's own CSP, read from tauri.conf.json so the tests cannot drift from it. */
+export const CSP = Object.entries(
+  JSON.parse(readFileSync(join(uiRoot, "..", "tauri.conf.json"), "utf8")).app.security.csp,
+)
+  .map(([directive, sources]) => `${directive} ${sources}`)
+  .join("; ");
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",

@@ -7,14 +7,20 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_activity(state: State<'_, AppState>, query: String) -> CommandResult<Vec<AuditRow>> {
+pub async fn list_activity(
+    state: State<'_, AppState>,
+    query: String,
+) -> CommandResult<Vec<AuditRow>> {
     let actor = state.actor().await?;
     Ok(state.recovery.list_activity(&actor, &query).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_emails(state: State<'_, AppState>, query: String) -> CommandResult<Vec<EmailRow>> {
+pub async fn list_emails(
+    state: State<'_, AppState>,
+    query: String,
+) -> CommandResult<Vec<EmailRow>> {
     let actor = state.actor().await?;
     Ok(state.recovery.list_emails(&actor, &query).await?)
 }

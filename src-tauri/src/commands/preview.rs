@@ -29,7 +29,10 @@ pub async fn list_preview_mail(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn read_preview_mail(state: State<'_, AppState>, id: String) -> CommandResult<PreviewMail> {
+pub async fn read_preview_mail(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<PreviewMail> {
     require_reader(&state).await?;
     Ok(state.preview.read(&id).await?)
 }

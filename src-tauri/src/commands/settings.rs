@@ -67,15 +67,15 @@ pub async fn save_settings(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn send_test_email(state: State<'_, AppState>, to: String) -> CommandResult<TestEmailResult> {
+pub async fn send_test_email(
+    state: State<'_, AppState>,
+    to: String,
+) -> CommandResult<TestEmailResult> {
     let actor = state.actor().await?;
     Recovery::<governor::clock::DefaultClock>::require_admin(&actor)?;
     let to = validate::email("Recipient", &to)?;
     let settings = state.recovery.settings().await?;
-    let password = state
-        .smtp_password()
-        .await?
-        .map(|p| vetdesk_mail::Sensitive::new(p.into_inner()));
+    let password = state.smtp_password().await?;
     let result = vetdesk_mail::send_test_email(
         &settings,
         password,

@@ -24,9 +24,7 @@ export function ErrorAlert({
   const text = typeof error === "string" ? error : error.message;
   return (
     <div class="alert alert-danger" role="alert" data-testid={testid}>
-      <span class="alert-mark" aria-hidden="true">
-        !
-      </span>
+      <span class="alert-mark" aria-hidden="true" />
       <div class="alert-body">
         <p>{text}</p>
         {children}
@@ -49,9 +47,7 @@ export function Notice({
 }) {
   return (
     <div class={`alert alert-${tone}`} role={live ? "status" : undefined} data-testid={testid}>
-      <span class="alert-mark" aria-hidden="true">
-        {tone === "success" ? "✓" : tone === "warning" || tone === "danger" ? "!" : "i"}
-      </span>
+      <span class="alert-mark" aria-hidden="true" />
       <div class="alert-body">{children}</div>
     </div>
   );
@@ -81,6 +77,22 @@ function Input(props: LooseInputHTMLAttributes<HTMLInputElement>) {
   return <input {...(props as InputHTMLAttributes<HTMLInputElement>)} />;
 }
 
+/**
+ * The autofocus attribute only works once per page, and each screen here is rendered into
+ * the same page, so focus is moved explicitly when a field asks for it.
+ */
+function useFocusOnMount(
+  given: RefObject<HTMLInputElement | null> | undefined,
+  focus: boolean | undefined,
+): RefObject<HTMLInputElement | null> {
+  const own = useRef<HTMLInputElement>(null);
+  const ref = given ?? own;
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, []);
+  return ref;
+}
+
 type FieldProps = {
   label: string;
   value: string;
@@ -106,6 +118,7 @@ type FieldProps = {
 
 /** A labelled input with optional hint and field error, wired with aria-describedby. */
 export function TextField(p: FieldProps) {
+  const ref = useFocusOnMount(p.inputRef, p.autoFocus);
   const id = useId();
   const hintId = `${id}-hint`;
   const errId = `${id}-err`;
@@ -115,7 +128,7 @@ export function TextField(p: FieldProps) {
       <label for={id}>{p.label}</label>
       <Input
         id={id}
-        ref={p.inputRef}
+        ref={ref}
         name={p.name}
         class={p.inputClass}
         type={p.type ?? "text"}
@@ -126,7 +139,6 @@ export function TextField(p: FieldProps) {
         placeholder={p.placeholder}
         required={p.required}
         disabled={p.disabled}
-        autoFocus={p.autoFocus}
         inputMode={p.inputMode}
         min={p.min}
         max={p.max}
@@ -152,6 +164,7 @@ export function TextField(p: FieldProps) {
 export function PasswordField(
   p: Omit<FieldProps, "type"> & { shown?: boolean; onToggle?: () => void; toggle?: boolean },
 ) {
+  const ref = useFocusOnMount(p.inputRef, p.autoFocus);
   const [ownShown, setOwnShown] = useState(false);
   const shown = p.shown ?? ownShown;
   const toggle = p.onToggle ?? (() => setOwnShown((s) => !s));
@@ -165,7 +178,7 @@ export function PasswordField(
       <div class="password-wrap">
         <Input
           id={id}
-          ref={p.inputRef}
+          ref={ref}
           name={p.name}
           type={shown ? "text" : "password"}
           value={p.value}
@@ -175,7 +188,6 @@ export function PasswordField(
           placeholder={p.placeholder}
           required={p.required}
           disabled={p.disabled}
-          autoFocus={p.autoFocus}
           spellcheck={false}
           autoCapitalize="off"
           aria-invalid={p.error ? true : undefined}

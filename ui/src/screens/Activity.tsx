@@ -30,12 +30,11 @@ function AuditTable({ rows }: { rows: AuditRow[] }) {
       <caption class="visually-hidden">Audit events</caption>
       <thead>
         <tr>
-          <th scope="col">When</th>
+          <th scope="col">When and where</th>
           <th scope="col">Event</th>
           <th scope="col">By</th>
           <th scope="col">For</th>
           <th scope="col">Outcome</th>
-          <th scope="col">Workstation</th>
           <th scope="col">Detail</th>
         </tr>
       </thead>
@@ -44,6 +43,7 @@ function AuditTable({ rows }: { rows: AuditRow[] }) {
           <tr key={r.id}>
             <td class="nowrap">
               <When ms={r.at} />
+              <span class="cell-sub mono-soft">{r.workstation}</span>
             </td>
             <td>{humanizeAction(r.action)}</td>
             <td>{r.actor ?? <span class="muted">—</span>}</td>
@@ -51,7 +51,6 @@ function AuditTable({ rows }: { rows: AuditRow[] }) {
             <td>
               <Badge tone={outcomeTone(r.outcome)}>{r.outcome}</Badge>
             </td>
-            <td class="mono-soft">{r.workstation}</td>
             <td class="cell-detail">{r.detail ?? <span class="muted">—</span>}</td>
           </tr>
         ))}
@@ -94,7 +93,9 @@ function EmailTable({ rows }: { rows: EmailRow[] }) {
               {r.lastError ? <span class="cell-error">{r.lastError}</span> : null}
             </td>
             <td class="num">{r.attempts}</td>
-            <td class="nowrap">{r.sentAt !== null ? <When ms={r.sentAt} /> : <span class="muted">—</span>}</td>
+            <td class="nowrap">
+              {r.sentAt !== null ? <When ms={r.sentAt} /> : <span class="muted">—</span>}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -146,7 +147,9 @@ export function Activity() {
       <div class="page-header">
         <div>
           <ScreenHeading id="activity-title">Activity</ScreenHeading>
-          <p class="lead">Every reset request, email and password change, with who did it and where.</p>
+          <p class="lead">
+            Every reset request, email and password change, with who did it and where.
+          </p>
         </div>
       </div>
       <Tabs
@@ -176,7 +179,11 @@ export function Activity() {
               type="search"
               value={filter}
               onInput={(e) => setFilter(e.currentTarget.value)}
-              placeholder={tab === "audit" ? "Filter by person, event or outcome" : "Filter by recipient, subject or status"}
+              placeholder={
+                tab === "audit"
+                  ? "Filter by person, event or outcome"
+                  : "Filter by recipient, subject or status"
+              }
               data-testid="activity-filter"
               autoComplete="off"
               spellcheck={false}

@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call } from "../api";
-import { commands, type CommandError, type PreviewMail, type PreviewMailSummary } from "../bindings";
+import {
+  commands,
+  type CommandError,
+  type PreviewMail,
+  type PreviewMailSummary,
+} from "../bindings";
 import { ErrorAlert, ScreenHeading, Spinner, Tabs } from "../components/ui";
 import { formatFull, formatWhen, isoOf } from "../format";
 import { useMounted, usePolling } from "../hooks";
@@ -21,7 +26,7 @@ export function MailPreview() {
     const r = await call(commands.listPreviewMail());
     if (!mounted.current) return;
     if (r.status === "ok") {
-      const sorted = [...r.data].sort((a, b) => b.date - a.date);
+      const sorted = [...r.data].sort((a, b) => (b.date ?? 0) - (a.date ?? 0));
       setList(sorted);
       setListError(null);
     } else setListError(r.error);
@@ -40,6 +45,7 @@ export function MailPreview() {
     if (r.status === "ok") {
       setMail(r.data);
       setMailError(null);
+      if (r.data.html === null && r.data.text !== null) setView("text");
     } else {
       setMail(null);
       setMailError(r.error);
@@ -92,7 +98,9 @@ export function MailPreview() {
                     <span class="mail-item-subject">{m.subject}</span>
                     <span class="mail-item-meta">
                       <span class="mail-item-to">{m.to}</span>
-                      <time dateTime={isoOf(m.date)}>{formatWhen(m.date)}</time>
+                      {m.date !== null ? (
+                        <time dateTime={isoOf(m.date)}>{formatWhen(m.date)}</time>
+                      ) : null}
                     </span>
                   </button>
                 </li>
@@ -102,9 +110,7 @@ export function MailPreview() {
         </div>
         <div class="mail-reader" data-testid="mail-reader">
           {mailError ? <ErrorAlert error={mailError} /> : null}
-          {!mail && !mailError ? (
-            <p class="empty-state">Choose a message to read it.</p>
-          ) : null}
+          {!mail && !mailError ? <p class="empty-state">Choose a message to read it.</p> : null}
           {mail ? (
             <article class="mail-article" aria-labelledby="mail-subject">
               <header class="mail-head">
@@ -119,7 +125,11 @@ export function MailPreview() {
                   <div>
                     <dt>Date</dt>
                     <dd>
-                      <time dateTime={isoOf(mail.date)}>{formatFull(mail.date)}</time>
+                      {mail.date !== null ? (
+                        <time dateTime={isoOf(mail.date)}>{formatFull(mail.date)}</time>
+                      ) : (
+                        <span class="muted">No date</span>
+                      )}
                     </dd>
                   </div>
                 </dl>
@@ -134,8 +144,13 @@ export function MailPreview() {
                   { key: "text", label: "Text", testid: "mail-tab-text" },
                 ]}
               />
-              <div class="mail-body" role="tabpanel" id="mail-panel" aria-labelledby={`mail-tab-${view}`}>
-                {view === "html" ? (
+              <div
+                class="mail-body"
+                role="tabpanel"
+                id="mail-panel"
+                aria-labelledby={`mail-tab-${view}`}
+              >
+                {view === "html" && mail.html !== null ? (
                   <iframe
                     class="mail-frame"
                     title={`Email: ${mail.subject}`}
@@ -144,11 +159,22 @@ export function MailPreview() {
                     referrerpolicy="no-referrer"
                     data-testid="mail-html"
                   />
-                ) : (
+                ) : null}
+                {view === "html" && mail.html === null ? (
+                  <p class="empty-state" data-testid="mail-no-html">
+                    This email has no HTML part. See the Text tab.
+                  </p>
+                ) : null}
+                {view === "text" && mail.text !== null ? (
                   <pre class="mail-text" data-testid="mail-text" tabIndex={0}>
                     {mail.text}
                   </pre>
-                )}
+                ) : null}
+                {view === "text" && mail.text === null ? (
+                  <p class="empty-state" data-testid="mail-no-text">
+                    This email has no plain-text part.
+                  </p>
+                ) : null}
               </div>
             </article>
           ) : null}

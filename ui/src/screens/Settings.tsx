@@ -1,7 +1,12 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useId, useState } from "preact/hooks";
 import { call } from "../api";
-import { commands, type CommandError, type Settings as SettingsData, type SmtpSecurity } from "../bindings";
+import {
+  commands,
+  type CommandError,
+  type Settings as SettingsData,
+  type SmtpSecurity,
+} from "../bindings";
 import {
   ErrorAlert,
   Notice,
@@ -28,6 +33,7 @@ type Draft = {
   security: SmtpSecurity;
   username: string;
   smtpPassword: string;
+  removeSmtpPassword: boolean;
   fromName: string;
   fromAddress: string;
   replyTo: string;
@@ -40,9 +46,21 @@ type FieldErrors = Partial<Record<string, string>>;
 
 const LIFETIMES: { key: LifetimeKey; label: string; hint: string }[] = [
   { key: "selfResetMinutes", label: "Forgot-password link", hint: "Recommended: 30 minutes." },
-  { key: "adminResetMinutes", label: "Reset link sent by a manager", hint: "Recommended: 1440 (24 hours)." },
-  { key: "portalResetMinutes", label: "Patient portal reset link", hint: "Recommended: 60 minutes." },
-  { key: "portalInviteMinutes", label: "Patient portal invitation", hint: "Recommended: 10080 (7 days)." },
+  {
+    key: "adminResetMinutes",
+    label: "Reset link sent by a manager",
+    hint: "Recommended: 1440 (24 hours).",
+  },
+  {
+    key: "portalResetMinutes",
+    label: "Patient portal reset link",
+    hint: "Recommended: 60 minutes.",
+  },
+  {
+    key: "portalInviteMinutes",
+    label: "Patient portal invitation",
+    hint: "Recommended: 10080 (7 days).",
+  },
   { key: "oneTimeCodeMinutes", label: "One-time code", hint: "Recommended: 15 minutes." },
 ];
 
@@ -65,6 +83,7 @@ function toDraft(s: SettingsData): Draft {
     security: s.mail.security,
     username: s.mail.username ?? "",
     smtpPassword: "",
+    removeSmtpPassword: false,
     fromName: s.mail.fromName,
     fromAddress: s.mail.fromAddress,
     replyTo: s.mail.replyTo ?? "",
@@ -97,15 +116,15 @@ function validate(d: Draft): FieldErrors {
   }
   if (!d.fromName.trim()) e.fromName = "Enter the name emails come from.";
   if (!EMAIL_RE.test(d.fromAddress.trim())) e.fromAddress = "Enter a valid email address.";
-  if (d.replyTo.trim() && !EMAIL_RE.test(d.replyTo.trim())) e.replyTo = "Enter a valid email address.";
+  if (d.replyTo.trim() && !EMAIL_RE.test(d.replyTo.trim()))
+    e.replyTo = "Enter a valid email address.";
   for (const l of LIFETIMES) {
     const v = d.lifetimes[l.key];
     if (!isInt(v) || +v < 1) e[l.key] = "Enter a whole number of minutes, at least 1.";
   }
   if (!isInt(d.passwordMinLength) || +d.passwordMinLength < 8)
     e.passwordMinLength = "The minimum length can't be below 8.";
-  else if (+d.passwordMinLength > 64)
-    e.passwordMinLength = "The minimum length can't be above 64.";
+  else if (+d.passwordMinLength > 64) e.passwordMinLength = "The minimum length can't be above 64.";
   if (d.breachCheckUrl.trim() && !/^https?:\/\/\S+$/i.test(d.breachCheckUrl.trim()))
     e.breachCheckUrl = "Enter a full address starting with https://";
   return e;
@@ -243,11 +262,13 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
   }
 
   const pristine = JSON.stringify(toDraft(saved)) === JSON.stringify(draft);
-  const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => {
-    setDraft((d) => (d ? { ...d, [key]: value } : d));
-    setSavedNotice(false);
-    if (errors[key as string]) setErrors((e) => ({ ...e, [key as string]: undefined }));
-  };
+  const set =
+    <K extends keyof Draft>(key: K) =>
+    (value: Draft[K]) => {
+      setDraft((d) => (d ? { ...d, [key]: value } : d));
+      setSavedNotice(false);
+      if (errors[key as string]) setErrors((e) => ({ ...e, [key as string]: undefined }));
+    };
   const setLifetime = (key: LifetimeKey) => (value: string) => {
     setDraft((d) => (d ? { ...d, lifetimes: { ...d.lifetimes, [key]: value } } : d));
     setSavedNotice(false);
@@ -267,7 +288,12 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
     }
     setSaving(true);
     setSaveError(null);
-    const password = draft.smtpPassword === "" ? null : draft.smtpPassword;
+    // null keeps the stored password, "" removes it, anything else replaces it.
+    const password = draft.removeSmtpPassword
+      ? ""
+      : draft.smtpPassword === ""
+        ? null
+        : draft.smtpPassword;
     const r = await call(commands.saveSettings(fromDraft(draft, saved), password));
     if (!mounted.current) return;
     setSaving(false);
@@ -295,7 +321,9 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
     if (!mounted.current) return;
     setTestBusy(false);
     setTestResult(
-      r.status === "ok" ? { ok: true, message: r.data.message } : { ok: false, message: r.error.message },
+      r.status === "ok"
+        ? { ok: true, message: r.data.message }
+        : { ok: false, message: r.error.message },
     );
   };
 
@@ -375,7 +403,10 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
               />
               <span>
                 <strong>Preview outbox</strong>
-                <span class="muted">Emails are kept in VetDesk to read under Mail preview. Nothing leaves this computer.</span>
+                <span class="muted">
+                  Emails are kept in VetDesk to read under Mail preview. Nothing leaves this
+                  computer.
+                </span>
               </span>
             </label>
             <label class="radio-card">
@@ -427,7 +458,8 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
                       const from = SECURITY.find((s) => s.value === draft.security);
                       const to = SECURITY.find((s) => s.value === value);
                       set("security")(value);
-                      if (from && to && draft.port === String(from.port)) set("port")(String(to.port));
+                      if (from && to && draft.port === String(from.port))
+                        set("port")(String(to.port));
                     }}
                   >
                     {SECURITY.map((s) => (
@@ -445,19 +477,47 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
                 autoComplete="off"
                 testid="smtp-username"
               />
-              <PasswordField
-                label="Password"
-                value={draft.smtpPassword}
-                onInput={set("smtpPassword")}
-                autoComplete="new-password"
-                placeholder={saved.mail.hasPassword ? "Stored in the OS keyring" : "Not set"}
-                hint={
-                  saved.mail.hasPassword
-                    ? "Leave empty to keep the stored password."
-                    : "Kept in the operating system's keyring, never in a file."
-                }
-                testid="smtp-password"
-              />
+              <div class="field-stack">
+                <PasswordField
+                  label="Password"
+                  value={draft.smtpPassword}
+                  onInput={set("smtpPassword")}
+                  autoComplete="new-password"
+                  disabled={draft.removeSmtpPassword}
+                  placeholder={
+                    draft.removeSmtpPassword
+                      ? "Will be removed"
+                      : saved.mail.hasPassword
+                        ? "Stored in the OS keyring"
+                        : "Not set"
+                  }
+                  hint={
+                    draft.removeSmtpPassword
+                      ? "The stored password is removed from the keyring when you save."
+                      : saved.mail.hasPassword
+                        ? "Leave empty to keep the stored password."
+                        : "Kept in the operating system's keyring, never in a file."
+                  }
+                  testid="smtp-password"
+                />
+                {saved.mail.hasPassword ? (
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      checked={draft.removeSmtpPassword}
+                      onChange={(e) => {
+                        const remove = e.currentTarget.checked;
+                        setDraft((d) =>
+                          d ? { ...d, removeSmtpPassword: remove, smtpPassword: "" } : d,
+                        );
+                        setSavedNotice(false);
+                      }}
+                      data-testid="smtp-password-remove"
+                    />
+                    Remove the stored password
+                  </label>
+                ) : null}
+              </div>
               {draft.security === "plain" ? (
                 <div class="grid-span">
                   <Notice tone="warning" live={false}>
@@ -534,7 +594,9 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
                   <p>{testResult.message}</p>
                 </Notice>
               ) : null}
-              {testResult && !testResult.ok ? <ErrorAlert error={testResult.message} testid="test-error" /> : null}
+              {testResult && !testResult.ok ? (
+                <ErrorAlert error={testResult.message} testid="test-error" />
+              ) : null}
             </div>
           </div>
         </Section>
@@ -561,7 +623,10 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
           </div>
         </Section>
 
-        <Section title="Passwords" description="Length matters most; VetDesk sets no composition rules.">
+        <Section
+          title="Passwords"
+          description="Length matters most; VetDesk sets no composition rules."
+        >
           <div class="grid-2">
             <TextField
               label="Minimum length"
@@ -582,7 +647,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
               onInput={set("breachCheckUrl")}
               error={errors.breachCheckUrl}
               placeholder="https://"
-              hint="A k-anonymity range API. Leave empty to check against the built-in list only."
+              hint="A k-anonymity range API (HIBP style). Leave empty to turn the online lookup off."
               testid="breach-url"
             />
           </div>

@@ -194,7 +194,10 @@ export function Shell({
             {info.database === "remote" ? "Clinic database" : "Local database"}
           </p>
           <p>
-            <span class={info.mailTransport === "preview" ? "dot dot-warning" : "dot"} aria-hidden="true" />
+            <span
+              class={info.mailTransport === "preview" ? "dot dot-warning" : "dot"}
+              aria-hidden="true"
+            />
             {info.mailTransport === "preview" ? "Mail: preview outbox" : "Mail: SMTP"}
           </p>
           <p class="muted">Version {info.version}</p>

@@ -27,8 +27,14 @@ import { useMounted, useNow, usePolling } from "../hooks";
 const POLL_MS = 3000;
 
 function remainingText(secs: number): string {
-  if (secs >= 60) return `${Math.ceil(secs / 60)} min`;
+  if (secs >= 60) return `${Math.round(secs / 60)} min`;
   return `${secs} s`;
+}
+
+/** Ends a back-end message with a full stop so the advice after it reads as a new sentence. */
+function sentence(s: string): string {
+  const t = s.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 function ResetStatusView({ status, now }: { status: ResetStatus; now: number }) {
@@ -62,7 +68,7 @@ function ResetStatusView({ status, now }: { status: ResetStatus; now: number }) 
           ? "Accepted by the mail server. If it hasn't arrived, ask them to check spam/junk."
           : null}
         {status.status === "failed"
-          ? `Not delivered: ${status.lastError ?? "the mail server refused it."} Check the email address, then use Resend, or give a one-time code.`
+          ? `Not delivered: ${sentence(status.lastError ?? "the mail server refused it")} Check the email address, then use Resend, or give a one-time code.`
           : null}
         {status.status === "expired"
           ? "The link expired before it could be sent, so it was not sent. Use Resend to send a fresh one."
@@ -359,7 +365,12 @@ export function StaffCardDialog({
             </div>
 
             {code ? (
-              <div class="code-panel" data-testid="one-time-code-panel" role="region" aria-label="One-time code">
+              <div
+                class="code-panel"
+                data-testid="one-time-code-panel"
+                role="region"
+                aria-label="One-time code"
+              >
                 <p class="code-label">One-time code for {staff.displayName}</p>
                 <p class="code-value" data-testid="one-time-code-value">
                   {code.code}
@@ -380,7 +391,11 @@ export function StaffCardDialog({
                   you're speaking to. Don't email or message it. They enter it on the sign-in screen
                   under <strong>I have a reset code</strong>. Creating a new code cancels this one.
                 </p>
-                <button type="button" class="button button-ghost button-small" onClick={() => setCode(null)}>
+                <button
+                  type="button"
+                  class="button button-ghost button-small"
+                  onClick={() => setCode(null)}
+                >
                   Hide code
                 </button>
               </div>
@@ -420,7 +435,7 @@ export function StaffCardDialog({
           }
         >
           <p id="confirm-text" data-testid="confirm-text" class="confirm-text">
-            Send a reset link to {maskEmail(email)}?
+            Send a reset link to <span class="nowrap">{maskEmail(email)}</span>?
           </p>
           <p class="muted">
             {staff.displayName} gets an email with a link to choose a new password. Any earlier

@@ -116,9 +116,7 @@ export function StaffList({ session }: { session: SessionInfo }) {
             ))}
           </tbody>
         </table>
-        {rows !== null && rows.length === 0 ? (
-          <p class="empty-state">{countText}</p>
-        ) : null}
+        {rows !== null && rows.length === 0 ? <p class="empty-state">{countText}</p> : null}
       </div>
       {openRow ? (
         <StaffCardDialog

@@ -91,16 +91,25 @@ const state = {
   },
   calls: [],
   failNext: {},
+  pendingLink: config.pendingLink ?? null,
 };
 
 for (const s of state.staff) state.passwords[s.username] = DEMO_PASSWORD;
 
-const byId = (id) => state.staff.find((s) => s.id === id) ?? fail("notFound", "That staff member no longer exists.");
-const byUsername = (u) => state.staff.find((s) => s.username.toLowerCase() === String(u).toLowerCase());
+const byId = (id) =>
+  state.staff.find((s) => s.id === id) ?? fail("notFound", "That staff member no longer exists.");
+const byUsername = (u) =>
+  state.staff.find((s) => s.username.toLowerCase() === String(u).toLowerCase());
 const mask = (email) => `${email[0]}•••@${email.slice(email.lastIndexOf("@") + 1)}`;
 const isManager = (role) => role === "admin" || role === "officeManager";
 
-function audit(action, outcome, subject = null, detail = null, actor = state.session?.username ?? null) {
+function audit(
+  action,
+  outcome,
+  subject = null,
+  detail = null,
+  actor = state.session?.username ?? null,
+) {
   state.audit.unshift({
     id: state.nextAuditId++,
     at: now(),
@@ -120,15 +129,51 @@ function emailView(e) {
   if (age < 1200) return { ...e, status: "queued", attempts: 0, sentAt: null };
   if (age < 2400) return { ...e, status: "sending", attempts: 1, sentAt: null };
   if (e.recipient.endsWith("@bounce.example"))
-    return { ...e, status: "failed", attempts: 1, sentAt: null, lastError: "550 5.1.1 Mailbox unavailable: the recipient address was rejected" };
+    return {
+      ...e,
+      status: "failed",
+      attempts: 1,
+      sentAt: null,
+      lastError: "550 5.1.1 Mailbox unavailable: the recipient address was rejected",
+    };
   return { ...e, status: "sent", attempts: 1, sentAt: e.createdAt + 2400 };
 }
 
-function addEmail({ kind, recipient, subject, createdAt = now(), fixed = false, status, sentAt = null, lastError = null, attempts = 0, text, html }) {
-  const e = { id: state.nextEmailId++, kind, recipient, subject, createdAt, fixed, status: status ?? "queued", sentAt, lastError, attempts };
+function addEmail({
+  kind,
+  recipient,
+  subject,
+  createdAt = now(),
+  fixed = false,
+  status,
+  sentAt = null,
+  lastError = null,
+  attempts = 0,
+  text,
+  html,
+}) {
+  const e = {
+    id: state.nextEmailId++,
+    kind,
+    recipient,
+    subject,
+    createdAt,
+    fixed,
+    status: status ?? "queued",
+    sentAt,
+    lastError,
+    attempts,
+  };
   state.emails.unshift(e);
   if (text) {
-    state.preview.unshift({ id: `eml-${e.id}`, to: recipient, subject, date: createdAt, text, html });
+    state.preview.unshift({
+      id: `eml-${e.id}`,
+      to: recipient,
+      subject,
+      date: createdAt,
+      text,
+      html,
+    });
   }
   return e;
 }
@@ -149,7 +194,8 @@ ${action ? `<p><a href="${action.url}" style="display:inline-block;background:#0
 function resetEmail(staff, minutes, createdAt = now()) {
   const token = `tok-${staff.username}-${createdAt}`;
   state.links[token] = { staffId: staff.id, expiresAt: createdAt + minutes * MIN, used: false };
-  for (const [t, l] of Object.entries(state.links)) if (t !== token && l.staffId === staff.id) l.used = true;
+  for (const [t, l] of Object.entries(state.links))
+    if (t !== token && l.staffId === staff.id) l.used = true;
   const body = mailBody(
     "Reset your VetDesk password",
     [
@@ -167,34 +213,134 @@ function seed() {
   const riley = byUsername("rpatel");
   const casey = byUsername("cnguyen");
   const jamie = byUsername("jortiz");
-  const failed = addEmail({ kind: "staffReset", recipient: riley.email, subject: "Reset your VetDesk password", createdAt: t - 3 * 3600_000, fixed: true, status: "failed", attempts: 5, lastError: "550 5.1.1 Mailbox unavailable: the recipient address was rejected" });
+  const failed = addEmail({
+    kind: "staff_reset",
+    recipient: riley.email,
+    subject: "Reset your VetDesk password",
+    createdAt: t - 3 * 3600_000,
+    fixed: true,
+    status: "failed",
+    attempts: 5,
+    lastError: "550 5.1.1 Mailbox unavailable: the recipient address was rejected",
+  });
   state.resets[riley.id] = failed.id;
-  const expired = addEmail({ kind: "staffReset", recipient: casey.email, subject: "Reset your VetDesk password", createdAt: t - 26 * 3600_000, fixed: true, status: "expired", attempts: 0 });
+  const expired = addEmail({
+    kind: "staff_reset",
+    recipient: casey.email,
+    subject: "Reset your VetDesk password",
+    createdAt: t - 26 * 3600_000,
+    fixed: true,
+    status: "expired",
+    attempts: 0,
+  });
   state.resets[casey.id] = expired.id;
   const body = resetEmail(jamie, 1440, t - 20 * 3600_000);
-  const sent = addEmail({ kind: "staffReset", recipient: jamie.email, subject: "Reset your VetDesk password", createdAt: t - 20 * 3600_000, fixed: true, status: "sent", attempts: 1, sentAt: t - 20 * 3600_000 + 4000, ...body });
+  const sent = addEmail({
+    kind: "staff_reset",
+    recipient: jamie.email,
+    subject: "Reset your VetDesk password",
+    createdAt: t - 20 * 3600_000,
+    fixed: true,
+    status: "sent",
+    attempts: 1,
+    sentAt: t - 20 * 3600_000 + 4000,
+    ...body,
+  });
   state.resets[jamie.id] = sent.id;
   const changed = mailBody("Your VetDesk password was changed", [
     "Hello Priya Shah,",
     "The password for your VetDesk account was just changed, and every other session was signed out.",
     "If this wasn't you, call the clinic's office manager straight away.",
   ]);
-  addEmail({ kind: "passwordChanged", recipient: "p.shah@riverside-vet.example", subject: "Your VetDesk password was changed", createdAt: t - 2 * 3600_000, fixed: true, status: "sent", attempts: 1, sentAt: t - 2 * 3600_000 + 3000, ...changed });
-  addEmail({ kind: "portalInvite", recipient: "owner.jones@example.com", subject: "You're invited to the Riverside patient portal", createdAt: t - 90 * MIN, fixed: true, status: "queued", attempts: 2, lastError: "421 4.7.0 Try again later" });
+  addEmail({
+    kind: "password_changed",
+    recipient: "p.shah@riverside-vet.example",
+    subject: "Your VetDesk password was changed",
+    createdAt: t - 2 * 3600_000,
+    fixed: true,
+    status: "sent",
+    attempts: 1,
+    sentAt: t - 2 * 3600_000 + 3000,
+    ...changed,
+  });
+  state.preview.push({
+    id: "eml-plain",
+    to: "front.desk@riverside-vet.example",
+    subject: "VetDesk test email",
+    date: null,
+    text: "This is a plain-text test email from VetDesk.",
+    html: null,
+  });
+  addEmail({
+    kind: "portal_invite",
+    recipient: "owner.jones@example.com",
+    subject: "You're invited to the Riverside patient portal",
+    createdAt: t - 90 * MIN,
+    fixed: true,
+    status: "queued",
+    attempts: 2,
+    lastError: "421 4.7.0 Try again later",
+  });
 
-  state.links["link-valid-token"] = { staffId: byUsername("jsmith").id, expiresAt: t + 25 * MIN, used: false };
-  state.links["link-expired-token"] = { staffId: byUsername("jsmith").id, expiresAt: t - MIN, used: false };
+  state.links["link-valid-token"] = {
+    staffId: byUsername("jsmith").id,
+    expiresAt: t + 25 * MIN,
+    used: false,
+  };
+  state.links["link-expired-token"] = {
+    staffId: byUsername("jsmith").id,
+    expiresAt: t - MIN,
+    used: false,
+  };
 
   const ev = (minsAgo, actor, subject, action, outcome, detail = null, ws = "FRONT-DESK-1") =>
-    state.audit.push({ id: state.nextAuditId++, at: t - minsAgo * MIN, actor, subject, action, outcome, workstation: ws, detail });
+    state.audit.push({
+      id: state.nextAuditId++,
+      at: t - minsAgo * MIN,
+      actor,
+      subject,
+      action,
+      outcome,
+      workstation: ws,
+      detail,
+    });
   ev(5, "amorgan", null, "login", "ok");
-  ev(40, null, "pshah", "forgot_password.requested", "accepted", "Reset link queued to the registered email");
+  ev(
+    40,
+    null,
+    "pshah",
+    "forgot_password.requested",
+    "accepted",
+    "Reset link queued to the registered email",
+  );
   ev(118, "pshah", "pshah", "password.reset", "success", "All other sessions ended");
-  ev(180, "ochen", "rpatel", "staff_reset.sent", "failed", "550 5.1.1 Mailbox unavailable", "OFFICE-2");
-  ev(200, null, "unknown-user", "forgot_password.requested", "accepted", "No matching account; nothing sent");
+  ev(
+    180,
+    "ochen",
+    "rpatel",
+    "staff_reset.sent",
+    "failed",
+    "550 5.1.1 Mailbox unavailable",
+    "OFFICE-2",
+  );
+  ev(
+    200,
+    null,
+    "unknown-user",
+    "forgot_password.requested",
+    "accepted",
+    "No matching account; nothing sent",
+  );
   ev(260, null, "dkim", "login", "throttled", "5 failed attempts in 10 minutes", "EXAM-3");
   ev(1200, "amorgan", "jortiz", "staff_reset.sent", "sent", "Admin-sent link, valid 24 h");
-  ev(1560, "amorgan", "cnguyen", "staff_reset.expired", "expired", "Link expired before delivery; not sent");
+  ev(
+    1560,
+    "amorgan",
+    "cnguyen",
+    "staff_reset.expired",
+    "expired",
+    "Link expired before delivery; not sent",
+  );
 }
 seed();
 
@@ -206,10 +352,21 @@ function card(staff) {
   let lastReset = null;
   if (e) {
     const v = emailView(e);
-    lastReset = { emailId: v.id, queuedAt: v.createdAt, sentAt: v.sentAt, status: v.status, lastError: v.lastError };
+    lastReset = {
+      emailId: v.id,
+      queuedAt: v.createdAt,
+      sentAt: v.sentAt,
+      status: v.status,
+      lastError: v.lastError,
+    };
   }
   const cd = state.cooldowns[staff.id];
-  return { staff: { ...staff }, lastReset, canReset, resendAvailableAt: cd && cd > now() ? cd : null };
+  return {
+    staff: { ...staff },
+    lastReset,
+    canReset,
+    resendAvailableAt: cd && cd > now() ? cd : null,
+  };
 }
 
 function requireSession() {
@@ -227,7 +384,9 @@ function requireAdmin() {
   return s;
 }
 const matches = (q, ...fields) => {
-  const needle = String(q ?? "").trim().toLowerCase();
+  const needle = String(q ?? "")
+    .trim()
+    .toLowerCase();
   return !needle || fields.some((f) => f != null && String(f).toLowerCase().includes(needle));
 };
 
@@ -244,10 +403,18 @@ const handlers = {
     if (!s || s.status !== "active" || state.passwords[s.username] !== password) {
       state.failures[key] = (state.failures[key] ?? 0) + 1;
       audit("login", "failed", key, null, null);
-      fail("invalidCredentials", "That username and password don't match. Check both and try again.");
+      fail(
+        "invalidCredentials",
+        "That username and password don't match. Check both and try again.",
+      );
     }
     state.failures[key] = 0;
-    state.session = { staffId: s.id, username: s.username, displayName: s.displayName, role: s.role };
+    state.session = {
+      staffId: s.id,
+      username: s.username,
+      displayName: s.displayName,
+      role: s.role,
+    };
     audit("login", "ok");
     return { ...state.session };
   },
@@ -259,13 +426,25 @@ const handlers = {
   },
   forgot_password: async ({ identifier }) => {
     await new Promise((r) => setTimeout(r, 400));
-    const s = state.staff.find((x) => x.username === identifier || (x.email && x.email === identifier));
+    const s = state.staff.find(
+      (x) => x.username === identifier || (x.email && x.email === identifier),
+    );
     audit("forgot_password.requested", "accepted", s?.username ?? null, null, null);
     if (s && s.email) {
       const body = resetEmail(s, state.settings.lifetimes.selfResetMinutes);
-      addEmail({ kind: "selfReset", recipient: s.email, subject: "Reset your VetDesk password", ...body });
+      addEmail({
+        kind: "staff_reset",
+        recipient: s.email,
+        subject: "Reset your VetDesk password",
+        ...body,
+      });
     }
     return { message: FORGOT_MESSAGE };
+  },
+  pending_reset_link: () => {
+    const token = state.pendingLink;
+    state.pendingLink = null;
+    return token;
   },
   password_policy: () => ({ minLength: state.settings.passwordMinLength, maxLength: 64 }),
   check_reset_link: ({ token }) => {
@@ -284,8 +463,12 @@ const handlers = {
     } else {
       const s = byUsername(secret.username);
       const c = s ? state.codes[s.id] : null;
-      if (!c || c.used || c.expiresAt <= now() || c.attempts >= 5) fail("tokenInvalid", TOKEN_INVALID);
-      const norm = (v) => String(v).toUpperCase().replace(/[^A-Z0-9]/g, "");
+      if (!c || c.used || c.expiresAt <= now() || c.attempts >= 5)
+        fail("tokenInvalid", TOKEN_INVALID);
+      const norm = (v) =>
+        String(v)
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, "");
       if (norm(c.code) !== norm(secret.code)) {
         c.attempts += 1;
         fail("tokenInvalid", TOKEN_INVALID);
@@ -293,14 +476,25 @@ const handlers = {
       staff = s;
       consume = () => (c.used = true);
     }
-    if (password !== confirm) fail("passwordMismatch", "The two passwords don't match. Type the same password in both fields.");
+    if (password !== confirm)
+      fail(
+        "passwordMismatch",
+        "The two passwords don't match. Type the same password in both fields.",
+      );
     const n = Array.from(password.normalize("NFC")).length;
     const min = state.settings.passwordMinLength;
-    if (n < min) fail("weakPassword", `This password is too short. Use at least ${min} characters; a few unrelated words work well.`);
+    if (n < min)
+      fail(
+        "weakPassword",
+        `This password is too short. Use at least ${min} characters; a few unrelated words work well.`,
+      );
     if (n > 64) fail("weakPassword", "This password is too long. Use at most 64 characters.");
     const lower = password.toLowerCase();
     if (COMMON.includes(lower) || lower.includes(staff.username) || lower.includes("riverside"))
-      fail("weakPassword", "This password is too easy to guess: it is a common or leaked password, or contains your name or the clinic's. Try a few unrelated words.");
+      fail(
+        "weakPassword",
+        "This password is too easy to guess: it is a common or leaked password, or contains your name or the clinic's. Try a few unrelated words.",
+      );
     consume();
     state.passwords[staff.username] = password;
     if (state.session && state.session.staffId === staff.id) state.session = null;
@@ -309,7 +503,9 @@ const handlers = {
   },
   list_staff: ({ query }) => {
     requireManager();
-    return state.staff.filter((s) => matches(query, s.displayName, s.username, s.email)).map((s) => ({ ...s }));
+    return state.staff
+      .filter((s) => matches(query, s.displayName, s.username, s.email))
+      .map((s) => ({ ...s }));
   },
   staff_card: ({ staffId }) => {
     requireManager();
@@ -329,15 +525,28 @@ const handlers = {
     const until = Math.max(state.cooldowns[s.id] ?? 0, state.hiddenCooldowns[s.id] ?? 0);
     if (until > now()) {
       const secs = Math.ceil((until - now()) / 1000);
-      fail("resendTooSoon", `A reset email went to ${mask(s.email)} less than a minute ago. You can send another in ${secs} s.`, secs);
+      fail(
+        "resendTooSoon",
+        `A reset email went to ${mask(s.email)} less than a minute ago. You can send another in ${secs} s.`,
+        secs,
+      );
     }
     const minutes = state.settings.lifetimes.adminResetMinutes;
     const body = resetEmail(s, minutes);
-    const e = addEmail({ kind: "staffReset", recipient: s.email, subject: "Reset your VetDesk password", ...body });
+    const e = addEmail({
+      kind: "staff_reset",
+      recipient: s.email,
+      subject: "Reset your VetDesk password",
+      ...body,
+    });
     state.resets[s.id] = e.id;
     state.cooldowns[s.id] = now() + MIN;
     audit("staff_reset.sent", "queued", s.username, `Link valid ${minutes / 60} h`);
-    return { maskedEmail: mask(s.email), message: `Reset password link has been sent to ${mask(s.email)}`, resendAvailableAt: state.cooldowns[s.id] };
+    return {
+      maskedEmail: mask(s.email),
+      message: `Reset password link has been sent to ${mask(s.email)}`,
+      resendAvailableAt: state.cooldowns[s.id],
+    };
   },
   issue_one_time_code: ({ staffId }) => {
     requireManager();
@@ -355,7 +564,8 @@ const handlers = {
     const s = byId(staffId);
     if (!card(s).canReset) fail("forbidden", "Office managers can't change an admin's email.");
     const v = String(email).trim();
-    if (!/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(v) || v.length > 254) fail("invalidInput", "Enter a valid email address, like name@example.com.");
+    if (!/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(v) || v.length > 254)
+      fail("invalidInput", "Enter a valid email address, like name@example.com.");
     s.email = v;
     audit("staff.email_updated", "ok", s.username);
     return card(s);
@@ -366,12 +576,16 @@ const handlers = {
   },
   save_settings: ({ settings, smtpPassword }) => {
     requireAdmin();
-    if (settings.passwordMinLength < 8) fail("invalidInput", "Password minimum length must be at least 8.");
+    if (settings.passwordMinLength < 8)
+      fail("invalidInput", "Password minimum length must be at least 8.");
     if (settings.breachCheckUrl && !settings.breachCheckUrl.startsWith("https://"))
       fail("invalidInput", "The breach check URL must start with https://.");
-    if (settings.mail.transport === "smtp" && !settings.mail.host) fail("invalidInput", "Enter the SMTP host.");
+    if (settings.mail.transport === "smtp" && !settings.mail.host)
+      fail("invalidInput", "Enter the SMTP host.");
     const next = structuredClone(settings);
-    next.mail.hasPassword = smtpPassword ? true : state.settings.mail.hasPassword;
+    // null keeps the stored password; "" removes it.
+    next.mail.hasPassword =
+      smtpPassword === null ? state.settings.mail.hasPassword : smtpPassword !== "";
     state.settings = next;
     state.info.mailTransport = next.mail.transport;
     state.info.clinicName = next.clinic.name;
@@ -383,16 +597,25 @@ const handlers = {
     const m = state.settings.mail;
     if (m.transport === "smtp") {
       audit("test_email", "failed", to, `Connection refused by ${m.host}:${m.port}`);
-      fail("mailFailed", `Could not connect to ${m.host}:${m.port}: connection refused. Check the host and port, and that this computer may reach the mail server.`);
+      fail(
+        "mailFailed",
+        `Could not connect to ${m.host}:${m.port}: connection refused. Check the host and port, and that this computer may reach the mail server.`,
+      );
     }
-    const body = mailBody("VetDesk test email", ["This is a test email from VetDesk. Email delivery is working."]);
-    addEmail({ kind: "test", recipient: to, subject: "Test email from VetDesk", ...body });
-    return { message: `Test email written to the preview outbox for ${to}. Open Mail preview to read it.` };
+    const body = mailBody("VetDesk test email", [
+      "This is a test email from VetDesk. Email delivery is working.",
+    ]);
+    addEmail({ kind: "test_message", recipient: to, subject: "Test email from VetDesk", ...body });
+    return {
+      message: `Test email written to the preview outbox for ${to}. Open Mail preview to read it.`,
+    };
   },
   list_activity: ({ query }) => {
     requireManager();
     return state.audit
-      .filter((a) => matches(query, a.actor, a.subject, a.action, a.outcome, a.detail, a.workstation))
+      .filter((a) =>
+        matches(query, a.actor, a.subject, a.action, a.outcome, a.detail, a.workstation),
+      )
       .sort((a, b) => b.at - a.at)
       .map((a) => ({ ...a }));
   },
@@ -428,13 +651,19 @@ mockIPC(
 
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+  window.__cspViolations.push(
+    `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+  );
 });
 
 window.__clinic = {
   state,
   calls: (cmd) => state.calls.filter((c) => c.cmd === cmd).map((c) => c.args),
-  emitResetLink: (token) => emit("reset-link", { token }),
+  // Like the desktop shell: keep the link for a window that is not listening yet, then emit.
+  emitResetLink: (token) => {
+    state.pendingLink = token;
+    return emit("reset-link", { token });
+  },
   setHiddenCooldown: (staffId, secs) => {
     state.hiddenCooldowns[staffId] = now() + secs * 1000;
   },

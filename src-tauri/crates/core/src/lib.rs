@@ -13,6 +13,7 @@ pub mod ports;
 pub mod recovery;
 pub mod role;
 pub mod seal;
+pub mod sensitive;
 pub mod settings;
 pub mod staff;
 pub mod time;
@@ -21,4 +22,5 @@ pub mod validate;
 
 pub use error::{CoreError, ErrorCode, StoreError};
 pub use role::Role;
+pub use sensitive::Sensitive;
 pub use time::{Clock, Millis, SystemClock};

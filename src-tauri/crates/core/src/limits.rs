@@ -143,7 +143,10 @@ mod tests {
         let (l, clock) = limits();
         assert!((0..3).all(|_| l.allow_forgot_for_account("ann")));
         assert!(!l.allow_forgot_for_account("ann"));
-        assert!(l.allow_forgot_for_account("bob"), "other accounts unaffected");
+        assert!(
+            l.allow_forgot_for_account("bob"),
+            "other accounts unaffected"
+        );
         clock.advance(Duration::from_secs(5 * 60));
         assert!(l.allow_forgot_for_account("ann"));
     }

@@ -176,7 +176,11 @@ mod tests {
 
     #[test]
     fn kinds_and_statuses_round_trip() {
-        for k in [EmailKind::StaffReset, EmailKind::PasswordChanged, EmailKind::TestMessage] {
+        for k in [
+            EmailKind::StaffReset,
+            EmailKind::PasswordChanged,
+            EmailKind::TestMessage,
+        ] {
             assert_eq!(EmailKind::parse(k.as_str()), Some(k));
         }
         for s in [

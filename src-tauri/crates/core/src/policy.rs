@@ -69,13 +69,11 @@ impl PasswordPolicy {
         for word in context_words(context) {
             if lowered.contains(&word) {
                 return Err(CoreError::WeakPassword(
-                    "The password cannot contain your name, username or the clinic's name."
-                        .into(),
+                    "The password cannot contain your name, username or the clinic's name.".into(),
                 ));
             }
         }
-        let inputs: Vec<&str> = context.iter().copied().collect();
-        let estimate = zxcvbn::zxcvbn(&normalized, &inputs);
+        let estimate = zxcvbn::zxcvbn(&normalized, context);
         if (estimate.score() as u8) < MIN_SCORE {
             return Err(CoreError::WeakPassword(
                 "This password is too common or too easy to guess. Try a longer phrase of \
@@ -169,7 +167,11 @@ mod tests {
     #[test]
     fn mismatched_confirmation_fails() {
         let err = PasswordPolicy::default()
-            .check("lantern orbit pickle sax", "lantern orbit pickle saz", CONTEXT)
+            .check(
+                "lantern orbit pickle sax",
+                "lantern orbit pickle saz",
+                CONTEXT,
+            )
             .unwrap_err();
         assert!(matches!(err, CoreError::PasswordMismatch));
     }

@@ -29,12 +29,8 @@ pub trait Store: Send + Sync {
     async fn get_staff(&self, id: i64) -> StoreResult<Option<StaffRecord>>;
     /// Staff whose name, username or email contains `query`, ordered by name.
     async fn list_staff(&self, query: &str, limit: u32) -> StoreResult<Vec<StaffRecord>>;
-    async fn update_staff_email(
-        &self,
-        id: i64,
-        email: &str,
-        audit: &AuditEvent,
-    ) -> StoreResult<()>;
+    async fn update_staff_email(&self, id: i64, email: &str, audit: &AuditEvent)
+        -> StoreResult<()>;
 
     async fn create_session(&self, staff_id: i64, now: Millis) -> StoreResult<i64>;
     /// The staff member behind a session that has not ended.

@@ -76,7 +76,11 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
     }
 
     pub async fn settings(&self) -> CoreResult<Settings> {
-        Ok(self.store.load_settings().await?.unwrap_or_else(Settings::demo))
+        Ok(self
+            .store
+            .load_settings()
+            .await?
+            .unwrap_or_else(Settings::demo))
     }
 
     pub async fn password_policy(&self) -> CoreResult<PasswordPolicyInfo> {
@@ -116,7 +120,9 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
             _ => crate::password::decoy_hash().to_string(),
         };
         let ok = self.hashing.verify(password.to_string(), stored).await
-            && staff.as_ref().is_some_and(|s| s.status == StaffStatus::Active);
+            && staff
+                .as_ref()
+                .is_some_and(|s| s.status == StaffStatus::Active);
         let Some(staff) = staff.filter(|_| ok) else {
             let paused = self.limits.record_login_failure(&username);
             let mut event = self.audit("login", "refused", ws);
@@ -129,9 +135,17 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
                 None => CoreError::InvalidCredentials,
             });
         };
-        let session = self.store.create_session(staff.id, self.clock.now()).await?;
+        let session = self
+            .store
+            .create_session(staff.id, self.clock.now())
+            .await?;
         self.store
-            .append_audit(&self.audit("login", "ok", ws).actor(staff.id).subject(staff.id))
+            .append_audit(
+                &self
+                    .audit("login", "ok", ws)
+                    .actor(staff.id)
+                    .subject(staff.id),
+            )
             .await?;
         Ok((session, SessionInfo::from(&staff)))
     }
@@ -266,7 +280,9 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
             sealed: Some(self.sealer.seal(&secrets)?),
             created_at: now,
         };
-        self.store.issue_token(&token, Some(&message), &audit).await?;
+        self.store
+            .issue_token(&token, Some(&message), &audit)
+            .await?;
         (self.outbox_wake)();
         Ok(now)
     }
@@ -302,7 +318,12 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         }
     }
 
-    async fn live_code_token(&self, username: &str, code: &str, ws: &str) -> CoreResult<TokenRecord> {
+    async fn live_code_token(
+        &self,
+        username: &str,
+        code: &str,
+        ws: &str,
+    ) -> CoreResult<TokenRecord> {
         let username = validate::identifier(username).map_err(|_| CoreError::TokenInvalid)?;
         let Some(staff) = self.store.find_staff_by_login(&username).await? else {
             return Err(CoreError::TokenInvalid);
@@ -322,9 +343,7 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
             None => {
                 if !live.is_empty() {
                     let ids: Vec<i64> = live.iter().map(|t| t.id).collect();
-                    let event = self
-                        .audit("reset_code", "wrong_code", ws)
-                        .subject(staff.id);
+                    let event = self.audit("reset_code", "wrong_code", ws).subject(staff.id);
                     self.store
                         .record_code_failure(&ids, MAX_CODE_ATTEMPTS, now, &event)
                         .await?;
@@ -422,7 +441,11 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         }
     }
 
-    async fn target_for_reset(&self, actor: &StaffRecord, staff_id: i64) -> CoreResult<StaffRecord> {
+    async fn target_for_reset(
+        &self,
+        actor: &StaffRecord,
+        staff_id: i64,
+    ) -> CoreResult<StaffRecord> {
         Self::require_staff_manager(actor)?;
         let target = self
             .store
@@ -572,7 +595,9 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         if actor.role.can_manage_settings() {
             Ok(())
         } else {
-            Err(CoreError::Forbidden("Only admins can change settings.".into()))
+            Err(CoreError::Forbidden(
+                "Only admins can change settings.".into(),
+            ))
         }
     }
 
@@ -599,7 +624,11 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         }
     }
 
-    pub async fn list_activity(&self, actor: &StaffRecord, query: &str) -> CoreResult<Vec<AuditRow>> {
+    pub async fn list_activity(
+        &self,
+        actor: &StaffRecord,
+        query: &str,
+    ) -> CoreResult<Vec<AuditRow>> {
         Self::require_activity(actor)?;
         let query = validate::search(query)?.to_lowercase();
         Ok(self.store.list_audit(&query, LIST_LIMIT).await?)

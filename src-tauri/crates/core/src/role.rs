@@ -67,10 +67,7 @@ impl Role {
     }
 
     pub fn can_act_on_portal(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::OfficeManager | Role::Receptionist
-        )
+        matches!(self, Role::Admin | Role::OfficeManager | Role::Receptionist)
     }
 }
 

@@ -133,7 +133,9 @@ impl Settings {
         let m = self.mail;
         let host = validate::optional_text("SMTP host", &m.host, 253)?.unwrap_or_default();
         if m.transport == MailTransport::Smtp && host.is_empty() {
-            return Err(CoreError::invalid("SMTP host is required to send through SMTP."));
+            return Err(CoreError::invalid(
+                "SMTP host is required to send through SMTP.",
+            ));
         }
         if host.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
             return Err(CoreError::invalid(
@@ -163,9 +165,17 @@ impl Settings {
         let l = self.lifetimes;
         for (label, value, max) in [
             ("Self-service reset lifetime", l.self_reset_minutes, 24 * 60),
-            ("Admin-sent reset lifetime", l.admin_reset_minutes, 7 * 24 * 60),
+            (
+                "Admin-sent reset lifetime",
+                l.admin_reset_minutes,
+                7 * 24 * 60,
+            ),
             ("Portal reset lifetime", l.portal_reset_minutes, 24 * 60),
-            ("Portal invitation lifetime", l.portal_invite_minutes, 30 * 24 * 60),
+            (
+                "Portal invitation lifetime",
+                l.portal_invite_minutes,
+                30 * 24 * 60,
+            ),
             ("One-time code lifetime", l.one_time_code_minutes, 60),
         ] {
             if value < 5 || value > max {
@@ -202,7 +212,9 @@ fn optional_https_url(field: &str, value: Option<String>) -> CoreResult<Option<S
     match rest {
         Some(r) if !r.is_empty() || url.starts_with("http://") => {
             if url.contains(char::is_whitespace) || url.contains(['<', '>', '"', '\'']) {
-                return Err(CoreError::invalid(format!("{field} is not a valid address.")));
+                return Err(CoreError::invalid(format!(
+                    "{field} is not a valid address."
+                )));
             }
             Ok(Some(url.trim_end_matches('/').to_string()))
         }

@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn codes_have_at_least_40_bits() {
-        assert!(CODE_BITS >= 40);
+        const { assert!(CODE_BITS >= 40) };
         let code = new_code(&mut OsRng);
         assert_eq!(code.len(), 11);
         assert_eq!(normalize_code(&code).as_deref(), Some(code.as_str()));
@@ -192,8 +192,14 @@ mod tests {
 
     #[test]
     fn typed_codes_are_forgiven_for_case_spacing_and_lookalikes() {
-        assert_eq!(normalize_code("abcde fghjk").as_deref(), Some("ABCDE-FGHJK"));
-        assert_eq!(normalize_code("O1IL0-00000").as_deref(), Some("01110-00000"));
+        assert_eq!(
+            normalize_code("abcde fghjk").as_deref(),
+            Some("ABCDE-FGHJK")
+        );
+        assert_eq!(
+            normalize_code("O1IL0-00000").as_deref(),
+            Some("01110-00000")
+        );
         assert_eq!(normalize_code("ABCDE-FGHJ"), None);
         assert_eq!(normalize_code("ABCDE-FGHJKM"), None);
         assert_eq!(normalize_code("ABCDE-FGHJ!"), None);
@@ -233,7 +239,15 @@ mod tests {
         };
         assert!(t.is_live(99));
         assert!(!t.is_live(100));
-        assert!(!TokenRecord { used_at: Some(5), ..t.clone() }.is_live(10));
-        assert!(!TokenRecord { revoked_at: Some(5), ..t }.is_live(10));
+        assert!(!TokenRecord {
+            used_at: Some(5),
+            ..t.clone()
+        }
+        .is_live(10));
+        assert!(!TokenRecord {
+            revoked_at: Some(5),
+            ..t
+        }
+        .is_live(10));
     }
 }

@@ -143,10 +143,7 @@ mod tests {
 
     #[test]
     fn emails_need_a_domain() {
-        assert_eq!(
-            email("Email", "Jo@Clinic.COM").unwrap(),
-            "Jo@clinic.com"
-        );
+        assert_eq!(email("Email", "Jo@Clinic.COM").unwrap(), "Jo@clinic.com");
         for bad in [
             "jo",
             "jo@",

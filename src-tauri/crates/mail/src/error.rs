@@ -36,7 +36,9 @@ pub enum MailError {
 
     #[error("Nothing is listening at {endpoint}. Check the SMTP host and port.")]
     ConnectionRefused { endpoint: String },
-    #[error("The SMTP host {host} could not be found. Check its spelling and the network connection.")]
+    #[error(
+        "The SMTP host {host} could not be found. Check its spelling and the network connection."
+    )]
     HostNotFound { host: String },
     #[error(
         "The server did not answer TLS on port {port}; port 587 normally uses STARTTLS, 465 uses \
@@ -64,7 +66,9 @@ pub enum MailError {
     AuthUnavailable { endpoint: String },
     #[error("The SMTP server refused the email ({reply}).")]
     Rejected { reply: String },
-    #[error("The SMTP server could not take the email right now ({reply}); it will be tried again.")]
+    #[error(
+        "The SMTP server could not take the email right now ({reply}); it will be tried again."
+    )]
     Deferred { reply: String },
     #[error("The SMTP server at {endpoint} did not answer within {seconds} seconds.{hint}")]
     Timeout {

@@ -1,35 +1,7 @@
-//! Secrets in the OS keyring. Values come back wrapped in [`Sensitive`], whose `Debug` and
-//! `Display` never show them.
+//! Secrets in the OS keyring. Values come back wrapped in [`Sensitive`], whose `Debug` never
+//! shows them.
 
-use std::fmt;
-
-/// A value that must never reach a log, an error message or a config file.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Sensitive<T>(T);
-
-impl<T> Sensitive<T> {
-    pub fn new(value: T) -> Self {
-        Self(value)
-    }
-    pub fn expose(&self) -> &T {
-        &self.0
-    }
-    pub fn into_inner(self) -> T {
-        self.0
-    }
-}
-
-impl<T> fmt::Debug for Sensitive<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl<T> fmt::Display for Sensitive<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+pub use vetdesk_core::Sensitive;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
@@ -103,7 +75,7 @@ mod tests {
     #[test]
     fn sensitive_values_never_print() {
         let s = Sensitive::new("hunter2-smtp".to_string());
-        assert_eq!(format!("{s:?} {s}"), "<redacted> <redacted>");
+        assert_eq!(format!("{s:?}"), "<redacted>");
         assert_eq!(s.expose(), "hunter2-smtp");
     }
 }

@@ -1,6 +1,8 @@
 //! Against the real Secret Service: run inside `dbus-run-session` with an unlocked
 //! gnome-keyring (the test command does this). Fails, never skips, when there is none.
 
+#![allow(clippy::unwrap_used)]
+
 use vetdesk_secrets::{Keyring, SecretStore, Sensitive};
 
 #[test]

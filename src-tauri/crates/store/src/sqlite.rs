@@ -21,8 +21,7 @@ use vetdesk_core::{Role, StoreError};
 use crate::error::{map, migrate};
 use crate::rows::{AuditDb, EmailDb, StaffDb, TokenDb};
 
-const STAFF_COLUMNS: &str =
-    "id, username, display_name, role, email, status, password_hash";
+const STAFF_COLUMNS: &str = "id, username, display_name, role, email, status, password_hash";
 const TOKEN_COLUMNS: &str = "id, staff_id, purpose, code_digest, created_at, expires_at, used_at, \
                              revoked_at, failed_attempts";
 /// `?1` is the current time, for `token_live`.
@@ -183,14 +182,16 @@ impl SqliteStore {
             .await
             .map_err(map)?;
             for p in &c.pets {
-                sqlx::query("INSERT INTO pets (client_id, name, species, breed) VALUES (?, ?, ?, ?)")
-                    .bind(id)
-                    .bind(&p.name)
-                    .bind(&p.species)
-                    .bind(&p.breed)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map)?;
+                sqlx::query(
+                    "INSERT INTO pets (client_id, name, species, breed) VALUES (?, ?, ?, ?)",
+                )
+                .bind(id)
+                .bind(&p.name)
+                .bind(&p.species)
+                .bind(&p.breed)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
             }
         }
         tx.commit().await.map_err(map)
@@ -366,7 +367,9 @@ impl Store for SqliteStore {
             .map_err(map)?
             .rows_affected();
         if changed != 1 {
-            return Err(StoreError::Conflict("that staff member no longer exists".into()));
+            return Err(StoreError::Conflict(
+                "that staff member no longer exists".into(),
+            ));
         }
         insert_audit(&mut tx, audit).await?;
         tx.commit().await.map_err(map)

@@ -43,9 +43,7 @@ export function Login({
     e.preventDefault();
     if (busy || waitSecs > 0) return;
     if (!username.trim() || !password) {
-      setError(
-        !username.trim() ? "Enter your username." : "Enter your password.",
-      );
+      setError(!username.trim() ? "Enter your username." : "Enter your password.");
       (!username.trim() ? usernameRef : passwordRef).current?.focus();
       return;
     }

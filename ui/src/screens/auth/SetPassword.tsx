@@ -41,7 +41,9 @@ export function SetPassword({
   const mounted = useMounted();
   const [policy, setPolicy] = useState<PasswordPolicyInfo | null>(null);
   const [check, setCheck] = useState<LinkCheck>(
-    secret.kind === "link" ? { state: "checking" } : { state: "ok", target: { displayName: "", expiresAt: 0 } },
+    secret.kind === "link"
+      ? { state: "checking" }
+      : { state: "ok", target: { displayName: "", expiresAt: 0 } },
   );
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
@@ -65,7 +67,9 @@ export function SetPassword({
     void (async () => {
       const r = await call(commands.checkResetLink(secret.token));
       if (!mounted.current) return;
-      setCheck(r.status === "ok" ? { state: "ok", target: r.data } : { state: "invalid", error: r.error });
+      setCheck(
+        r.status === "ok" ? { state: "ok", target: r.data } : { state: "invalid", error: r.error },
+      );
     })();
   }, [secret]);
 
@@ -115,7 +119,11 @@ export function SetPassword({
           ? `${count} characters: ${count - max} too many.`
           : `${count} characters: long enough.`;
   const matchHint =
-    confirm.length === 0 ? "\u00a0" : confirm === password ? "Passwords match." : "Passwords don't match yet.";
+    confirm.length === 0
+      ? "\u00a0"
+      : confirm === password
+        ? "Passwords match."
+        : "Passwords don't match yet.";
 
   const retryActions =
     secret.kind === "link" ? (
@@ -159,15 +167,15 @@ export function SetPassword({
             {policy ? (
               <p>
                 Use <strong>{policy.minLength}</strong> to <strong>{policy.maxLength}</strong>{" "}
-                characters. A few unrelated words make a strong password that is easy to remember.
-                Spaces, symbols and any language are fine, and there are no other rules.
+                characters. A few unrelated words are strong and easy to remember. Spaces, symbols
+                and any language are fine; there are no other rules.
               </p>
             ) : (
               <p>{"\u00a0"}</p>
             )}
             <p class="muted">
-              Common or previously leaked passwords, and ones built from your name or the clinic's,
-              are refused.
+              Common or leaked passwords, and ones containing your name or the clinic's, are
+              refused.
             </p>
           </div>
           <PasswordField

@@ -15,7 +15,11 @@ use crate::{clinic, Clinic};
 const NEW_PASSWORD: &str = "lantern orbit pickle saxophone";
 
 async fn staff(c: &Clinic, username: &str) -> StaffRecord {
-    c.store.find_staff_by_login(username).await.unwrap().unwrap()
+    c.store
+        .find_staff_by_login(username)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 /// The secrets of the newest reset email to `username`, as the dispatcher would open them.
@@ -33,13 +37,21 @@ async fn mailed_secrets(c: &Clinic, username: &str) -> Secrets {
 #[tokio::test]
 async fn forgot_password_answers_the_same_for_known_unknown_and_emailless_accounts() {
     let c = clinic().await;
-    let known = c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    let known = c
+        .recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     let by_email = c
         .recovery
         .forgot_password("RNAKAMURA@harborview-clinic.example", "desk-1")
         .await
         .unwrap();
-    let unknown = c.recovery.forgot_password("nobody", "desk-1").await.unwrap();
+    let unknown = c
+        .recovery
+        .forgot_password("nobody", "desk-1")
+        .await
+        .unwrap();
     let no_email = c
         .store
         .list_staff("", 100)
@@ -66,18 +78,33 @@ async fn forgot_password_answers_the_same_for_known_unknown_and_emailless_accoun
 #[tokio::test]
 async fn forgot_password_is_rate_limited_per_account_and_per_recipient() {
     let c = clinic().await;
-    c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    c.recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     // Within 60 s: same answer, no second email.
-    c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    c.recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 1);
     c.clock.advance(61 * SECOND);
-    c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    c.recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 2);
     c.clock.advance(61 * SECOND);
     // Third request for the account inside the burst window is refused by the account limit.
-    c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    c.recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     c.clock.advance(61 * SECOND);
-    c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    c.recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 2);
     let audit = c.store.list_audit("rate_limited", 50).await.unwrap();
     assert!(!audit.is_empty());
@@ -86,7 +113,10 @@ async fn forgot_password_is_rate_limited_per_account_and_per_recipient() {
 #[tokio::test]
 async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
     let c = clinic().await;
-    c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    c.recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     let secrets = mailed_secrets(&c, "dpatel").await;
     let link = secrets.link.clone().unwrap();
     // Opening the link (a mail scanner, or the person twice) does not use it up.
@@ -99,7 +129,9 @@ async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
     let weak = c
         .recovery
         .complete_reset(
-            ResetSecret::Link { token: link.clone() },
+            ResetSecret::Link {
+                token: link.clone(),
+            },
             "password",
             "password",
             "desk-1",
@@ -114,7 +146,9 @@ async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
         .unwrap();
     c.recovery
         .complete_reset(
-            ResetSecret::Link { token: link.clone() },
+            ResetSecret::Link {
+                token: link.clone(),
+            },
             NEW_PASSWORD,
             NEW_PASSWORD,
             "desk-1",
@@ -124,18 +158,34 @@ async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
     // Replayed: refused with the one message.
     let replay = c
         .recovery
-        .complete_reset(ResetSecret::Link { token: link.clone() }, NEW_PASSWORD, NEW_PASSWORD, "desk-1")
+        .complete_reset(
+            ResetSecret::Link {
+                token: link.clone(),
+            },
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            "desk-1",
+        )
         .await
         .unwrap_err();
     assert!(matches!(replay, CoreError::TokenInvalid));
-    assert!(matches!(c.recovery.check_link(&link).await, Err(CoreError::TokenInvalid)));
+    assert!(matches!(
+        c.recovery.check_link(&link).await,
+        Err(CoreError::TokenInvalid)
+    ));
     // Every session ended; old password refused; new one works; a notice was queued.
-    assert!(matches!(c.recovery.actor(Some(session)).await, Err(CoreError::NotSignedIn)));
+    assert!(matches!(
+        c.recovery.actor(Some(session)).await,
+        Err(CoreError::NotSignedIn)
+    ));
     assert!(matches!(
         c.recovery.login("dpatel", DEMO_PASSWORD, "desk-1").await,
         Err(CoreError::InvalidCredentials)
     ));
-    c.recovery.login("dpatel", NEW_PASSWORD, "desk-1").await.unwrap();
+    c.recovery
+        .login("dpatel", NEW_PASSWORD, "desk-1")
+        .await
+        .unwrap();
     let s = staff(&c, "dpatel").await;
     let notice = c
         .store
@@ -150,17 +200,29 @@ async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
 #[tokio::test]
 async fn links_expire_after_the_self_service_lifetime() {
     let c = clinic().await;
-    c.recovery.forgot_password("dpatel", "desk-1").await.unwrap();
+    c.recovery
+        .forgot_password("dpatel", "desk-1")
+        .await
+        .unwrap();
     let link = mailed_secrets(&c, "dpatel").await.link.unwrap();
     c.clock.advance(30 * MINUTE);
     let err = c
         .recovery
-        .complete_reset(ResetSecret::Link { token: link }, NEW_PASSWORD, NEW_PASSWORD, "desk-1")
+        .complete_reset(
+            ResetSecret::Link { token: link },
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            "desk-1",
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, CoreError::TokenInvalid));
     // The queued email whose token expired is marked expired when the dispatcher claims it.
-    let claimed = c.store.claim_due_emails(c.clock_now(), 1_000, 10).await.unwrap();
+    let claimed = c
+        .store
+        .claim_due_emails(c.clock_now(), 1_000, 10)
+        .await
+        .unwrap();
     assert_eq!(claimed[0].token_live, Some(false));
 }
 
@@ -178,7 +240,10 @@ async fn a_code_works_with_the_username_and_the_sixth_wrong_code_is_refused() {
     let other = c
         .recovery
         .complete_reset(
-            ResetSecret::Code { username: "dpatel".into(), code: code.code.clone() },
+            ResetSecret::Code {
+                username: "dpatel".into(),
+                code: code.code.clone(),
+            },
             NEW_PASSWORD,
             NEW_PASSWORD,
             "desk-1",
@@ -190,7 +255,10 @@ async fn a_code_works_with_the_username_and_the_sixth_wrong_code_is_refused() {
         let wrong = c
             .recovery
             .complete_reset(
-                ResetSecret::Code { username: "jokafor".into(), code: "00000-00000".into() },
+                ResetSecret::Code {
+                    username: "jokafor".into(),
+                    code: "00000-00000".into(),
+                },
                 NEW_PASSWORD,
                 NEW_PASSWORD,
                 "desk-1",
@@ -203,7 +271,10 @@ async fn a_code_works_with_the_username_and_the_sixth_wrong_code_is_refused() {
     let sixth = c
         .recovery
         .complete_reset(
-            ResetSecret::Code { username: "jokafor".into(), code: code.code.to_lowercase() },
+            ResetSecret::Code {
+                username: "jokafor".into(),
+                code: code.code.to_lowercase(),
+            },
             NEW_PASSWORD,
             NEW_PASSWORD,
             "desk-1",
@@ -219,14 +290,20 @@ async fn a_code_works_with_the_username_and_the_sixth_wrong_code_is_refused() {
         .unwrap();
     c.recovery
         .complete_reset(
-            ResetSecret::Code { username: "JOKAFOR".into(), code: fresh.code.to_lowercase() },
+            ResetSecret::Code {
+                username: "JOKAFOR".into(),
+                code: fresh.code.to_lowercase(),
+            },
             NEW_PASSWORD,
             NEW_PASSWORD,
             "desk-1",
         )
         .await
         .unwrap();
-    c.recovery.login("jokafor", NEW_PASSWORD, "desk-1").await.unwrap();
+    c.recovery
+        .login("jokafor", NEW_PASSWORD, "desk-1")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -242,7 +319,9 @@ async fn roles_are_enforced_in_the_core() {
         .unwrap_err();
     assert!(matches!(err, CoreError::Forbidden(_)));
     assert!(matches!(
-        c.recovery.issue_one_time_code(&manager, admin.id, "desk-1").await,
+        c.recovery
+            .issue_one_time_code(&manager, admin.id, "desk-1")
+            .await,
         Err(CoreError::Forbidden(_))
     ));
     assert!(matches!(
@@ -251,7 +330,10 @@ async fn roles_are_enforced_in_the_core() {
             .await,
         Err(CoreError::Forbidden(_))
     ));
-    assert!(matches!(c.recovery.list_staff(&vet, "").await, Err(CoreError::Forbidden(_))));
+    assert!(matches!(
+        c.recovery.list_staff(&vet, "").await,
+        Err(CoreError::Forbidden(_))
+    ));
     assert!(matches!(
         c.recovery
             .save_settings(&manager, vetdesk_core::settings::Settings::demo(), "desk-1")
@@ -263,8 +345,15 @@ async fn roles_are_enforced_in_the_core() {
     // Nothing was written by the refused attempts.
     assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 0);
     assert_eq!(c.store.count(CountedTable::Tokens).await.unwrap(), 0);
-    let sent = c.recovery.send_staff_reset(&manager, vet.id, "desk-1").await.unwrap();
-    assert_eq!(sent.message, "Reset password link has been sent to d•••@harborview-clinic.example");
+    let sent = c
+        .recovery
+        .send_staff_reset(&manager, vet.id, "desk-1")
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.message,
+        "Reset password link has been sent to d•••@harborview-clinic.example"
+    );
 }
 
 #[tokio::test]
@@ -272,7 +361,11 @@ async fn resend_waits_sixty_seconds_and_says_how_long() {
     let c = clinic().await;
     let admin = staff(&c, "admin").await;
     let vet = staff(&c, "dpatel").await;
-    let sent = c.recovery.send_staff_reset(&admin, vet.id, "desk-1").await.unwrap();
+    let sent = c
+        .recovery
+        .send_staff_reset(&admin, vet.id, "desk-1")
+        .await
+        .unwrap();
     assert_eq!(sent.resend_available_at, crate::T0 + 60 * SECOND);
     c.clock.advance(20 * SECOND);
     match c.recovery.send_staff_reset(&admin, vet.id, "desk-1").await {
@@ -283,9 +376,16 @@ async fn resend_waits_sixty_seconds_and_says_how_long() {
     assert_eq!(card.resend_available_at, Some(crate::T0 + 60 * SECOND));
     assert_eq!(card.last_reset.unwrap().status, EmailStatus::Queued);
     c.clock.advance(40 * SECOND);
-    c.recovery.send_staff_reset(&admin, vet.id, "desk-1").await.unwrap();
+    c.recovery
+        .send_staff_reset(&admin, vet.id, "desk-1")
+        .await
+        .unwrap();
     // The second link revoked the first: the first email will not be sent.
-    let claimed = c.store.claim_due_emails(c.clock_now(), 1_000, 10).await.unwrap();
+    let claimed = c
+        .store
+        .claim_due_emails(c.clock_now(), 1_000, 10)
+        .await
+        .unwrap();
     let live: Vec<_> = claimed.iter().map(|e| e.token_live).collect();
     assert_eq!(live, vec![Some(false), Some(true)]);
 }
@@ -302,23 +402,52 @@ async fn staff_without_email_get_an_explanation_and_can_be_given_one() {
         .into_iter()
         .find(|s| s.email.is_none() && s.status == vetdesk_core::staff::StaffStatus::Active)
         .unwrap();
-    let err = c.recovery.send_staff_reset(&admin, target.id, "desk-1").await.unwrap_err();
+    let err = c
+        .recovery
+        .send_staff_reset(&admin, target.id, "desk-1")
+        .await
+        .unwrap_err();
     assert!(matches!(err, CoreError::NoEmail(_)));
     assert!(err.to_string().contains("no email address on file"));
-    for bad in ["", "nodomain@", "a@b\r\nBcc: x@y.example", &"a".repeat(1_000_000)] {
+    for bad in [
+        "",
+        "nodomain@",
+        "a@b\r\nBcc: x@y.example",
+        &"a".repeat(1_000_000),
+    ] {
         assert!(matches!(
-            c.recovery.update_staff_email(&admin, target.id, bad, "desk-1").await,
+            c.recovery
+                .update_staff_email(&admin, target.id, bad, "desk-1")
+                .await,
             Err(CoreError::InvalidInput(_))
         ));
     }
-    assert!(c.store.get_staff(target.id).await.unwrap().unwrap().email.is_none());
+    assert!(c
+        .store
+        .get_staff(target.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .email
+        .is_none());
     let card = c
         .recovery
-        .update_staff_email(&admin, target.id, "new.person@harborview-clinic.example", "desk-1")
+        .update_staff_email(
+            &admin,
+            target.id,
+            "new.person@harborview-clinic.example",
+            "desk-1",
+        )
         .await
         .unwrap();
-    assert_eq!(card.staff.email.as_deref(), Some("new.person@harborview-clinic.example"));
-    c.recovery.send_staff_reset(&admin, target.id, "desk-1").await.unwrap();
+    assert_eq!(
+        card.staff.email.as_deref(),
+        Some("new.person@harborview-clinic.example")
+    );
+    c.recovery
+        .send_staff_reset(&admin, target.id, "desk-1")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -339,7 +468,10 @@ async fn login_is_throttled_after_repeated_failures() {
         c.recovery.login("dpatel", DEMO_PASSWORD, "desk-1").await,
         Err(CoreError::Throttled { .. })
     ));
-    c.recovery.login("rnakamura", DEMO_PASSWORD, "desk-1").await.unwrap();
+    c.recovery
+        .login("rnakamura", DEMO_PASSWORD, "desk-1")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -350,7 +482,16 @@ async fn unknown_ids_and_bad_tokens_get_clear_errors() {
         c.recovery.staff_card(&admin, 987_654).await,
         Err(CoreError::NotFound(_))
     ));
-    for token in ["", "short", &"A".repeat(43), &"x".repeat(1_000_000), "'; drop table staff; --"] {
-        assert!(matches!(c.recovery.check_link(token).await, Err(CoreError::TokenInvalid)));
+    for token in [
+        "",
+        "short",
+        &"A".repeat(43),
+        &"x".repeat(1_000_000),
+        "'; drop table staff; --",
+    ] {
+        assert!(matches!(
+            c.recovery.check_link(token).await,
+            Err(CoreError::TokenInvalid)
+        ));
     }
 }

@@ -1,5 +1,7 @@
 //! The store and the recovery flows on real SQLite files.
 
+#![allow(clippy::unwrap_used)]
+
 mod flows;
 mod sqlite;
 

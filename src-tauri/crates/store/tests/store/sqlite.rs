@@ -124,22 +124,40 @@ async fn a_token_and_its_email_are_written_together_or_not_at_all() {
         .await;
     assert!(result.is_err());
     assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), before);
-    assert!(c.store.live_code_tokens(2, T0 + 1).await.unwrap().is_empty());
+    assert!(c
+        .store
+        .live_code_tokens(2, T0 + 1)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
 async fn claimed_emails_are_not_claimed_twice_until_the_lease_ends() {
     let c = clinic().await;
     c.store
-        .issue_token(&token(2, Purpose::AdminReset, 1), Some(&email(2, T0)), &audit())
+        .issue_token(
+            &token(2, Purpose::AdminReset, 1),
+            Some(&email(2, T0)),
+            &audit(),
+        )
         .await
         .unwrap();
     let first = c.store.claim_due_emails(T0, 1_000, 10).await.unwrap();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].token_live, Some(true));
-    assert!(c.store.claim_due_emails(T0 + 10, 1_000, 10).await.unwrap().is_empty());
+    assert!(c
+        .store
+        .claim_due_emails(T0 + 10, 1_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
     // A dispatcher that died mid-send: the lease runs out and the email is taken over.
-    let again = c.store.claim_due_emails(T0 + 1_001, 1_000, 10).await.unwrap();
+    let again = c
+        .store
+        .claim_due_emails(T0 + 1_001, 1_000, 10)
+        .await
+        .unwrap();
     assert_eq!(again.len(), 1);
     c.store
         .mark_email_sent(again[0].id, T0 + 1_002, "<id@x>", &audit())
@@ -148,7 +166,12 @@ async fn claimed_emails_are_not_claimed_twice_until_the_lease_ends() {
     let rows = c.store.list_emails("", 10).await.unwrap();
     assert_eq!(rows[0].status, EmailStatus::Sent);
     assert_eq!(rows[0].sealed, None, "secrets are dropped once sent");
-    assert!(c.store.claim_due_emails(T0 + 99_999, 1_000, 10).await.unwrap().is_empty());
+    assert!(c
+        .store
+        .claim_due_emails(T0 + 99_999, 1_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -193,7 +216,13 @@ async fn a_read_only_file_gives_a_clear_error_and_changes_nothing() {
     read_only.close().await;
     let reopened = SqliteStore::open(&path).await.unwrap();
     assert_eq!(
-        reopened.get_staff(1).await.unwrap().unwrap().email.as_deref(),
+        reopened
+            .get_staff(1)
+            .await
+            .unwrap()
+            .unwrap()
+            .email
+            .as_deref(),
         Some("admin@harborview-clinic.example")
     );
 }
@@ -233,5 +262,7 @@ async fn sql_metacharacters_in_searches_are_plain_text() {
         .is_empty());
     assert!(c.store.staff_count().await.unwrap() >= 30);
     let found = c.store.list_staff("o'connell", 100).await.unwrap();
-    assert!(found.iter().all(|s| s.display_name.to_lowercase().contains("o'connell")));
+    assert!(found
+        .iter()
+        .all(|s| s.display_name.to_lowercase().contains("o'connell")));
 }

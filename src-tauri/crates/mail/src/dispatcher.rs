@@ -1,0 +1,278 @@
+//! The outbox dispatcher: claims due emails, sends them, and records what happened. Delivery is
+//! at least once; a failure is retried with backoff until it succeeds or is final.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use vetdesk_core::audit::AuditEvent;
+use vetdesk_core::outbox::{retry_delay, EmailKind, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS};
+use vetdesk_core::ports::Store;
+use vetdesk_core::seal::Sealer;
+use vetdesk_core::settings::Settings;
+use vetdesk_core::time::{Clock, Millis};
+use vetdesk_core::StoreError;
+
+use crate::error::MailError;
+use crate::render::render;
+use crate::transport::MailTransport;
+
+/// How many emails one round claims.
+pub const BATCH_SIZE: u32 = 20;
+/// The longest the dispatcher sleeps without looking at the outbox.
+pub const MAX_IDLE: Duration = Duration::from_secs(30);
+/// The shortest pause between rounds that did not fill a batch, so that a row another
+/// workstation holds cannot make this one spin.
+const MIN_IDLE: Duration = Duration::from_secs(1);
+
+/// Chooses the transport for the current settings: the preview outbox, or SMTP with the
+/// password from the OS keyring.
+pub trait TransportFactory: Send + Sync {
+    fn transport(&self, settings: &Settings) -> Result<Arc<dyn MailTransport>, MailError>;
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DispatchReport {
+    pub sent: u32,
+    pub failed: u32,
+    pub expired: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct Dispatcher {
+    store: Arc<dyn Store>,
+    sealer: Arc<Sealer>,
+    clock: Arc<dyn Clock>,
+    transports: Arc<dyn TransportFactory>,
+    workstation: String,
+}
+
+/// Why one attempt did not deliver, in words fit for the Activity screen.
+struct Failure {
+    reason: String,
+    permanent: bool,
+}
+
+impl From<&MailError> for Failure {
+    fn from(e: &MailError) -> Self {
+        Self {
+            reason: e.to_string(),
+            permanent: e.is_permanent(),
+        }
+    }
+}
+
+impl Dispatcher {
+    pub fn new(
+        store: Arc<dyn Store>,
+        sealer: Arc<Sealer>,
+        clock: Arc<dyn Clock>,
+        transports: Arc<dyn TransportFactory>,
+        workstation: String,
+    ) -> Self {
+        Self {
+            store,
+            sealer,
+            clock,
+            transports,
+            workstation,
+        }
+    }
+
+    /// One round: claim what is due and try each email once.
+    pub async fn run_once(&self) -> Result<DispatchReport, DispatchError> {
+        let mut report = DispatchReport::default();
+        let claimed = self
+            .store
+            .claim_due_emails(self.clock.now(), CLAIM_LEASE, BATCH_SIZE)
+            .await?;
+        if claimed.is_empty() {
+            return Ok(report);
+        }
+        let settings = self
+            .store
+            .load_settings()
+            .await?
+            .unwrap_or_else(Settings::demo);
+        let transport = self.transports.transport(&settings);
+        for email in &claimed {
+            let now = self.clock.now();
+            if is_expired(email, now) {
+                self.expire(email, now).await?;
+                report.expired += 1;
+                continue;
+            }
+            let attempt = match &transport {
+                Ok(transport) => {
+                    self.deliver(email, &settings, transport.as_ref(), now)
+                        .await
+                }
+                Err(e) => Err(Failure::from(e)),
+            };
+            match attempt {
+                Ok(message_id) => {
+                    self.record_sent(email, &message_id).await?;
+                    report.sent += 1;
+                }
+                Err(failure) => {
+                    self.record_failed(email, failure).await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Rounds until `shutdown`: after each, sleeps until the next email is due (at most
+    /// [`MAX_IDLE`]) or until `wake` is notified because a new email was queued.
+    pub async fn run(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
+        tracing::info!(workstation = %self.workstation, "outbox dispatcher started");
+        loop {
+            let busy = match self.run_once().await {
+                Ok(report) => report.sent + report.failed + report.expired >= BATCH_SIZE,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox round failed");
+                    false
+                }
+            };
+            let pause = if busy {
+                Duration::ZERO
+            } else {
+                self.idle_time().await
+            };
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = wake.notified() => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+        tracing::info!(workstation = %self.workstation, "outbox dispatcher stopped");
+    }
+
+    async fn idle_time(&self) -> Duration {
+        let until_due = match self.store.next_email_due().await {
+            Ok(Some(due)) => {
+                Duration::from_millis(u64::try_from(due - self.clock.now()).unwrap_or(0))
+            }
+            Ok(None) => MAX_IDLE,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read when the next email is due");
+                MAX_IDLE
+            }
+        };
+        until_due.clamp(MIN_IDLE, MAX_IDLE)
+    }
+
+    async fn deliver(
+        &self,
+        email: &EmailRecord,
+        settings: &Settings,
+        transport: &dyn MailTransport,
+        now: Millis,
+    ) -> Result<String, Failure> {
+        let secrets = match &email.sealed {
+            // A different outbox key (another workstation's) may open it later: not final.
+            Some(sealed) => Some(self.sealer.open(sealed).map_err(|e| Failure {
+                reason: e.to_string(),
+                permanent: false,
+            })?),
+            None => None,
+        };
+        let rendered =
+            render(email, secrets.as_ref(), settings, now).map_err(|e| Failure::from(&e))?;
+        drop(secrets);
+        transport
+            .send(&rendered.message)
+            .await
+            .map_err(|e| Failure::from(&e))?;
+        Ok(rendered.message_id)
+    }
+
+    async fn expire(&self, email: &EmailRecord, now: Millis) -> Result<(), DispatchError> {
+        let audit = self.audit(email, now, "email_expired", "expired");
+        self.store.mark_email_expired(email.id, &audit).await?;
+        tracing::info!(
+            email_id = email.id,
+            kind = email.kind.as_str(),
+            status = "expired",
+            "email not sent: its link expired first"
+        );
+        Ok(())
+    }
+
+    async fn record_sent(
+        &self,
+        email: &EmailRecord,
+        message_id: &str,
+    ) -> Result<(), DispatchError> {
+        let now = self.clock.now();
+        let audit = self.audit(email, now, "email_sent", "ok");
+        self.store
+            .mark_email_sent(email.id, now, message_id, &audit)
+            .await?;
+        tracing::info!(
+            email_id = email.id,
+            kind = email.kind.as_str(),
+            status = "sent",
+            attempt = email.attempts + 1,
+            "email sent"
+        );
+        Ok(())
+    }
+
+    async fn record_failed(
+        &self,
+        email: &EmailRecord,
+        failure: Failure,
+    ) -> Result<(), DispatchError> {
+        let now = self.clock.now();
+        let last_try = failure.permanent || email.attempts + 1 >= MAX_ATTEMPTS;
+        let retry_at =
+            (!last_try).then(|| now + retry_delay(email.attempts, rand::random::<f64>()));
+        let outcome = if last_try { "failed" } else { "retry" };
+        let audit = self
+            .audit(email, now, "email_failed", outcome)
+            .detail(format!("{}: {}", email.kind.as_str(), failure.reason));
+        self.store
+            .mark_email_failed(email.id, &failure.reason, retry_at, &audit)
+            .await?;
+        tracing::warn!(
+            email_id = email.id,
+            kind = email.kind.as_str(),
+            status = "failed",
+            attempt = email.attempts + 1,
+            retry_at,
+            error = %failure.reason,
+            "email not sent"
+        );
+        Ok(())
+    }
+
+    fn audit(
+        &self,
+        email: &EmailRecord,
+        now: Millis,
+        action: &'static str,
+        outcome: &'static str,
+    ) -> AuditEvent {
+        let event =
+            AuditEvent::new(now, action, outcome, &self.workstation).detail(email.kind.as_str());
+        match email.staff_id {
+            Some(id) => event.subject(id),
+            None => event,
+        }
+    }
+}
+
+/// A reset email whose token can no longer be used is not worth sending.
+fn is_expired(email: &EmailRecord, now: Millis) -> bool {
+    email.token_live == Some(false)
+        || (email.kind == EmailKind::StaffReset
+            && email.params.expires_at.is_some_and(|at| at <= now))
+}

@@ -1,0 +1,145 @@
+//! What the tests share: settings pointing at a test server, a reset email, and a dispatcher
+//! over the fake store with a manual clock.
+
+use std::sync::Arc;
+
+use mail_parser::MimeHeaders;
+use vetdesk_core::outbox::{EmailKind, EmailParams, EmailRecord, EmailStatus};
+use vetdesk_core::seal::Sealer;
+use vetdesk_core::settings::{MailTransport as TransportChoice, Settings, SmtpSecurity};
+use vetdesk_core::time::{ManualClock, Millis, MINUTE};
+use vetdesk_core::token::Secrets;
+use vetdesk_mail::{
+    Dispatcher, MailError, MailTransport, Sensitive, SmtpOptions, SmtpTransport, TransportFactory,
+};
+
+use crate::fake_store::FakeStore;
+
+pub const T0: Millis = 1_750_000_000_000;
+pub const LINK: &str = "q7Vd0xk3Lr9PzW1mTt5bYc2HnJ8sEa4uFg6Ki0Oy-_Q";
+pub const CODE: &str = "7KQ2M-XR4TD";
+pub const SMTP_USER: &str = "frontdesk@harborview-clinic.example";
+pub const SMTP_PASSWORD: &str = "pw-Harbor-7731-never-logged";
+
+pub fn secrets() -> Secrets {
+    Secrets {
+        link: Some(LINK.into()),
+        code: Some(CODE.into()),
+    }
+}
+
+pub fn smtp_settings(host: &str, port: u16, security: SmtpSecurity, auth: bool) -> Settings {
+    let mut settings = Settings::demo();
+    settings.mail.transport = TransportChoice::Smtp;
+    settings.mail.host = host.into();
+    settings.mail.port = port;
+    settings.mail.security = security;
+    settings.mail.username = auth.then(|| SMTP_USER.to_string());
+    settings.mail.has_password = auth;
+    settings
+}
+
+pub fn reset_email(now: Millis) -> EmailRecord {
+    EmailRecord {
+        id: 0,
+        kind: EmailKind::StaffReset,
+        staff_id: Some(42),
+        token_id: Some(9),
+        token_live: Some(true),
+        recipient: "receptionist@harborview-clinic.example".into(),
+        recipient_name: "Test Receptionist".into(),
+        subject: EmailKind::StaffReset.subject("Harborview Animal Clinic"),
+        params: EmailParams {
+            display_name: "Test Receptionist".into(),
+            username: "receptionist".into(),
+            expires_at: Some(now + 30 * MINUTE),
+            requested_by: None,
+        },
+        sealed: None,
+        status: EmailStatus::Queued,
+        attempts: 0,
+        created_at: now,
+        sent_at: None,
+        last_error: None,
+    }
+}
+
+pub fn options_trusting(ca_pem: &str) -> SmtpOptions {
+    SmtpOptions {
+        extra_root_pem: Some(ca_pem.as_bytes().to_vec()),
+    }
+}
+
+pub fn password() -> Option<Sensitive<String>> {
+    Some(Sensitive::new(SMTP_PASSWORD.to_string()))
+}
+
+/// The decoded text/plain and text/html bodies of a message.
+pub fn bodies(message: &mail_parser::Message<'_>) -> (String, String) {
+    let body = |subtype: &str| {
+        let found: Vec<String> = message
+            .parts
+            .iter()
+            .filter(|p| {
+                p.content_type()
+                    .is_some_and(|ct| ct.ctype() == "text" && ct.subtype() == Some(subtype))
+            })
+            .map(|p| p.text_contents().unwrap().to_string())
+            .collect();
+        assert_eq!(found.len(), 1, "exactly one text/{subtype} part");
+        found[0].clone()
+    };
+    (body("plain"), body("html"))
+}
+
+/// Builds an SMTP transport from the settings the dispatcher reads, as the app does.
+pub struct SmtpFactory {
+    pub password: Option<Sensitive<String>>,
+    pub options: SmtpOptions,
+}
+
+impl TransportFactory for SmtpFactory {
+    fn transport(&self, settings: &Settings) -> Result<Arc<dyn MailTransport>, MailError> {
+        Ok(Arc::new(SmtpTransport::new(
+            &settings.mail,
+            self.password.clone(),
+            &self.options,
+        )?))
+    }
+}
+
+pub struct Harness {
+    pub store: Arc<FakeStore>,
+    pub clock: Arc<ManualClock>,
+    pub sealer: Arc<Sealer>,
+    pub dispatcher: Arc<Dispatcher>,
+}
+
+impl Harness {
+    pub fn new(settings: Settings, factory: SmtpFactory) -> Harness {
+        let store = Arc::new(FakeStore::new(settings));
+        let clock = Arc::new(ManualClock::new(T0));
+        let sealer = Arc::new(Sealer::new(&Sealer::generate_key()));
+        let dispatcher = Arc::new(Dispatcher::new(
+            store.clone(),
+            sealer.clone(),
+            clock.clone(),
+            Arc::new(factory),
+            "front-desk-1".into(),
+        ));
+        Harness {
+            store,
+            clock,
+            sealer,
+            dispatcher,
+        }
+    }
+
+    /// Queues a reset email carrying sealed secrets, due now.
+    pub fn queue_reset(&self, edit: impl FnOnce(&mut EmailRecord)) -> i64 {
+        let mut email = reset_email(T0);
+        email.sealed = Some(self.sealer.seal(&secrets()).unwrap());
+        edit(&mut email);
+        self.store.queue(email, T0)
+    }
+}

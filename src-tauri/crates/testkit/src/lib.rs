@@ -1,0 +1,6 @@
+//! Test support shared by the crates' integration tests and the end-to-end tests. Nothing here
+//! ships in the app.
+
+#![allow(clippy::unwrap_used)]
+
+pub mod smtp;
