@@ -137,6 +137,7 @@ async fn admin_sends_a_reset_from_the_staff_list() {
         "the email says who sent it:\n{text}"
     );
     let code = code_in(&text);
+    desk.click("dialog-close").await;
     desk.sign_out().await;
     set_password_with_code(&desk, "dpatel", &code, NEW_PASSWORD).await;
     assert_signs_in(&desk, "dpatel", NEW_PASSWORD).await;
@@ -151,7 +152,8 @@ async fn an_office_manager_cannot_reset_an_admin() {
     desk.click("nav-staff").await;
     desk.type_into("staff-search", "Avery").await;
     desk.click("staff-card-1").await;
-    desk.text_containing("staff-card", "cannot reset").await;
+    desk.text_containing("staff-card", "can't reset an admin")
+        .await;
     assert!(
         desk.client
             .find(fantoccini::Locator::Css(
@@ -190,11 +192,11 @@ async fn the_smtp_password_lives_in_the_os_keyring() {
     desk.click("nav-settings").await;
     desk.type_into("smtp-password", "relay-secret-42").await;
     desk.click("settings-save").await;
-    desk.text_containing("settings-status", "saved").await;
-    desk.type_into("test-email-to", "frontdesk@harborview-clinic.example")
+    desk.text_containing("settings-saved", "saved").await;
+    desk.type_into("test-recipient", "frontdesk@harborview-clinic.example")
         .await;
-    desk.click("send-test-email").await;
-    desk.text_containing("test-email-result", "accepted").await;
+    desk.click("test-send").await;
+    desk.text_containing("test-result", "accepted").await;
 
     let received = server.wait_for(1);
     assert_eq!(received[0].envelope["authenticated"], true);

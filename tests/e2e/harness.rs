@@ -122,20 +122,39 @@ impl Desk {
     }
 
     pub async fn wait_for(&self, testid: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Self::css(testid))
-            .await
-            .unwrap_or_else(|e| panic!("[data-testid={testid}] did not appear: {e}"))
+        eprintln!("e2e: waiting for {testid}");
+        within(
+            testid,
+            self.client
+                .wait()
+                .at_most(WAIT)
+                .for_element(Self::css(testid)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("[data-testid={testid}] did not appear: {e}"))
     }
 
+    /// Clicks once the element takes the click (dialogs fade in, buttons enable after a load).
     pub async fn click(&self, testid: &str) {
-        self.wait_for(testid)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let element = self.wait_for(testid).await;
+            eprintln!("e2e: click {testid}");
+            // Centre it first, as a person would scroll, so sticky bars do not cover it.
+            let arg = serde_json::to_value(&element).expect("element reference");
+            let _ = within(
+                testid,
+                self.client
+                    .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]),
+            )
+            .await;
+            let result = within(testid, element.click()).await;
+            match result {
+                Ok(()) => return,
+                Err(e) if Instant::now() > deadline => panic!("click {testid}: {e:?}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
     }
 
     pub async fn type_into(&self, testid: &str, text: &str) {
@@ -154,8 +173,8 @@ impl Desk {
     pub async fn text_containing(&self, testid: &str, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
-            if let Ok(e) = self.client.find(Self::css(testid)).await {
-                if let Ok(text) = e.text().await {
+            if let Ok(e) = within(testid, self.client.find(Self::css(testid))).await {
+                if let Ok(text) = within(testid, e.text()).await {
                     if text.contains(needle) {
                         return text;
                     }
@@ -186,6 +205,13 @@ impl Desk {
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
+}
+
+/// Any one WebDriver call that takes longer than this has hung: fail instead of waiting forever.
+async fn within<T>(what: &str, call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(WAIT + Duration::from_secs(10), call)
+        .await
+        .unwrap_or_else(|_| panic!("WebDriver call for [data-testid={what}] hung"))
 }
 
 /// Where the app should send mail in a test.

@@ -282,6 +282,7 @@ export function Modal({
           class="icon-button"
           aria-label="Close"
           title="Close"
+          data-testid="dialog-close"
           onClick={() => onCloseRef.current()}
         >
           <CloseIcon />
