@@ -632,44 +632,38 @@ describe("activity", () => {
 
 describe("mail preview", () => {
   test("lists messages, renders HTML in a sandboxed iframe, and has a Text tab", () =>
-    withApp(
-      {},
-      async (page) => {
-        await signIn(page, "amorgan");
-        await page.getByTestId("nav-preview").click();
-        const list = page.getByTestId("mail-list");
-        await list.waitFor();
-        assert.ok((await list.locator("li").count()) >= 2);
-        await list.locator("button").first().click();
-        const subject = await text(page.getByTestId("mail-subject"));
-        assert.equal(subject, "Your VetDesk password was changed");
-        const frame = page.getByTestId("mail-html");
-        assert.equal(await frame.getAttribute("sandbox"), "");
-        assert.match(await frame.getAttribute("srcdoc"), /every other session was signed out/);
-        const inner = page.frameLocator("[data-testid=mail-html]");
-        assert.match(await inner.locator("body").innerText(), /password for your VetDesk account/);
-        await shot(page, "mail-preview");
-        await page.getByTestId("mail-tab-text").click();
-        assert.match(
-          await text(page.getByTestId("mail-text")),
-          /^Your VetDesk password was changed/,
-        );
-        assert.ok((await calls(page, "read_preview_mail")).some((a) => typeof a.id === "string"));
-        await shot(page, "mail-preview-text");
-        // A text-only email with no date opens on the Text tab.
-        await page.getByTestId("mail-item-eml-plain").click();
-        await eventually(async () =>
-          assert.equal(await text(page.getByTestId("mail-subject")), "VetDesk test email"),
-        );
-        assert.equal(
-          await text(page.getByTestId("mail-text")),
-          "This is a plain-text test email from VetDesk.",
-        );
-        await page.getByTestId("mail-tab-html").click();
-        assert.match(await text(page.getByTestId("mail-no-html")), /no HTML part/);
-        assert.match(await text(page.getByTestId("mail-reader")), /No date/);
-      },
-    ));
+    withApp({}, async (page) => {
+      await signIn(page, "amorgan");
+      await page.getByTestId("nav-preview").click();
+      const list = page.getByTestId("mail-list");
+      await list.waitFor();
+      assert.ok((await list.locator("li").count()) >= 2);
+      await list.locator("button").first().click();
+      const subject = await text(page.getByTestId("mail-subject"));
+      assert.equal(subject, "Your VetDesk password was changed");
+      const frame = page.getByTestId("mail-html");
+      assert.equal(await frame.getAttribute("sandbox"), "");
+      assert.match(await frame.getAttribute("srcdoc"), /every other session was signed out/);
+      const inner = page.frameLocator("[data-testid=mail-html]");
+      assert.match(await inner.locator("body").innerText(), /password for your VetDesk account/);
+      await shot(page, "mail-preview");
+      await page.getByTestId("mail-tab-text").click();
+      assert.match(await text(page.getByTestId("mail-text")), /^Your VetDesk password was changed/);
+      assert.ok((await calls(page, "read_preview_mail")).some((a) => typeof a.id === "string"));
+      await shot(page, "mail-preview-text");
+      // A text-only email with no date opens on the Text tab.
+      await page.getByTestId("mail-item-eml-plain").click();
+      await eventually(async () =>
+        assert.equal(await text(page.getByTestId("mail-subject")), "VetDesk test email"),
+      );
+      assert.equal(
+        await text(page.getByTestId("mail-text")),
+        "This is a plain-text test email from VetDesk.",
+      );
+      await page.getByTestId("mail-tab-html").click();
+      assert.match(await text(page.getByTestId("mail-no-html")), /no HTML part/);
+      assert.match(await text(page.getByTestId("mail-reader")), /No date/);
+    }));
 });
 
 describe("small window (1024x700)", () => {
