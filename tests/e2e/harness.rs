@@ -25,15 +25,30 @@ fn wait_for_port(port: u16, what: &str) {
     }
 }
 
-/// Kills the child process when dropped.
+/// A child started in its own process group; dropping it ends the whole group (tauri-driver,
+/// WebKitWebDriver and the app it launched).
 pub struct Process(pub Child);
+
+impl Process {
+    fn spawn(mut cmd: Command) -> std::io::Result<Process> {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+        cmd.spawn().map(Process)
+    }
+}
 
 impl Drop for Process {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
+
+/// VetDesk is single-instance per desktop session (a second launch hands its reset link to the
+/// first and exits), so the tests open one window at a time.
+static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn tauri_driver() -> PathBuf {
     let candidates = std::env::var_os("PATH")
@@ -52,6 +67,7 @@ pub struct Desk {
     pub home: tempfile::TempDir,
     pub client: Client,
     _driver: Process,
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 impl Desk {
@@ -61,6 +77,7 @@ impl Desk {
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the end-to-end tests under xvfb-run (tests/run.sh does)"
         );
+        let turn = ONE_WINDOW.lock().unwrap_or_else(|e| e.into_inner());
         let home = tempfile::tempdir().expect("home");
         let data = home.path().join("data");
         let app_dir = data.join(IDENTIFIER);
@@ -85,7 +102,7 @@ impl Desk {
         if let Some(ca) = &smtp.ca_file {
             cmd.env("VETDESK_SMTP_CA_FILE", ca);
         }
-        let driver = Process(cmd.spawn().expect("start tauri-driver"));
+        let driver = Process::spawn(cmd).expect("start tauri-driver");
         wait_for_port(port, "tauri-driver");
 
         let mut caps = serde_json::Map::new();
@@ -93,15 +110,19 @@ impl Desk {
             "tauri:options".into(),
             json!({ "application": env!("CARGO_BIN_EXE_vetdesk") }),
         );
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session with the VetDesk window");
+        let client = within(
+            "the VetDesk window",
+            ClientBuilder::native()
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        .expect("WebDriver session with the VetDesk window");
         let desk = Desk {
             home,
             client,
             _driver: driver,
+            _turn: turn,
         };
         desk.wait_for("login-username").await;
         desk
@@ -203,7 +224,7 @@ impl Desk {
     }
 
     pub async fn close(self) {
-        let _ = self.client.close().await;
+        let _ = tokio::time::timeout(WAIT, self.client.close()).await;
     }
 }
 
