@@ -31,8 +31,12 @@ describe("sign in", () => {
       assert.equal(await text(page.getByTestId("forgot-link")), "Forgot password?");
       assert.equal(await text(page.getByTestId("code-link")), "I have a reset code");
       assert.match(await text(page.locator(".brand-clinic")), /Riverside Veterinary Clinic/);
-      const focused = await page.evaluate(() => document.activeElement?.dataset.testid);
-      assert.equal(focused, "login-username");
+      await eventually(async () =>
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.dataset.testid),
+          "login-username",
+        ),
+      );
       await shot(page, "login");
     }));
 
@@ -109,9 +113,11 @@ describe("forgot password", () => {
       await page.getByTestId("forgot-link").click();
       const field = page.getByTestId("forgot-identifier");
       assert.equal(await field.inputValue(), "jsmith");
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.dataset.testid),
-        "forgot-identifier",
+      await eventually(async () =>
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.dataset.testid),
+          "forgot-identifier",
+        ),
       );
       assert.equal(await page.getByLabel("Username or email").count(), 1);
       await field.fill("j.smith@riverside-vet.example");
@@ -316,9 +322,12 @@ describe("staff list and staff card", () => {
         assert.equal(await page.getByTestId("confirm-dialog").count(), 0),
       );
       assert.equal(await dialog.count(), 1);
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.dataset.testid),
-        "reset-password",
+      // Focus returns to the button that opened the confirmation (after the close settles).
+      await eventually(async () =>
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.dataset.testid),
+          "reset-password",
+        ),
       );
       assert.deepEqual(await calls(page, "send_staff_reset"), []);
 
@@ -327,9 +336,11 @@ describe("staff list and staff card", () => {
         await text(page.getByTestId("confirm-text")),
         "Send a reset link to j•••@riverside-vet.example?",
       );
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.dataset.testid),
-        "confirm-yes",
+      await eventually(async () =>
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.dataset.testid),
+          "confirm-yes",
+        ),
       );
       await shot(page, "staff-card-confirm");
       await page.getByTestId("confirm-dialog").getByRole("button", { name: "Cancel" }).waitFor();
@@ -359,9 +370,11 @@ describe("staff list and staff card", () => {
       // Escape closes the card and focus returns to the ID card button.
       await page.keyboard.press("Escape");
       await eventually(async () => assert.equal(await dialog.count(), 0));
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.dataset.testid),
-        "staff-card-3",
+      await eventually(async () =>
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.dataset.testid),
+          "staff-card-3",
+        ),
       );
     }));
 
