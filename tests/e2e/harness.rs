@@ -48,7 +48,7 @@ impl Drop for Process {
 
 /// VetDesk is single-instance per desktop session (a second launch hands its reset link to the
 /// first and exits), so the tests open one window at a time.
-static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn tauri_driver() -> PathBuf {
     let candidates = std::env::var_os("PATH")
@@ -67,7 +67,7 @@ pub struct Desk {
     pub home: tempfile::TempDir,
     pub client: Client,
     _driver: Process,
-    _turn: std::sync::MutexGuard<'static, ()>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Desk {
@@ -77,7 +77,7 @@ impl Desk {
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the end-to-end tests under xvfb-run (tests/run.sh does)"
         );
-        let turn = ONE_WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+        let turn = ONE_WINDOW.lock().await;
         let home = tempfile::tempdir().expect("home");
         let data = home.path().join("data");
         let app_dir = data.join(IDENTIFIER);
