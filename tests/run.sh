@@ -10,7 +10,12 @@ export CARGO_TERM_COLOR=never
 export PATH="$HOME/.cargo/bin:$PATH"
 
 work="$(mktemp -d /tmp/vetdesk-tests.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+  # The app's D-Bus session may have mounted the document portal under the runtime folder.
+  fusermount3 -u "$work/runtime/doc" 2>/dev/null || fusermount -u "$work/runtime/doc" 2>/dev/null || true
+  rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
