@@ -1,16 +1,12 @@
-use std::time::Duration;
-
 use serde::Serialize;
 use tauri::State;
 use vetdesk_core::policy::PasswordPolicyInfo;
+use vetdesk_core::recovery::FORGOT_ANSWER_AFTER;
 use vetdesk_core::settings::MailTransport;
 use vetdesk_core::staff::{ForgotAnswer, ResetSecret, ResetTarget, SessionInfo};
 
 use crate::error::CommandResult;
 use crate::state::AppState;
-
-/// Forgot-password answers no sooner than this, whatever happened behind it.
-pub const FORGOT_DEADLINE: Duration = Duration::from_millis(1_200);
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -74,7 +70,7 @@ pub async fn forgot_password(
     state: State<'_, AppState>,
     identifier: String,
 ) -> CommandResult<ForgotAnswer> {
-    let deadline = tokio::time::Instant::now() + FORGOT_DEADLINE;
+    let deadline = tokio::time::Instant::now() + FORGOT_ANSWER_AFTER;
     let answer = state
         .recovery
         .forgot_password(&identifier, &state.workstation)

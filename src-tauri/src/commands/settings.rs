@@ -1,8 +1,7 @@
 use serde::Serialize;
 use tauri::State;
-use vetdesk_core::recovery::Recovery;
 use vetdesk_core::settings::Settings;
-use vetdesk_core::{validate, CoreError};
+use vetdesk_core::{access, validate, CoreError};
 use vetdesk_secrets::Sensitive;
 
 use crate::error::CommandResult;
@@ -23,7 +22,7 @@ async fn with_password_flag(state: &AppState, mut settings: Settings) -> Command
 #[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
     let actor = state.actor().await?;
-    Recovery::<governor::clock::DefaultClock>::require_admin(&actor)?;
+    access::admin(&actor)?;
     let settings = state.recovery.settings().await?;
     with_password_flag(&state, settings).await
 }
@@ -37,11 +36,9 @@ pub async fn save_settings(
     smtp_password: Option<String>,
 ) -> CommandResult<Settings> {
     let actor = state.actor().await?;
-    Recovery::<governor::clock::DefaultClock>::require_admin(&actor)?;
+    access::admin(&actor)?;
     if let Some(p) = &smtp_password {
-        if p.len() > 1024 || p.chars().any(|c| c.is_control()) {
-            return Err(CoreError::invalid("The SMTP password is not valid.").into());
-        }
+        validate::secret("The SMTP password", p, 1024)?;
     }
     // Validate everything before touching the keyring, so a bad form changes nothing.
     let checked = settings.validated()?;
@@ -72,7 +69,7 @@ pub async fn send_test_email(
     to: String,
 ) -> CommandResult<TestEmailResult> {
     let actor = state.actor().await?;
-    Recovery::<governor::clock::DefaultClock>::require_admin(&actor)?;
+    access::admin(&actor)?;
     let to = validate::email("Recipient", &to)?;
     let settings = state.recovery.settings().await?;
     let password = state.smtp_password().await?;
@@ -84,20 +81,10 @@ pub async fn send_test_email(
         &to,
     )
     .await;
-    let outcome = if result.is_ok() { "sent" } else { "failed" };
-    let event = vetdesk_core::audit::AuditEvent::new(
-        state.recovery.now(),
-        "test_email",
-        outcome,
-        &state.workstation,
-    )
-    .actor(actor.id);
-    let event = match &result {
-        Err(e) => event.detail(e.to_string()),
-        Ok(_) => event,
-    };
-    vetdesk_core::ports::Store::append_audit(&state.store, &event)
-        .await
-        .map_err(CoreError::from)?;
+    let failure = result.as_ref().err().map(|e| e.to_string());
+    state
+        .recovery
+        .record_test_email(&actor, failure.as_deref(), &state.workstation)
+        .await?;
     Ok(TestEmailResult { message: result? })
 }

@@ -3,6 +3,7 @@
 //! Nothing here touches a window, a network, a database driver or the system clock directly:
 //! time, randomness, storage and hashing come in through the ports in [`ports`].
 
+pub mod access;
 pub mod audit;
 pub mod error;
 pub mod limits;

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use rand::RngCore;
 
+use crate::access;
 use crate::audit::{AuditEvent, AuditRow};
 use crate::error::{CoreError, CoreResult};
 use crate::limits::Limits;
@@ -25,6 +26,9 @@ use crate::validate;
 /// The one answer forgot-password ever gives.
 pub const FORGOT_MESSAGE: &str = "If an account matches, we've sent a link to its registered \
                                   email. Check your spam/junk folder.";
+/// Forgot-password answers no sooner than this after the request, whatever happened behind it,
+/// so that timing tells no more than the words do.
+pub const FORGOT_ANSWER_AFTER: std::time::Duration = std::time::Duration::from_millis(1_200);
 /// At least this long between two reset emails to one address.
 pub const RESEND_INTERVAL: Millis = 60 * SECOND;
 const LIST_LIMIT: u32 = 500;
@@ -65,10 +69,6 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
             rng: Mutex::new(parts.rng),
             outbox_wake: parts.outbox_wake,
         }
-    }
-
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
     }
 
     pub fn now(&self) -> Millis {
@@ -123,11 +123,12 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
             && staff
                 .as_ref()
                 .is_some_and(|s| s.status == StaffStatus::Active);
+        let subject = staff.as_ref().map(|s| s.id);
         let Some(staff) = staff.filter(|_| ok) else {
             let paused = self.limits.record_login_failure(&username);
             let mut event = self.audit("login", "refused", ws);
-            if let Some(s) = self.store.find_staff_by_login(&username).await? {
-                event = event.subject(s.id);
+            if let Some(id) = subject {
+                event = event.subject(id);
             }
             self.store.append_audit(&event).await?;
             return Err(match paused {
@@ -431,22 +432,12 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
 
     // ---- Staff List ----------------------------------------------------------------------
 
-    fn require_staff_manager(actor: &StaffRecord) -> CoreResult<()> {
-        if actor.role.can_manage_staff() {
-            Ok(())
-        } else {
-            Err(CoreError::Forbidden(
-                "Only office managers and admins can open the Staff List.".into(),
-            ))
-        }
-    }
-
     async fn target_for_reset(
         &self,
         actor: &StaffRecord,
         staff_id: i64,
     ) -> CoreResult<StaffRecord> {
-        Self::require_staff_manager(actor)?;
+        access::staff_manager(actor)?;
         let target = self
             .store
             .get_staff(staff_id)
@@ -468,14 +459,14 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
     }
 
     pub async fn list_staff(&self, actor: &StaffRecord, query: &str) -> CoreResult<Vec<StaffRow>> {
-        Self::require_staff_manager(actor)?;
+        access::staff_manager(actor)?;
         let query = validate::search(query)?.to_lowercase();
         let rows = self.store.list_staff(&query, LIST_LIMIT).await?;
         Ok(rows.iter().map(StaffRow::from).collect())
     }
 
     pub async fn staff_card(&self, actor: &StaffRecord, staff_id: i64) -> CoreResult<StaffCard> {
-        Self::require_staff_manager(actor)?;
+        access::staff_manager(actor)?;
         let staff = self
             .store
             .get_staff(staff_id)
@@ -591,37 +582,32 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
 
     // ---- Settings and Activity -----------------------------------------------------------
 
-    pub fn require_admin(actor: &StaffRecord) -> CoreResult<()> {
-        if actor.role.can_manage_settings() {
-            Ok(())
-        } else {
-            Err(CoreError::Forbidden(
-                "Only admins can change settings.".into(),
-            ))
-        }
-    }
-
     pub async fn save_settings(
         &self,
         actor: &StaffRecord,
         settings: Settings,
         ws: &str,
     ) -> CoreResult<Settings> {
-        Self::require_admin(actor)?;
+        access::admin(actor)?;
         let settings = settings.validated()?;
         let event = self.audit("settings_saved", "ok", ws).actor(actor.id);
         self.store.save_settings(&settings, &event).await?;
         Ok(settings)
     }
 
-    fn require_activity(actor: &StaffRecord) -> CoreResult<()> {
-        if actor.role.can_view_activity() {
-            Ok(())
-        } else {
-            Err(CoreError::Forbidden(
-                "Only office managers and admins can see the activity log.".into(),
-            ))
+    /// Records an admin's Send test email and how it ended.
+    pub async fn record_test_email(
+        &self,
+        actor: &StaffRecord,
+        failure: Option<&str>,
+        ws: &str,
+    ) -> CoreResult<()> {
+        let outcome = if failure.is_some() { "failed" } else { "sent" };
+        let mut event = self.audit("test_email", outcome, ws).actor(actor.id);
+        if let Some(reason) = failure {
+            event = event.detail(reason);
         }
+        Ok(self.store.append_audit(&event).await?)
     }
 
     pub async fn list_activity(
@@ -629,13 +615,13 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         actor: &StaffRecord,
         query: &str,
     ) -> CoreResult<Vec<AuditRow>> {
-        Self::require_activity(actor)?;
+        access::activity(actor)?;
         let query = validate::search(query)?.to_lowercase();
         Ok(self.store.list_audit(&query, LIST_LIMIT).await?)
     }
 
     pub async fn list_emails(&self, actor: &StaffRecord, query: &str) -> CoreResult<Vec<EmailRow>> {
-        Self::require_activity(actor)?;
+        access::activity(actor)?;
         let query = validate::search(query)?.to_lowercase();
         let rows = self.store.list_emails(&query, LIST_LIMIT).await?;
         Ok(rows.iter().map(EmailRow::from).collect())

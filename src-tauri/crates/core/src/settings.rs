@@ -160,7 +160,8 @@ impl Settings {
                 Some(r) => validate::optional_email("Reply-To", &r)?,
                 None => None,
             },
-            has_password: m.has_password,
+            // Derived from the keyring whenever settings are read; never stored.
+            has_password: false,
         };
         let l = self.lifetimes;
         for (label, value, max) in [
@@ -227,6 +228,13 @@ fn optional_https_url(field: &str, value: Option<String>) -> CoreResult<Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whether_a_password_is_stored_is_never_itself_stored() {
+        let mut s = Settings::demo();
+        s.mail.has_password = true;
+        assert!(!s.validated().unwrap().mail.has_password);
+    }
 
     #[test]
     fn demo_settings_are_valid() {

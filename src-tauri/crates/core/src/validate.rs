@@ -92,6 +92,17 @@ pub fn search(value: &str) -> CoreResult<String> {
     Ok(optional_text("Search", value, SEARCH_MAX)?.unwrap_or_default())
 }
 
+/// A secret typed into a form (the SMTP password): any characters but control characters,
+/// at most `max_bytes`. Never trimmed or normalized: it must reach the server as typed.
+pub fn secret(field: &str, value: &str, max_bytes: usize) -> CoreResult<()> {
+    if value.len() > max_bytes || value.chars().any(|c| c.is_control()) {
+        return Err(CoreError::invalid(format!(
+            "{field} must be at most {max_bytes} bytes, without line breaks or control characters."
+        )));
+    }
+    Ok(())
+}
+
 /// "jordan@clinic.com" → "j•••@clinic.com": enough to recognise, not enough to harvest.
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {

@@ -2,7 +2,6 @@
 //! (`BEGIN IMMEDIATE`) so that two writers wait for each other instead of failing.
 
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -84,23 +83,6 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         Self::connect(options).await
-    }
-
-    /// A private in-memory database, for tests of code built on the store.
-    pub async fn in_memory() -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(map)?
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .map_err(map)?;
-        sqlx::migrate!("migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(migrate)?;
-        Ok(Self { pool })
     }
 
     async fn connect(options: SqliteConnectOptions) -> StoreResult<Self> {
@@ -203,8 +185,6 @@ impl SqliteStore {
             CountedTable::Pets => "SELECT count(*) FROM pets",
             CountedTable::Emails => "SELECT count(*) FROM emails",
             CountedTable::Tokens => "SELECT count(*) FROM reset_tokens",
-            CountedTable::Audit => "SELECT count(*) FROM audit_events",
-            CountedTable::LiveSessions => "SELECT count(*) FROM sessions WHERE ended_at IS NULL",
         };
         sqlx::query_scalar(sql)
             .fetch_one(&self.pool)
@@ -219,8 +199,6 @@ pub enum CountedTable {
     Pets,
     Emails,
     Tokens,
-    Audit,
-    LiveSessions,
 }
 
 async fn insert_audit(tx: &mut Transaction<'_, Sqlite>, e: &AuditEvent) -> StoreResult<()> {
@@ -239,6 +217,15 @@ async fn insert_audit(tx: &mut Transaction<'_, Sqlite>, e: &AuditEvent) -> Store
     .await
     .map_err(map)?;
     Ok(())
+}
+
+/// Every write ends the same way: its audit event, then the commit.
+async fn commit_with_audit(
+    mut tx: Transaction<'static, Sqlite>,
+    audit: &AuditEvent,
+) -> StoreResult<()> {
+    insert_audit(&mut tx, audit).await?;
+    tx.commit().await.map_err(map)
 }
 
 async fn insert_email(
@@ -304,8 +291,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(map)?;
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)
+        commit_with_audit(tx, audit).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -371,8 +357,7 @@ impl Store for SqliteStore {
                 "that staff member no longer exists".into(),
             ));
         }
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)
+        commit_with_audit(tx, audit).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -450,8 +435,7 @@ impl Store for SqliteStore {
             Some(e) => Some(insert_email(&mut tx, e, Some(token_id)).await?),
             None => None,
         };
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)?;
+        commit_with_audit(tx, audit).await?;
         Ok(Issued { token_id, email_id })
     }
 
@@ -504,8 +488,7 @@ impl Store for SqliteStore {
             .await
             .map_err(map)?;
         }
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)
+        commit_with_audit(tx, audit).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -557,8 +540,7 @@ impl Store for SqliteStore {
         if let Some(e) = email {
             insert_email(&mut tx, e, None).await?;
         }
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)?;
+        commit_with_audit(tx, audit).await?;
         Ok(true)
     }
 
@@ -566,8 +548,7 @@ impl Store for SqliteStore {
     async fn enqueue_email(&self, email: &NewEmail, audit: &AuditEvent) -> StoreResult<i64> {
         let mut tx = self.write().await?;
         let id = insert_email(&mut tx, email, None).await?;
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)?;
+        commit_with_audit(tx, audit).await?;
         Ok(id)
     }
 
@@ -671,8 +652,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(map)?;
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)
+        commit_with_audit(tx, audit).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -696,8 +676,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(map)?;
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)
+        commit_with_audit(tx, audit).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -711,8 +690,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(map)?;
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await.map_err(map)
+        commit_with_audit(tx, audit).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -748,9 +726,8 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        insert_audit(&mut tx, event).await?;
-        tx.commit().await.map_err(map)
+        let tx = self.write().await?;
+        commit_with_audit(tx, event).await
     }
 
     #[tracing::instrument(skip_all)]
