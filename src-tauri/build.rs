@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "issue_one_time_code",
     "update_staff_email",
     "get_settings",
+    "settings_limits",
     "save_settings",
     "send_test_email",
     "list_activity",

@@ -5,18 +5,21 @@ pub mod breach;
 pub mod commands;
 pub mod error;
 pub mod hashing;
+pub mod keyring;
+pub mod links;
 pub mod logging;
 pub mod mail;
 pub mod state;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use tauri::{Emitter, Manager, Runtime};
-use tauri_plugin_deep_link::DeepLinkExt;
+use tauri::{Manager, Runtime};
 
 use crate::state::{AppState, Paths};
 
-/// Every command the UI may call, with its TypeScript binding.
+/// Every command the UI may call, with its TypeScript binding. `build.rs` and the capability
+/// file list the same commands; a test fails when the three disagree.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
     tauri_specta::Builder::<R>::new()
@@ -36,6 +39,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             staff::issue_one_time_code,
             staff::update_staff_email,
             settings::get_settings,
+            settings::settings_limits,
             settings::save_settings,
             settings::send_test_email,
             activity::list_activity,
@@ -54,112 +58,68 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder::<tauri::Wry>()
         .export(
             specta_typescript::Typescript::default()
-                .header("// Generated from the Rust commands by `cargo test --test bindings`. Do not edit.\n"),
+                .header("// Generated from the Rust commands by `cargo test --test contract`. Do not edit.\n"),
             path,
         )
         .map_err(|e| e.to_string())
 }
 
-/// Pulls the token out of `vetdesk://reset?token=…`.
-pub fn reset_token_from_url(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("vetdesk://reset")?;
-    let query = rest.trim_start_matches('/').strip_prefix('?')?;
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == "token")
-        .map(|(_, v)| v.to_string())
-        .filter(|t| {
-            t.len() == 43
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+/// Where an instance keeps its files and secrets, and whether it handles `vetdesk://` links.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    /// `None`: the OS app-data folder.
+    pub data_dir: Option<PathBuf>,
+    pub keyring_service: String,
+    /// Needs the deep-link plugin on the builder.
+    pub deep_links: bool,
 }
 
-fn handle_reset_urls<R: Runtime>(
-    app: &tauri::AppHandle<R>,
-    urls: impl IntoIterator<Item = String>,
-) {
-    for url in urls {
-        if let Some(token) = reset_token_from_url(&url) {
-            if let Some(state) = app.try_state::<AppState>() {
-                *state.pending_link.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
-            }
-            let _ = app.emit("reset-link", serde_json::json!({ "token": token }));
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
+impl Default for Launch {
+    fn default() -> Self {
+        Self {
+            data_dir: None,
+            keyring_service: state::KEYRING_SERVICE.to_string(),
+            deep_links: true,
         }
     }
 }
 
-pub fn run() {
-    let specta = specta_builder::<tauri::Wry>();
-    let result = tauri::Builder::default()
-        // Must come first: a second launch (a clicked reset link) hands its URL to this one.
-        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            handle_reset_urls(app, argv);
-        }))
-        .plugin(tauri_plugin_deep_link::init())
-        .invoke_handler(specta.invoke_handler())
-        .setup(|app| {
-            let data_dir = app.path().app_data_dir()?;
+/// The app on any runtime: the commands and the `setup()` that opens the clinic database, starts
+/// logging and the outbox dispatcher. The IPC tests build it on the mock runtime.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
+    builder
+        .invoke_handler(specta_builder::<R>().invoke_handler())
+        .setup(move |app| {
+            let data_dir = match &launch.data_dir {
+                Some(dir) => dir.clone(),
+                None => app.path().app_data_dir()?,
+            };
             let paths = Paths { data_dir };
-            let guard = logging::init(&paths.log_dir());
-            app.manage(LogGuard(guard));
-            let secrets = Arc::new(vetdesk_secrets::Keyring::new(state::KEYRING_SERVICE));
+            app.manage(LogGuard(logging::init(&paths.log_dir())));
+            let secrets = Arc::new(vetdesk_secrets::Keyring::new(&launch.keyring_service));
             let state = tauri::async_runtime::block_on(AppState::open(&paths, secrets))
                 .map_err(|e| Box::new(std::io::Error::other(e.to_string())))?;
             mail::spawn_dispatcher(&state);
             app.manage(state);
-
-            #[cfg(any(target_os = "linux", windows))]
-            if let Err(e) = app.deep_link().register_all() {
-                tracing::info!(error = %e, "vetdesk:// links not registered");
-            }
-            let handle = app.handle().clone();
-            app.deep_link().on_open_url(move |event| {
-                handle_reset_urls(&handle, event.urls().into_iter().map(|u| u.to_string()));
-            });
-            if let Ok(Some(urls)) = app.deep_link().get_current() {
-                handle_reset_urls(app.handle(), urls.into_iter().map(|u| u.to_string()));
+            if launch.deep_links {
+                links::listen(app);
             }
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "VetDesk started");
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
+}
+
+pub fn run() {
+    let builder = tauri::Builder::default()
+        // Must come first: a second launch (a clicked reset link) hands its URL to this one.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            links::handle_reset_urls(app, argv);
+        }))
+        .plugin(tauri_plugin_deep_link::init());
+    if let Err(e) = app(builder, Launch::default()).run(tauri::generate_context!()) {
         eprintln!("VetDesk could not start: {e}");
         std::process::exit(1);
     }
 }
 
 struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reset_links_yield_only_well_formed_tokens() {
-        let t = "A".repeat(43);
-        assert_eq!(
-            reset_token_from_url(&format!("vetdesk://reset?token={t}")),
-            Some(t.clone())
-        );
-        assert_eq!(
-            reset_token_from_url(&format!("vetdesk://reset/?x=1&token={t}")),
-            Some(t.clone())
-        );
-        assert_eq!(reset_token_from_url("vetdesk://reset?token=short"), None);
-        assert_eq!(
-            reset_token_from_url(&format!("https://evil.example/reset?token={t}")),
-            None
-        );
-        assert_eq!(
-            reset_token_from_url(&format!("vetdesk://reset?token={t}%0A")),
-            None
-        );
-    }
-}

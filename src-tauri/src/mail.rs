@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use vetdesk_core::ports::Store;
+use vetdesk_core::ports::{OutboxStore, SettingsStore};
 use vetdesk_core::settings::{MailTransport as Transport, Settings};
 use vetdesk_core::SystemClock;
 use vetdesk_mail::{
@@ -11,7 +11,8 @@ use vetdesk_mail::{
 };
 use vetdesk_secrets::SecretStore;
 
-use crate::state::{AppState, SMTP_PASSWORD};
+use crate::keyring::SMTP_PASSWORD;
+use crate::state::AppState;
 
 pub struct Transports {
     secrets: Arc<dyn SecretStore>,
@@ -43,8 +44,10 @@ pub fn dispatcher(state: &AppState) -> Arc<Dispatcher> {
         preview: Arc::new(state.preview.clone()),
         options: state.smtp_options.clone(),
     };
+    let store = Arc::new(state.store.clone());
     Arc::new(Dispatcher::new(
-        Arc::new(state.store.clone()) as Arc<dyn Store>,
+        store.clone() as Arc<dyn OutboxStore>,
+        store as Arc<dyn SettingsStore>,
         state.sealer.clone(),
         Arc::new(SystemClock),
         Arc::new(transports),

@@ -14,15 +14,15 @@ use vetdesk_core::seal::{Sealer, KEY_BYTES};
 use vetdesk_core::staff::StaffRecord;
 use vetdesk_core::{CoreError, SystemClock};
 use vetdesk_mail::{PreviewOutbox, SmtpOptions};
-use vetdesk_secrets::{SecretError, SecretStore, Sensitive};
+use vetdesk_secrets::{SecretStore, Sensitive};
 use vetdesk_store::SqliteStore;
 
 use crate::breach::RangeLookup;
 use crate::hashing::BlockingHashing;
+use crate::keyring::OsKeyring;
 
 pub const KEYRING_SERVICE: &str = "VetDesk";
 pub const OUTBOX_KEY: &str = "outbox-key";
-pub const SMTP_PASSWORD: &str = "smtp-password";
 
 /// Where this workstation keeps its files.
 #[derive(Debug, Clone)]
@@ -87,6 +87,7 @@ impl AppState {
             sealer: sealer.clone(),
             hashing: Arc::new(BlockingHashing),
             breach: Arc::new(RangeLookup::default()),
+            keyring: Arc::new(OsKeyring::new(secrets.clone())),
             clock: Arc::new(SystemClock),
             limits: Limits::new(LimitConfig::default()),
             rng: Box::new(OsRng),
@@ -121,13 +122,6 @@ impl AppState {
             self.set_session(None);
         }
         result
-    }
-
-    pub async fn smtp_password(&self) -> Result<Option<Sensitive<String>>, SecretError> {
-        let secrets = self.secrets.clone();
-        tokio::task::spawn_blocking(move || secrets.get(SMTP_PASSWORD))
-            .await
-            .map_err(|e| SecretError::Other(e.to_string()))?
     }
 }
 

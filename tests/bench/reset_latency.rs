@@ -7,19 +7,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rand::rngs::OsRng;
 use tokio::sync::Notify;
-use vetdesk_core::audit::AuditEvent;
-use vetdesk_core::limits::{LimitConfig, Limits};
-use vetdesk_core::ports::{NoBreachCheck, Store};
-use vetdesk_core::recovery::{Recovery, RecoveryParts};
-use vetdesk_core::seal::Sealer;
+use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
+use vetdesk_core::ports::{OutboxStore, SettingsStore, StaffStore, Store};
 use vetdesk_core::settings::{MailTransport as Transport, Settings, SmtpSecurity};
-use vetdesk_core::{Role, SystemClock};
+use vetdesk_core::staff::{NewStaff, StaffStatus};
+use vetdesk_core::testing::ClinicBuilder;
+use vetdesk_core::{Clock, Role, SystemClock};
 use vetdesk_mail::{
     Dispatcher, MailError, MailTransport, SmtpOptions, SmtpTransport, TransportFactory,
 };
-use vetdesk_store::sqlite::NewStaff;
 use vetdesk_store::SqliteStore;
 use vetdesk_testkit::smtp::{ServerOptions, SmtpServer};
 
@@ -58,7 +55,7 @@ async fn main() {
             display_name: format!("Bench Person {i}"),
             role: Role::Technician,
             email: Some(format!("bench{i}@harborview-clinic.example")),
-            active: true,
+            status: StaffStatus::Active,
             password_hash: hash.clone(),
         })
         .collect();
@@ -69,28 +66,26 @@ async fn main() {
     settings.mail.port = server.port;
     settings.mail.security = SmtpSecurity::Plain;
     store
-        .save_settings(&settings, &AuditEvent::new(0, "bench", "ok", "bench"))
+        .save_settings(
+            &settings,
+            &AuditEvent::new(0, AuditAction::SettingsSaved, AuditOutcome::Ok, "bench"),
+        )
         .await
         .unwrap();
 
-    let store: Arc<dyn Store> = Arc::new(store);
-    let sealer = Arc::new(Sealer::new(&Sealer::generate_key()));
+    let store = Arc::new(store);
     let wake = Arc::new(Notify::new());
-    let w = wake.clone();
-    let recovery = Recovery::new(RecoveryParts {
-        store: store.clone(),
-        sealer: sealer.clone(),
-        hashing: Arc::new(vetdesk_lib::hashing::BlockingHashing),
-        breach: Arc::new(NoBreachCheck),
-        clock: Arc::new(SystemClock),
-        limits: Limits::new(LimitConfig::default()),
-        rng: Box::new(OsRng),
-        outbox_wake: Box::new(move || w.notify_one()),
-    });
+    let notify = wake.clone();
+    let clinic = ClinicBuilder::new(store.clone() as Arc<dyn Store>)
+        .hashing(Arc::new(vetdesk_lib::hashing::BlockingHashing))
+        .start(SystemClock.now())
+        .on_wake(move || notify.notify_one())
+        .build();
     let dispatcher = Arc::new(Dispatcher::new(
-        store.clone(),
-        sealer,
-        Arc::new(SystemClock),
+        store.clone() as Arc<dyn OutboxStore>,
+        store.clone() as Arc<dyn SettingsStore>,
+        clinic.sealer.clone(),
+        clinic.clock.clone(),
         Arc::new(Smtp),
         "bench".into(),
     ));
@@ -100,7 +95,8 @@ async fn main() {
     let mut times = Vec::with_capacity(SAMPLES);
     for (n, id) in ids.iter().enumerate() {
         let start = Instant::now();
-        recovery
+        clinic
+            .recovery
             .send_staff_reset(&admin, *id, "bench")
             .await
             .unwrap();

@@ -116,7 +116,7 @@ async fn admin_sends_a_reset_from_the_staff_list() {
     let store = vetdesk_store::SqliteStore::open(&desk.database())
         .await
         .unwrap();
-    let id = vetdesk_core::ports::Store::find_staff_by_login(&store, "dpatel")
+    let id = vetdesk_core::ports::StaffStore::find_staff_by_login(&store, "dpatel")
         .await
         .unwrap()
         .unwrap()
@@ -203,7 +203,7 @@ async fn the_smtp_password_lives_in_the_os_keyring() {
     assert_eq!(received[0].envelope["tls"], true);
     // The same Secret Service the app wrote to holds the password; the config does not.
     let stored = vetdesk_secrets::Keyring::new(vetdesk_lib::state::KEYRING_SERVICE)
-        .get(vetdesk_lib::state::SMTP_PASSWORD)
+        .get(vetdesk_lib::keyring::SMTP_PASSWORD)
         .expect("keyring readable")
         .expect("the app stored the SMTP password in the keyring");
     assert_eq!(stored.expose(), "relay-secret-42");

@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
-use vetdesk_core::audit::AuditEvent;
-use vetdesk_core::ports::Store;
+use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
+use vetdesk_core::ports::SettingsStore;
 use vetdesk_core::settings::{MailTransport, Settings, SmtpSecurity};
 use vetdesk_store::SqliteStore;
 
@@ -265,7 +265,10 @@ async fn prepare_database(path: &Path, smtp: &SmtpTarget) {
     settings.mail.security = smtp.security;
     settings.mail.username = smtp.username.clone();
     store
-        .save_settings(&settings, &AuditEvent::new(0, "test_setup", "ok", "e2e"))
+        .save_settings(
+            &settings,
+            &AuditEvent::new(0, AuditAction::SettingsSaved, AuditOutcome::Ok, "e2e"),
+        )
         .await
         .expect("settings");
     store.close().await;

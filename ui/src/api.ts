@@ -3,30 +3,23 @@ import type { CommandError, ErrorCode } from "./bindings";
 /** What every generated command resolves to. */
 export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
-type SessionEndedListener = () => void;
-
-let sessionEndedListener: SessionEndedListener | null = null;
-
-/** The app shell registers here to return to the sign-in screen when the back end says so. */
-export function onSessionEnded(listener: SessionEndedListener | null): void {
-  sessionEndedListener = listener;
-}
-
 function unexpected(e: unknown): CommandError {
   const detail = e instanceof Error && e.message ? ` (${e.message})` : "";
   return {
-    code: "internal",
+    code: "failed",
     message: `Something went wrong while talking to VetDesk${detail}. Try again; if it keeps happening, restart the app.`,
+    field: null,
     retryAfterSecs: null,
   };
 }
 
 /**
  * Awaits a command from `commands`, turning an unexpected exception into a
- * CommandError and reporting an ended session once, centrally.
+ * CommandError and telling `onSessionEnded` when the back end says the session is over.
  */
 export async function call<T>(
   request: Promise<Result<T, CommandError>>,
+  onSessionEnded?: () => void,
 ): Promise<Result<T, CommandError>> {
   let result: Result<T, CommandError>;
   try {
@@ -36,7 +29,7 @@ export async function call<T>(
   }
   if (result.status === "error") {
     const error = normalizeError(result.error);
-    if (error.code === "notSignedIn" && sessionEndedListener) sessionEndedListener();
+    if (error.code === "notSignedIn") onSessionEnded?.();
     return { status: "error", error };
   }
   return result;
@@ -46,12 +39,13 @@ function normalizeError(raw: unknown): CommandError {
   if (raw && typeof raw === "object" && "code" in raw && "message" in raw) {
     const e = raw as Partial<CommandError>;
     return {
-      code: (e.code ?? "internal") as ErrorCode,
+      code: (e.code ?? "failed") as ErrorCode,
       message: String(e.message ?? ""),
+      field: typeof e.field === "string" && e.field ? e.field : null,
       retryAfterSecs: typeof e.retryAfterSecs === "number" ? e.retryAfterSecs : null,
     };
   }
   if (typeof raw === "string" && raw)
-    return { code: "internal", message: raw, retryAfterSecs: null };
+    return { code: "failed", message: raw, field: null, retryAfterSecs: null };
   return unexpected(raw);
 }

@@ -1,6 +1,6 @@
 import { listen } from "@tauri-apps/api/event";
-import { useCallback, useEffect, useState } from "preact/hooks";
-import { call, onSessionEnded } from "./api";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { call } from "./api";
 import {
   commands,
   type AppInfo,
@@ -8,35 +8,25 @@ import {
   type ResetSecret,
   type SessionInfo,
 } from "./bindings";
-import { ErrorAlert } from "./components/ui";
+import { ErrorAlert } from "./components/ErrorAlert";
+import {
+  PASSWORD_CHANGED,
+  PASSWORD_CHANGED_ELSEWHERE,
+  SESSION_ENDED,
+  type AppNotice,
+} from "./notices";
 import { Forgot } from "./screens/auth/Forgot";
 import { Login } from "./screens/auth/Login";
 import { ResetCode } from "./screens/auth/ResetCode";
 import { SetPassword } from "./screens/auth/SetPassword";
 import { Shell } from "./screens/Shell";
+import { SessionEndedContext } from "./useCommand";
 
 type AuthRoute =
   | { name: "login" }
   | { name: "forgot" }
   | { name: "code" }
   | { name: "setPassword"; secret: ResetSecret; seq: number };
-
-export type AppNotice = { text: string; testid: string };
-
-const PASSWORD_CHANGED: AppNotice = {
-  text: "Your password was changed. Sign in with your new password.",
-  testid: "reset-done",
-};
-const PASSWORD_CHANGED_ELSEWHERE: AppNotice = {
-  text: "The password was changed. It can be used at the next sign-in.",
-  testid: "reset-done",
-};
-const SESSION_ENDED: AppNotice = {
-  text: "Your session has ended. Sign in again to continue.",
-  testid: "session-ended",
-};
-
-let linkSeq = 0;
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -45,6 +35,14 @@ export function App() {
   const [route, setRoute] = useState<AuthRoute>({ name: "login" });
   const [notice, setNotice] = useState<AppNotice | null>(null);
   const [lastUsername, setLastUsername] = useState("");
+  // Each opened link or code gets a fresh Set-password screen, even for the same secret.
+  const linkSeq = useRef(0);
+
+  const sessionEnded = useCallback(() => {
+    setSession(null);
+    setRoute({ name: "login" });
+    setNotice(SESSION_ENDED);
+  }, []);
 
   const boot = useCallback(async () => {
     setBootError(null);
@@ -67,21 +65,12 @@ export function App() {
   }, [boot]);
 
   useEffect(() => {
-    onSessionEnded(() => {
-      setSession(null);
-      setRoute({ name: "login" });
-      setNotice(SESSION_ENDED);
-    });
-    return () => onSessionEnded(null);
-  }, []);
-
-  useEffect(() => {
     let unlisten: (() => void) | null = null;
     let cancelled = false;
     const openLink = (token: string) => {
-      linkSeq += 1;
+      linkSeq.current += 1;
       setNotice(null);
-      setRoute({ name: "setPassword", secret: { kind: "link", token }, seq: linkSeq });
+      setRoute({ name: "setPassword", secret: { kind: "link", token }, seq: linkSeq.current });
     };
     void (async () => {
       try {
@@ -113,112 +102,118 @@ export function App() {
   };
 
   const signOut = async () => {
-    await call(commands.logout());
+    await call(commands.logout(), sessionEnded);
     setSession(null);
     setNotice(null);
     setRoute({ name: "login" });
   };
 
   const resetDone = async () => {
-    const s = await call(commands.currentSession());
+    const s = await call(commands.currentSession(), sessionEnded);
     const still = s.status === "ok" ? s.data : null;
     setSession(still);
     setRoute({ name: "login" });
     setNotice(still ? PASSWORD_CHANGED_ELSEWHERE : PASSWORD_CHANGED);
   };
 
-  if (bootError) {
-    return (
-      <div class="auth-page">
-        <main class="auth-card">
-          <h1 class="screen-title">VetDesk could not start</h1>
-          <ErrorAlert error={bootError} />
-          <button type="button" class="button button-primary" onClick={() => void boot()}>
-            Try again
-          </button>
-        </main>
-      </div>
-    );
-  }
+  return (
+    <SessionEndedContext.Provider value={sessionEnded}>{screen()}</SessionEndedContext.Provider>
+  );
 
-  if (session === undefined || info === null) {
-    return (
-      <div class="auth-page" aria-busy="true">
-        <p class="muted boot-text">Starting VetDesk…</p>
-      </div>
-    );
-  }
-
-  if (route.name === "setPassword") {
-    return (
-      <SetPassword
-        key={route.seq}
-        info={info}
-        secret={route.secret}
-        onDone={() => void resetDone()}
-        onBack={() => go({ name: "login" })}
-        onForgot={() => go({ name: "forgot" })}
-        onReenterCode={() => go({ name: "code" })}
-      />
-    );
-  }
-
-  if (session) {
-    return (
-      <Shell
-        info={info}
-        session={session}
-        notice={notice}
-        onDismissNotice={() => setNotice(null)}
-        onSignOut={() => void signOut()}
-        onSettingsSaved={() => void refreshInfo()}
-      />
-    );
-  }
-
-  switch (route.name) {
-    case "forgot":
+  function screen() {
+    if (bootError) {
       return (
-        <Forgot
+        <div class="auth-page">
+          <main class="auth-card">
+            <h1 class="screen-title">VetDesk could not start</h1>
+            <ErrorAlert error={bootError} />
+            <button type="button" class="button button-primary" onClick={() => void boot()}>
+              Try again
+            </button>
+          </main>
+        </div>
+      );
+    }
+
+    if (session === undefined || info === null) {
+      return (
+        <div class="auth-page" aria-busy="true">
+          <p class="muted boot-text">Starting VetDesk…</p>
+        </div>
+      );
+    }
+
+    if (route.name === "setPassword") {
+      return (
+        <SetPassword
+          key={route.seq}
           info={info}
-          initialIdentifier={lastUsername}
+          secret={route.secret}
+          onDone={() => void resetDone()}
           onBack={() => go({ name: "login" })}
-          onCode={() => go({ name: "code" })}
+          onForgot={() => go({ name: "forgot" })}
+          onReenterCode={() => go({ name: "code" })}
         />
       );
-    case "code":
+    }
+
+    if (session) {
       return (
-        <ResetCode
+        <Shell
           info={info}
-          initialUsername={lastUsername}
-          onBack={() => go({ name: "login" })}
-          onContinue={(secret) => {
-            if (secret.kind === "code") setLastUsername(secret.username);
-            linkSeq += 1;
-            go({ name: "setPassword", secret, seq: linkSeq });
-          }}
-        />
-      );
-    default:
-      return (
-        <Login
-          info={info}
+          session={session}
           notice={notice}
-          initialUsername={lastUsername}
-          onSignedIn={(s) => {
-            setNotice(null);
-            setLastUsername("");
-            setSession(s);
-          }}
-          onForgot={(u) => {
-            setLastUsername(u);
-            go({ name: "forgot" });
-          }}
-          onCode={(u) => {
-            setLastUsername(u);
-            go({ name: "code" });
-          }}
+          onDismissNotice={() => setNotice(null)}
+          onSignOut={() => void signOut()}
+          onSettingsSaved={() => void refreshInfo()}
         />
       );
+    }
+
+    switch (route.name) {
+      case "forgot":
+        return (
+          <Forgot
+            info={info}
+            initialIdentifier={lastUsername}
+            onBack={() => go({ name: "login" })}
+            onCode={() => go({ name: "code" })}
+          />
+        );
+      case "code":
+        return (
+          <ResetCode
+            info={info}
+            initialUsername={lastUsername}
+            onBack={() => go({ name: "login" })}
+            onContinue={(secret) => {
+              if (secret.kind === "code") setLastUsername(secret.username);
+              linkSeq.current += 1;
+              go({ name: "setPassword", secret, seq: linkSeq.current });
+            }}
+          />
+        );
+      default:
+        return (
+          <Login
+            info={info}
+            notice={notice}
+            initialUsername={lastUsername}
+            onSignedIn={(s) => {
+              setNotice(null);
+              setLastUsername("");
+              setSession(s);
+            }}
+            onForgot={(u) => {
+              setLastUsername(u);
+              go({ name: "forgot" });
+            }}
+            onCode={(u) => {
+              setLastUsername(u);
+              go({ name: "code" });
+            }}
+          />
+        );
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 /**
@@ -52,6 +53,13 @@ export function usePolling(task: () => Promise<unknown>, intervalMs: number, act
   }, [intervalMs, active]);
 }
 
+/** A text input's value, and its element for a form that moves the focus to it. */
+export function useTextInput(initial = "") {
+  const [value, onInput] = useState(initial);
+  const inputRef = useRef<HTMLInputElement>(null);
+  return { value, onInput, inputRef };
+}
+
 /** Tracks whether the component is still mounted, for async results. */
 export function useMounted(): { current: boolean } {
   const mounted = useRef(true);
@@ -62,4 +70,20 @@ export function useMounted(): { current: boolean } {
     };
   }, []);
   return mounted;
+}
+
+/**
+ * The autofocus attribute only works once per page, and each screen here is rendered into
+ * the same page, so focus is moved explicitly when a field asks for it.
+ */
+export function useFocusOnMount(
+  given: RefObject<HTMLInputElement | null> | undefined,
+  focus: boolean | undefined,
+): RefObject<HTMLInputElement | null> {
+  const own = useRef<HTMLInputElement>(null);
+  const ref = given ?? own;
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, []);
+  return ref;
 }

@@ -1,16 +1,16 @@
 // A small static server for the built UI. It sends the production CSP on every page, and
-// serves the mock clinic and the @tauri-apps/api ES modules it needs under /__test/.
+// serves the mock clinic, compiled from TypeScript when the server starts, at /__test/.
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "vite";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const uiRoot = resolve(here, "..");
 const distDir = join(uiRoot, "dist");
-const browserDir = join(here, "browser");
-const tauriApiDir = join(uiRoot, "node_modules", "@tauri-apps", "api");
+const MOCK_PATH = "/__test/mock-clinic.js";
 
 /** The app's own CSP, read from tauri.conf.json so the tests cannot drift from it. */
 export const CSP = Object.entries(
@@ -46,9 +46,29 @@ async function fileOrNull(path) {
   }
 }
 
+/** The mock clinic and the @tauri-apps/api modules it uses, as one ES module. */
+async function bundleMock() {
+  const result = await build({
+    configFile: false,
+    root: uiRoot,
+    logLevel: "warn",
+    publicDir: false,
+    build: {
+      write: false,
+      minify: false,
+      target: "es2021",
+      lib: { entry: join(here, "browser", "mock-clinic.ts"), formats: ["es"] },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+  const entry = outputs.find((o) => o.type === "chunk" && o.isEntry);
+  if (!entry) throw new Error("The mock clinic did not compile to a module.");
+  return entry.code;
+}
+
 async function indexWithHarness() {
   const html = await readFile(join(distDir, "index.html"), "utf8");
-  const harness = '<script type="module" src="/__test/mock-clinic.js"></script>';
+  const harness = `<script type="module" src="${MOCK_PATH}"></script>`;
   // Module scripts run in document order, so the mocks are in place before the app starts.
   return html.replace(/<script type="module"/, `${harness}\n    <script type="module"`);
 }
@@ -57,6 +77,7 @@ export async function startServer() {
   await stat(join(distDir, "index.html")).catch(() => {
     throw new Error(`No build found at ${distDir}; run \`npm run build\` first.`);
   });
+  const mock = await bundleMock();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = decodeURIComponent(url.pathname);
@@ -65,10 +86,8 @@ export async function startServer() {
     if (path === "/" || path === "/index.html") {
       body = await indexWithHarness();
       type = TYPES[".html"];
-    } else if (path.startsWith("/__test/tauri/")) {
-      body = await fileOrNull(inside(tauriApiDir, path.slice("/__test/tauri/".length)));
-    } else if (path.startsWith("/__test/")) {
-      body = await fileOrNull(inside(browserDir, path.slice("/__test/".length)));
+    } else if (path === MOCK_PATH) {
+      body = mock;
     } else {
       body = await fileOrNull(inside(distDir, path.slice(1)));
     }

@@ -1,11 +1,9 @@
 use serde::Serialize;
 use tauri::State;
-use vetdesk_core::settings::Settings;
-use vetdesk_core::{access, validate, CoreError};
-use vetdesk_secrets::Sensitive;
+use vetdesk_core::settings::{Settings, SettingsLimits};
 
 use crate::error::CommandResult;
-use crate::state::{AppState, SMTP_PASSWORD};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -13,18 +11,18 @@ pub struct TestEmailResult {
     pub message: String,
 }
 
-async fn with_password_flag(state: &AppState, mut settings: Settings) -> CommandResult<Settings> {
-    settings.mail.has_password = state.smtp_password().await?.is_some();
-    Ok(settings)
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
     let actor = state.actor().await?;
-    access::admin(&actor)?;
-    let settings = state.recovery.settings().await?;
-    with_password_flag(&state, settings).await
+    Ok(state.recovery.settings_for_admin(&actor).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_limits(state: State<'_, AppState>) -> CommandResult<SettingsLimits> {
+    let actor = state.actor().await?;
+    Ok(state.recovery.settings_limits(&actor)?)
 }
 
 /// `smtp_password`: `None` keeps the stored one, an empty string removes it.
@@ -36,30 +34,10 @@ pub async fn save_settings(
     smtp_password: Option<String>,
 ) -> CommandResult<Settings> {
     let actor = state.actor().await?;
-    access::admin(&actor)?;
-    if let Some(p) = &smtp_password {
-        validate::secret("The SMTP password", p, 1024)?;
-    }
-    // Validate everything before touching the keyring, so a bad form changes nothing.
-    let checked = settings.validated()?;
-    if let Some(p) = smtp_password {
-        let secrets = state.secrets.clone();
-        tokio::task::spawn_blocking(move || {
-            if p.is_empty() {
-                secrets.delete(SMTP_PASSWORD)
-            } else {
-                secrets.set(SMTP_PASSWORD, &Sensitive::new(p))
-            }
-        })
-        .await
-        .map_err(|e| CoreError::Internal(e.to_string()))??;
-    }
-    let saved = state
+    Ok(state
         .recovery
-        .save_settings(&actor, checked, &state.workstation)
-        .await?;
-    state.outbox_wake.notify_one();
-    with_password_flag(&state, saved).await
+        .save_settings(&actor, settings, smtp_password, &state.workstation)
+        .await?)
 }
 
 #[tauri::command]
@@ -69,22 +47,15 @@ pub async fn send_test_email(
     to: String,
 ) -> CommandResult<TestEmailResult> {
     let actor = state.actor().await?;
-    access::admin(&actor)?;
-    let to = validate::email("Recipient", &to)?;
-    let settings = state.recovery.settings().await?;
-    let password = state.smtp_password().await?;
-    let result = vetdesk_mail::send_test_email(
-        &settings,
-        password,
-        &state.smtp_options,
-        state.preview.dir(),
-        &to,
-    )
-    .await;
-    let failure = result.as_ref().err().map(|e| e.to_string());
+    let (to, settings, password) = state.recovery.test_email(&actor, &to).await?;
+    let preview = state.preview.dir();
+    let result =
+        vetdesk_mail::send_test_email(&settings, password, &state.smtp_options, preview, &to).await;
+    let failure = result.as_ref().err().map(ToString::to_string);
+    let ws = &state.workstation;
     state
         .recovery
-        .record_test_email(&actor, failure.as_deref(), &state.workstation)
+        .record_test_email(&actor, failure.as_deref(), ws)
         .await?;
     Ok(TestEmailResult { message: result? })
 }

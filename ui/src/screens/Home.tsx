@@ -1,6 +1,6 @@
 import type { AppInfo, SessionInfo } from "../bindings";
-import { KeyIcon } from "../components/icons";
-import { ScreenHeading } from "../components/ui";
+import { Icon } from "../components/Icon";
+import { ScreenHeading } from "../components/ScreenHeading";
 import { roleLabel } from "../format";
 
 export function Home({ session, info }: { session: SessionInfo; info: AppInfo }) {
@@ -13,7 +13,7 @@ export function Home({ session, info }: { session: SessionInfo; info: AppInfo })
       </p>
       <div class="card home-card">
         <span class="home-icon" aria-hidden="true">
-          <KeyIcon size={28} />
+          <Icon name="key" size={28} />
         </span>
         <div>
           <h2 class="card-title">Need to help a colleague get back in?</h2>

@@ -1,23 +1,16 @@
-import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { AppNotice } from "../app";
 import type { AppInfo, SessionInfo } from "../bindings";
-import {
-  ActivityIcon,
-  GearIcon,
-  HomeIcon,
-  MailIcon,
-  PawIcon,
-  SignOutIcon,
-  UsersIcon,
-} from "../components/icons";
-import { Badge, Notice } from "../components/ui";
+import { Badge } from "../components/Badge";
+import { Icon } from "../components/Icon";
+import type { IconName } from "../components/iconShapes";
+import { Notice } from "../components/Notice";
 import { isManager, roleLabel } from "../format";
-import { Activity } from "./Activity";
+import type { AppNotice } from "../notices";
+import { Activity } from "./activity/Activity";
 import { Home } from "./Home";
-import { MailPreview } from "./MailPreview";
-import { Settings } from "./Settings";
-import { StaffList } from "./StaffList";
+import { MailPreview } from "./mail/MailPreview";
+import { Settings } from "./settings/Settings";
+import { StaffList } from "./staff/StaffList";
 
 export type Section = "home" | "staff" | "settings" | "activity" | "preview";
 
@@ -25,7 +18,7 @@ type NavItem = {
   key: Section;
   label: string;
   crumbs: string[];
-  icon: ComponentChildren;
+  icon: IconName;
   depth: 0 | 1 | 2;
 };
 
@@ -41,33 +34,33 @@ export function allowedSections(info: AppInfo, session: SessionInfo): Section[] 
 }
 
 const NAV: Record<Section, NavItem> = {
-  home: { key: "home", label: "Home", crumbs: ["Home"], icon: <HomeIcon />, depth: 0 },
+  home: { key: "home", label: "Home", crumbs: ["Home"], icon: "home", depth: 0 },
   staff: {
     key: "staff",
     label: "Staff List",
     crumbs: ["Setup", "Organization", "Staff List"],
-    icon: <UsersIcon />,
+    icon: "users",
     depth: 2,
   },
   settings: {
     key: "settings",
     label: "Settings",
     crumbs: ["Setup", "Settings"],
-    icon: <GearIcon />,
+    icon: "gear",
     depth: 1,
   },
   activity: {
     key: "activity",
     label: "Activity",
     crumbs: ["Setup", "Activity"],
-    icon: <ActivityIcon />,
+    icon: "activity",
     depth: 1,
   },
   preview: {
     key: "preview",
     label: "Mail preview",
     crumbs: ["Mail preview"],
-    icon: <MailIcon />,
+    icon: "mail",
     depth: 0,
   },
 };
@@ -115,7 +108,7 @@ export function Shell({
           data-testid={`nav-${s}`}
           onClick={() => open(s)}
         >
-          {item.icon}
+          <Icon name={item.icon} />
           <span>{item.label}</span>
         </button>
       </li>
@@ -132,7 +125,7 @@ export function Shell({
       <header class="topbar">
         <div class="topbar-brand">
           <span class="brand-mark" aria-hidden="true">
-            <PawIcon size={20} />
+            <Icon name="paw" size={20} />
           </span>
           <span class="brand-name">VetDesk</span>
           <span class="topbar-divider" aria-hidden="true" />
@@ -153,7 +146,7 @@ export function Shell({
             data-testid="signout"
             onClick={onSignOut}
           >
-            <SignOutIcon size={18} />
+            <Icon name="signOut" size={18} />
             Sign out
           </button>
         </div>

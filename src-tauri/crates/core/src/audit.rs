@@ -2,20 +2,84 @@ use serde::Serialize;
 
 use crate::time::Millis;
 
+/// Declares a closed set of audit words: each variant and the text stored for it.
+macro_rules! audit_words {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The word stored in the audit log and shown in Activity.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+audit_words! {
+    /// What was done.
+    AuditAction {
+        Login => "login",
+        Logout => "logout",
+        ForgotPassword => "forgot_password",
+        ResetCode => "reset_code",
+        PasswordReset => "password_reset",
+        AdminReset => "admin_reset",
+        OneTimeCode => "one_time_code",
+        StaffEmailChanged => "staff_email_changed",
+        SettingsSaved => "settings_saved",
+        TestEmail => "test_email",
+        EmailSent => "email_sent",
+        EmailFailed => "email_failed",
+        EmailExpired => "email_expired",
+        DemoClinicCreated => "demo_clinic_created",
+    }
+}
+
+audit_words! {
+    /// How it ended.
+    AuditOutcome {
+        Ok => "ok",
+        Refused => "refused",
+        Error => "error",
+        Queued => "queued",
+        Issued => "issued",
+        Sent => "sent",
+        Failed => "failed",
+        Retry => "retry",
+        Expired => "expired",
+        WrongCode => "wrong_code",
+        NoMatchingAccount => "no_matching_account",
+        AccountDisabled => "account_disabled",
+        NoEmailOnFile => "no_email_on_file",
+        TooSoon => "too_soon",
+        RateLimitedAccount => "rate_limited_account",
+        RateLimitedWorkstation => "rate_limited_workstation",
+    }
+}
+
 /// One line of the Activity log: who did what to whom, when, from where, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEvent {
     pub at: Millis,
     pub actor_id: Option<i64>,
     pub subject_id: Option<i64>,
-    pub action: &'static str,
-    pub outcome: &'static str,
+    pub action: AuditAction,
+    pub outcome: AuditOutcome,
     pub workstation: String,
     pub detail: Option<String>,
 }
 
 impl AuditEvent {
-    pub fn new(at: Millis, action: &'static str, outcome: &'static str, workstation: &str) -> Self {
+    pub fn new(at: Millis, action: AuditAction, outcome: AuditOutcome, workstation: &str) -> Self {
         Self {
             at,
             actor_id: None,
@@ -37,6 +101,11 @@ impl AuditEvent {
         self
     }
 
+    pub fn maybe_subject(mut self, id: Option<i64>) -> Self {
+        self.subject_id = id;
+        self
+    }
+
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
@@ -55,4 +124,21 @@ pub struct AuditRow {
     pub outcome: String,
     pub workstation: String,
     pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_words_are_distinct() {
+        let mut actions: Vec<_> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        let mut outcomes: Vec<_> = AuditOutcome::ALL.iter().map(|o| o.as_str()).collect();
+        actions.sort_unstable();
+        actions.dedup();
+        outcomes.sort_unstable();
+        outcomes.dedup();
+        assert_eq!(actions.len(), AuditAction::ALL.len());
+        assert_eq!(outcomes.len(), AuditOutcome::ALL.len());
+    }
 }

@@ -1,10 +1,14 @@
 use serde::Serialize;
 
-/// The few codes the UI branches on. Add one only when a screen needs it.
+use crate::validate::Field;
+
+/// The few codes a screen or a test branches on. Add one only when a consumer needs it; every
+/// other failure is `Failed`, and its message says what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
+    // The message belongs under the form field named by `field`, when there is one.
     InvalidInput,
     InvalidCredentials,
     Throttled,
@@ -12,14 +16,8 @@ pub enum ErrorCode {
     NotFound,
     NotSignedIn,
     TokenInvalid,
-    WeakPassword,
-    PasswordMismatch,
-    NoEmail,
     ResendTooSoon,
-    MailFailed,
-    KeyringUnavailable,
-    Storage,
-    Internal,
+    Failed,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,8 +36,12 @@ pub enum StoreError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
-    #[error("{0}")]
-    InvalidInput(String),
+    #[error("{message}")]
+    InvalidInput {
+        /// The key of the form field at fault (`clinic.name`, `email`), when one is.
+        field: Option<&'static str>,
+        message: String,
+    },
     #[error("The username or password is not right.")]
     InvalidCredentials,
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
@@ -68,6 +70,9 @@ pub enum CoreError {
     ResendTooSoon { retry_after_secs: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The OS keyring refused or is missing; the words say which and what to do.
+    #[error("{0}")]
+    Keyring(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -75,19 +80,30 @@ pub enum CoreError {
 impl CoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            CoreError::InvalidInput(_) => ErrorCode::InvalidInput,
+            CoreError::InvalidInput { .. }
+            | CoreError::WeakPassword(_)
+            | CoreError::PasswordMismatch => ErrorCode::InvalidInput,
             CoreError::InvalidCredentials => ErrorCode::InvalidCredentials,
             CoreError::Throttled { .. } => ErrorCode::Throttled,
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
             CoreError::NotFound(_) => ErrorCode::NotFound,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
             CoreError::TokenInvalid => ErrorCode::TokenInvalid,
-            CoreError::WeakPassword(_) => ErrorCode::WeakPassword,
-            CoreError::PasswordMismatch => ErrorCode::PasswordMismatch,
-            CoreError::NoEmail(_) => ErrorCode::NoEmail,
             CoreError::ResendTooSoon { .. } => ErrorCode::ResendTooSoon,
-            CoreError::Store(_) => ErrorCode::Storage,
-            CoreError::Internal(_) => ErrorCode::Internal,
+            CoreError::NoEmail(_)
+            | CoreError::Store(_)
+            | CoreError::Keyring(_)
+            | CoreError::Internal(_) => ErrorCode::Failed,
+        }
+    }
+
+    /// The form field the message belongs under.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            CoreError::InvalidInput { field, .. } => *field,
+            CoreError::WeakPassword(_) => Some("password"),
+            CoreError::PasswordMismatch => Some("confirm"),
+            _ => None,
         }
     }
 
@@ -99,8 +115,12 @@ impl CoreError {
         }
     }
 
-    pub fn invalid(message: impl Into<String>) -> Self {
-        CoreError::InvalidInput(message.into())
+    /// Bad input in the form field `field`.
+    pub fn invalid(field: Field, message: impl Into<String>) -> Self {
+        CoreError::InvalidInput {
+            field: Some(field.key),
+            message: message.into(),
+        }
     }
 }
 

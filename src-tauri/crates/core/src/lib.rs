@@ -17,11 +17,13 @@ pub mod seal;
 pub mod sensitive;
 pub mod settings;
 pub mod staff;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 pub mod time;
 pub mod token;
 pub mod validate;
 
-pub use error::{CoreError, ErrorCode, StoreError};
+pub use error::{CoreError, CoreResult, ErrorCode, StoreError};
 pub use role::Role;
 pub use sensitive::Sensitive;
 pub use time::{Clock, Millis, SystemClock};

@@ -97,6 +97,15 @@ pub struct NewEmail {
     pub created_at: Millis,
 }
 
+impl NewEmail {
+    /// The same email, saying when its link expires and who asked for it.
+    pub fn expiring(mut self, expires_at: Millis, requested_by: Option<String>) -> Self {
+        self.params.expires_at = Some(expires_at);
+        self.params.requested_by = requested_by;
+        self
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct EmailRecord {
     pub id: i64,

@@ -9,6 +9,9 @@ use crate::error::{CoreError, CoreResult};
 pub const DEFAULT_MIN_LENGTH: u32 = 15;
 pub const FLOOR_MIN_LENGTH: u32 = 8;
 pub const MAX_LENGTH: u32 = 128;
+/// Said when the clinic's breached-password service has seen the password.
+pub const BREACHED_MESSAGE: &str =
+    "This password has appeared in a data breach. Choose a different one.";
 /// zxcvbn score (0–4) a password must reach.
 pub const MIN_SCORE: u8 = 3;
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, CoreResult};
 use crate::policy::{DEFAULT_MIN_LENGTH, FLOOR_MIN_LENGTH, MAX_LENGTH};
-use crate::validate;
+use crate::validate::{self, Field};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -120,88 +120,196 @@ impl Settings {
 
     /// Checks and normalizes everything an admin typed; the result is what gets stored.
     pub fn validated(self) -> CoreResult<Settings> {
+        let limits = SettingsLimits::current();
         let clinic = ClinicSettings {
-            name: validate::text("Clinic name", &self.clinic.name, validate::NAME_MAX)?,
-            phone: validate::optional_text("Clinic phone", &self.clinic.phone, 40)?
+            name: validate::text(fields::CLINIC_NAME, &self.clinic.name, validate::NAME_MAX)?,
+            phone: validate::optional_text(fields::CLINIC_PHONE, &self.clinic.phone, 40)?
                 .unwrap_or_default(),
-            email: validate::optional_email("Clinic email", &self.clinic.email)?
+            email: validate::optional_email(fields::CLINIC_EMAIL, &self.clinic.email)?
                 .unwrap_or_default(),
-            address: validate::optional_text("Clinic address", &self.clinic.address, 200)?
+            address: validate::optional_text(fields::CLINIC_ADDRESS, &self.clinic.address, 200)?
                 .unwrap_or_default(),
-            clinic_url: optional_https_url("Clinic web address", self.clinic.clinic_url)?,
+            clinic_url: optional_https_url(fields::CLINIC_URL, self.clinic.clinic_url)?,
         };
         let m = self.mail;
-        let host = validate::optional_text("SMTP host", &m.host, 253)?.unwrap_or_default();
+        let host = validate::optional_text(fields::SMTP_HOST, &m.host, 253)?.unwrap_or_default();
         if m.transport == MailTransport::Smtp && host.is_empty() {
             return Err(CoreError::invalid(
+                fields::SMTP_HOST,
                 "SMTP host is required to send through SMTP.",
             ));
         }
         if host.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
             return Err(CoreError::invalid(
+                fields::SMTP_HOST,
                 "SMTP host must be a host name or address, like smtp.clinic.com.",
             ));
         }
-        if m.port == 0 {
-            return Err(CoreError::invalid("SMTP port must be between 1 and 65535."));
-        }
+        in_bounds(fields::SMTP_PORT, u32::from(m.port), limits.port, "")?;
         let mail = MailSettings {
             transport: m.transport,
             host,
             port: m.port,
             security: m.security,
             username: match m.username {
-                Some(u) => validate::optional_text("SMTP username", &u, 254)?,
+                Some(u) => validate::optional_text(fields::SMTP_USERNAME, &u, 254)?,
                 None => None,
             },
-            from_name: validate::text("From name", &m.from_name, validate::NAME_MAX)?,
-            from_address: validate::email("From address", &m.from_address)?,
+            from_name: validate::text(fields::FROM_NAME, &m.from_name, validate::NAME_MAX)?,
+            from_address: validate::email(fields::FROM_ADDRESS, &m.from_address)?,
             reply_to: match m.reply_to {
-                Some(r) => validate::optional_email("Reply-To", &r)?,
+                Some(r) => validate::optional_email(fields::REPLY_TO, &r)?,
                 None => None,
             },
             // Derived from the keyring whenever settings are read; never stored.
             has_password: false,
         };
         let l = self.lifetimes;
-        for (label, value, max) in [
-            ("Self-service reset lifetime", l.self_reset_minutes, 24 * 60),
+        let b = limits.lifetimes;
+        for (field, value, bounds) in [
             (
-                "Admin-sent reset lifetime",
+                fields::SELF_RESET,
+                l.self_reset_minutes,
+                b.self_reset_minutes,
+            ),
+            (
+                fields::ADMIN_RESET,
                 l.admin_reset_minutes,
-                7 * 24 * 60,
+                b.admin_reset_minutes,
             ),
-            ("Portal reset lifetime", l.portal_reset_minutes, 24 * 60),
             (
-                "Portal invitation lifetime",
-                l.portal_invite_minutes,
-                30 * 24 * 60,
+                fields::PORTAL_RESET,
+                l.portal_reset_minutes,
+                b.portal_reset_minutes,
             ),
-            ("One-time code lifetime", l.one_time_code_minutes, 60),
+            (
+                fields::PORTAL_INVITE,
+                l.portal_invite_minutes,
+                b.portal_invite_minutes,
+            ),
+            (
+                fields::ONE_TIME_CODE,
+                l.one_time_code_minutes,
+                b.one_time_code_minutes,
+            ),
         ] {
-            if value < 5 || value > max {
-                return Err(CoreError::invalid(format!(
-                    "{label} must be between 5 and {max} minutes."
-                )));
-            }
+            in_bounds(field, value, bounds, " minutes")?;
         }
-        if !(FLOOR_MIN_LENGTH..=64).contains(&self.password_min_length) {
-            return Err(CoreError::invalid(format!(
-                "Password minimum length must be between {FLOOR_MIN_LENGTH} and 64 \
-                 (passwords may be up to {MAX_LENGTH} characters)."
-            )));
-        }
+        in_bounds(
+            fields::PASSWORD_MIN_LENGTH,
+            self.password_min_length,
+            limits.password_min_length,
+            &format!(" (passwords may be up to {MAX_LENGTH} characters)"),
+        )?;
         Ok(Settings {
             clinic,
             mail,
             lifetimes: l,
             password_min_length: self.password_min_length,
-            breach_check_url: optional_https_url("Breach check address", self.breach_check_url)?,
+            breach_check_url: optional_https_url(fields::BREACH_CHECK_URL, self.breach_check_url)?,
         })
     }
 }
 
-fn optional_https_url(field: &str, value: Option<String>) -> CoreResult<Option<String>> {
+/// The form's fields, keyed by their path in [`Settings`] as the UI sends it.
+pub mod fields {
+    use crate::validate::Field;
+
+    pub const CLINIC_NAME: Field = Field::new("clinic.name", "Clinic name");
+    pub const CLINIC_PHONE: Field = Field::new("clinic.phone", "Clinic phone");
+    pub const CLINIC_EMAIL: Field = Field::new("clinic.email", "Clinic email");
+    pub const CLINIC_ADDRESS: Field = Field::new("clinic.address", "Clinic address");
+    pub const CLINIC_URL: Field = Field::new("clinic.clinicUrl", "Clinic web address");
+    pub const SMTP_HOST: Field = Field::new("mail.host", "SMTP host");
+    pub const SMTP_PORT: Field = Field::new("mail.port", "SMTP port");
+    pub const SMTP_USERNAME: Field = Field::new("mail.username", "SMTP username");
+    pub const FROM_NAME: Field = Field::new("mail.fromName", "From name");
+    pub const FROM_ADDRESS: Field = Field::new("mail.fromAddress", "From address");
+    pub const REPLY_TO: Field = Field::new("mail.replyTo", "Reply-To");
+    pub const SELF_RESET: Field =
+        Field::new("lifetimes.selfResetMinutes", "Self-service reset lifetime");
+    pub const ADMIN_RESET: Field =
+        Field::new("lifetimes.adminResetMinutes", "Admin-sent reset lifetime");
+    pub const PORTAL_RESET: Field =
+        Field::new("lifetimes.portalResetMinutes", "Portal reset lifetime");
+    pub const PORTAL_INVITE: Field = Field::new(
+        "lifetimes.portalInviteMinutes",
+        "Portal invitation lifetime",
+    );
+    pub const ONE_TIME_CODE: Field =
+        Field::new("lifetimes.oneTimeCodeMinutes", "One-time code lifetime");
+    pub const PASSWORD_MIN_LENGTH: Field =
+        Field::new("passwordMinLength", "Password minimum length");
+    pub const BREACH_CHECK_URL: Field = Field::new("breachCheckUrl", "Breach check address");
+    /// Not part of [`super::Settings`]: the argument beside it that goes to the keyring.
+    pub const SMTP_PASSWORD: Field = Field::new("smtpPassword", "The SMTP password");
+}
+
+/// The smallest and largest value a number field takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Bounds {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct LifetimeBounds {
+    pub self_reset_minutes: Bounds,
+    pub admin_reset_minutes: Bounds,
+    pub portal_reset_minutes: Bounds,
+    pub portal_invite_minutes: Bounds,
+    pub one_time_code_minutes: Bounds,
+}
+
+/// What the Settings form may hold; [`Settings::validated`] enforces the same numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsLimits {
+    pub lifetimes: LifetimeBounds,
+    pub password_min_length: Bounds,
+    pub port: Bounds,
+}
+
+impl SettingsLimits {
+    pub const fn current() -> Self {
+        const fn minutes(max: u32) -> Bounds {
+            Bounds { min: 5, max }
+        }
+        Self {
+            lifetimes: LifetimeBounds {
+                self_reset_minutes: minutes(24 * 60),
+                admin_reset_minutes: minutes(7 * 24 * 60),
+                portal_reset_minutes: minutes(24 * 60),
+                portal_invite_minutes: minutes(30 * 24 * 60),
+                one_time_code_minutes: minutes(60),
+            },
+            password_min_length: Bounds {
+                min: FLOOR_MIN_LENGTH,
+                max: 64,
+            },
+            port: Bounds { min: 1, max: 65535 },
+        }
+    }
+}
+
+fn in_bounds(field: Field, value: u32, bounds: Bounds, unit: &str) -> CoreResult<()> {
+    if (bounds.min..=bounds.max).contains(&value) {
+        return Ok(());
+    }
+    Err(CoreError::invalid(
+        field,
+        format!(
+            "{} must be between {} and {}{unit}.",
+            field.label, bounds.min, bounds.max
+        ),
+    ))
+}
+
+fn optional_https_url(field: Field, value: Option<String>) -> CoreResult<Option<String>> {
     let Some(value) = value else { return Ok(None) };
     let Some(url) = validate::optional_text(field, &value, 300)? else {
         return Ok(None);
@@ -213,15 +321,20 @@ fn optional_https_url(field: &str, value: Option<String>) -> CoreResult<Option<S
     match rest {
         Some(r) if !r.is_empty() || url.starts_with("http://") => {
             if url.contains(char::is_whitespace) || url.contains(['<', '>', '"', '\'']) {
-                return Err(CoreError::invalid(format!(
-                    "{field} is not a valid address."
-                )));
+                return Err(CoreError::invalid(
+                    field,
+                    format!("{} is not a valid address.", field.label),
+                ));
             }
             Ok(Some(url.trim_end_matches('/').to_string()))
         }
-        _ => Err(CoreError::invalid(format!(
-            "{field} must start with https:// (http:// only for localhost)."
-        ))),
+        _ => Err(CoreError::invalid(
+            field,
+            format!(
+                "{} must start with https:// (http:// only for localhost).",
+                field.label
+            ),
+        )),
     }
 }
 
@@ -267,6 +380,26 @@ mod tests {
         let mut s = Settings::demo();
         s.lifetimes.one_time_code_minutes = 0;
         assert!(s.validated().is_err());
+    }
+
+    #[test]
+    fn a_refusal_names_its_field() {
+        let mut s = Settings::demo();
+        s.lifetimes.admin_reset_minutes = 4;
+        let err = s.validated().unwrap_err();
+        assert_eq!(err.field(), Some("lifetimes.adminResetMinutes"));
+        assert_eq!(
+            err.to_string(),
+            "Admin-sent reset lifetime must be between 5 and 10080 minutes."
+        );
+
+        let mut s = Settings::demo();
+        s.mail.reply_to = Some("nobody@".into());
+        assert_eq!(s.validated().unwrap_err().field(), Some("mail.replyTo"));
+
+        let mut s = Settings::demo();
+        s.mail.port = 0;
+        assert_eq!(s.validated().unwrap_err().field(), Some("mail.port"));
     }
 
     #[test]

@@ -12,6 +12,21 @@ pub enum StaffStatus {
     Disabled,
 }
 
+impl StaffStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffStatus::Active => "active",
+            StaffStatus::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<StaffStatus> {
+        [StaffStatus::Active, StaffStatus::Disabled]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
 /// A staff member as the store holds them. `password_hash` never leaves the core.
 #[derive(Clone)]
 pub struct StaffRecord {
@@ -32,6 +47,18 @@ impl std::fmt::Debug for StaffRecord {
             .field("role", &self.role)
             .finish_non_exhaustive()
     }
+}
+
+/// A staff member to create (first run, demo data, imports, tests). No `Debug`: it holds a
+/// password hash.
+#[derive(Clone)]
+pub struct NewStaff {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub email: Option<String>,
+    pub status: StaffStatus,
+    pub password_hash: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

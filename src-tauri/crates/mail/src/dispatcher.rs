@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
-use vetdesk_core::audit::AuditEvent;
+use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use vetdesk_core::outbox::{retry_delay, EmailKind, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS};
-use vetdesk_core::ports::Store;
+use vetdesk_core::ports::{OutboxStore, SettingsStore};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::settings::Settings;
 use vetdesk_core::time::{Clock, Millis};
@@ -46,7 +46,8 @@ pub enum DispatchError {
 }
 
 pub struct Dispatcher {
-    store: Arc<dyn Store>,
+    outbox: Arc<dyn OutboxStore>,
+    settings: Arc<dyn SettingsStore>,
     sealer: Arc<Sealer>,
     clock: Arc<dyn Clock>,
     transports: Arc<dyn TransportFactory>,
@@ -69,15 +70,18 @@ impl From<&MailError> for Failure {
 }
 
 impl Dispatcher {
+    /// `outbox` holds the emails; `settings` says how to send them, and is read each round.
     pub fn new(
-        store: Arc<dyn Store>,
+        outbox: Arc<dyn OutboxStore>,
+        settings: Arc<dyn SettingsStore>,
         sealer: Arc<Sealer>,
         clock: Arc<dyn Clock>,
         transports: Arc<dyn TransportFactory>,
         workstation: String,
     ) -> Self {
         Self {
-            store,
+            outbox,
+            settings,
             sealer,
             clock,
             transports,
@@ -89,14 +93,14 @@ impl Dispatcher {
     pub async fn run_once(&self) -> Result<DispatchReport, DispatchError> {
         let mut report = DispatchReport::default();
         let claimed = self
-            .store
+            .outbox
             .claim_due_emails(self.clock.now(), CLAIM_LEASE, BATCH_SIZE)
             .await?;
         if claimed.is_empty() {
             return Ok(report);
         }
         let settings = self
-            .store
+            .settings
             .load_settings()
             .await?
             .unwrap_or_else(Settings::demo);
@@ -156,7 +160,7 @@ impl Dispatcher {
     }
 
     async fn idle_time(&self) -> Duration {
-        let until_due = match self.store.next_email_due().await {
+        let until_due = match self.outbox.next_email_due().await {
             Ok(Some(due)) => {
                 Duration::from_millis(u64::try_from(due - self.clock.now()).unwrap_or(0))
             }
@@ -195,8 +199,8 @@ impl Dispatcher {
     }
 
     async fn expire(&self, email: &EmailRecord, now: Millis) -> Result<(), DispatchError> {
-        let audit = self.audit(email, now, "email_expired", "expired");
-        self.store.mark_email_expired(email.id, &audit).await?;
+        let audit = self.audit(email, now, AuditAction::EmailExpired, AuditOutcome::Expired);
+        self.outbox.mark_email_expired(email.id, &audit).await?;
         tracing::info!(
             email_id = email.id,
             kind = email.kind.as_str(),
@@ -212,8 +216,8 @@ impl Dispatcher {
         message_id: &str,
     ) -> Result<(), DispatchError> {
         let now = self.clock.now();
-        let audit = self.audit(email, now, "email_sent", "ok");
-        self.store
+        let audit = self.audit(email, now, AuditAction::EmailSent, AuditOutcome::Ok);
+        self.outbox
             .mark_email_sent(email.id, now, message_id, &audit)
             .await?;
         tracing::info!(
@@ -235,11 +239,15 @@ impl Dispatcher {
         let last_try = failure.permanent || email.attempts + 1 >= MAX_ATTEMPTS;
         let retry_at =
             (!last_try).then(|| now + retry_delay(email.attempts, rand::random::<f64>()));
-        let outcome = if last_try { "failed" } else { "retry" };
+        let outcome = if last_try {
+            AuditOutcome::Failed
+        } else {
+            AuditOutcome::Retry
+        };
         let audit = self
-            .audit(email, now, "email_failed", outcome)
+            .audit(email, now, AuditAction::EmailFailed, outcome)
             .detail(format!("{}: {}", email.kind.as_str(), failure.reason));
-        self.store
+        self.outbox
             .mark_email_failed(email.id, &failure.reason, retry_at, &audit)
             .await?;
         tracing::warn!(
@@ -258,8 +266,8 @@ impl Dispatcher {
         &self,
         email: &EmailRecord,
         now: Millis,
-        action: &'static str,
-        outcome: &'static str,
+        action: AuditAction,
+        outcome: AuditOutcome,
     ) -> AuditEvent {
         let event =
             AuditEvent::new(now, action, outcome, &self.workstation).detail(email.kind.as_str());

@@ -4,12 +4,14 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use vetdesk_core::ports::{Store, StoreResult};
 use vetdesk_core::settings::Settings;
+use vetdesk_core::staff::{NewStaff, StaffStatus};
 use vetdesk_core::time::Millis;
 use vetdesk_core::Role;
 
-use crate::sqlite::{NewClient, NewPet, NewStaff, SqliteStore};
+use crate::sqlite::{CountedTable, NewClient, NewPet, SqliteStore};
 
 /// Every demo account signs in with this password (README lists the usernames).
 pub const DEMO_PASSWORD: &str = "harbor demo login";
@@ -97,8 +99,12 @@ const PET_NAMES: &[&str] = &[
     "Bramble", "Tofu", "Ziggy", "Nala", "Pickles", "Clover", "Rufus", "Olive", "Waffles", "Sable",
 ];
 
-/// The demo clinic's staff: the first five cover every role and are the README's logins.
-pub fn staff_roster() -> Vec<(String, String, Role, Option<String>, bool)> {
+/// The demo clinic's staff, each with `hash(DEMO_PASSWORD)`: the first five cover every role and
+/// are the README's logins.
+pub fn staff_roster<F>(hash: F) -> Vec<NewStaff>
+where
+    F: Fn(&str) -> String,
+{
     let fixed = [
         ("admin", "Avery Collins", Role::Admin),
         ("mreyes", "Morgan Reyes", Role::OfficeManager),
@@ -109,14 +115,13 @@ pub fn staff_roster() -> Vec<(String, String, Role, Option<String>, bool)> {
     ];
     let mut out: Vec<_> = fixed
         .iter()
-        .map(|(u, n, r)| {
-            (
-                u.to_string(),
-                n.to_string(),
-                *r,
-                Some(format!("{u}@{DEMO_DOMAIN}")),
-                true,
-            )
+        .map(|(u, n, r)| NewStaff {
+            username: u.to_string(),
+            display_name: n.to_string(),
+            role: *r,
+            email: Some(format!("{u}@{DEMO_DOMAIN}")),
+            status: StaffStatus::Active,
+            password_hash: hash(DEMO_PASSWORD),
         })
         .collect();
     let roles = [
@@ -138,18 +143,23 @@ pub fn staff_roster() -> Vec<(String, String, Role, Option<String>, bool)> {
                 .filter(|c| c.is_ascii_alphabetic())
                 .collect::<String>()
         );
-        if out.iter().any(|s| s.0 == username) {
+        if out.iter().any(|s| s.username == username) {
             continue;
         }
         // A few accounts without an email and one disabled, as in any real clinic.
         let email = (i % 9 != 4).then(|| format!("{username}@{DEMO_DOMAIN}"));
-        out.push((
+        out.push(NewStaff {
             username,
-            format!("{first} {last}"),
-            roles[i % roles.len()],
+            display_name: format!("{first} {last}"),
+            role: roles[i % roles.len()],
             email,
-            i != 13,
-        ));
+            status: if i == 13 {
+                StaffStatus::Disabled
+            } else {
+                StaffStatus::Active
+            },
+            password_hash: hash(DEMO_PASSWORD),
+        });
     }
     out
 }
@@ -195,31 +205,34 @@ pub fn clients(count: usize, seed: u64) -> Vec<NewClient> {
         .collect()
 }
 
-/// Fills an empty database with the demo clinic. `hash` turns the demo password into a stored
-/// hash (argon2 in the app; called once per account so every account has its own salt).
+/// Adds the demo clinic's staff and settings to any store. `hash` turns the demo password into a
+/// stored hash (argon2 in the app; called once per account so every account has its own salt).
+pub async fn seed_staff<S, F>(store: &S, now: Millis, hash: F) -> StoreResult<()>
+where
+    S: Store + ?Sized,
+    F: Fn(&str) -> String,
+{
+    store.insert_staff(&staff_roster(hash), now).await?;
+    let audit = AuditEvent::new(
+        now,
+        AuditAction::DemoClinicCreated,
+        AuditOutcome::Ok,
+        "setup",
+    );
+    store.save_settings(&Settings::demo(), &audit).await
+}
+
+/// Fills an empty database with the demo clinic: its staff and settings, and clients with pets.
 pub async fn seed_if_empty<F>(store: &SqliteStore, now: Millis, hash: F) -> StoreResult<bool>
 where
     F: Fn(&str) -> String,
 {
-    if store.staff_count().await? > 0 {
+    if store.count(CountedTable::Staff).await? > 0 {
         return Ok(false);
     }
-    let staff: Vec<NewStaff> = staff_roster()
-        .into_iter()
-        .map(|(username, display_name, role, email, active)| NewStaff {
-            username,
-            display_name,
-            role,
-            email,
-            active,
-            password_hash: hash(DEMO_PASSWORD),
-        })
-        .collect();
-    store.insert_staff(&staff, now).await?;
+    seed_staff(store, now, hash).await?;
     for chunk in clients(2_400, 7).chunks(500) {
         store.insert_clients(chunk, now).await?;
     }
-    let audit = vetdesk_core::audit::AuditEvent::new(now, "demo_clinic_created", "ok", "setup");
-    store.save_settings(&Settings::demo(), &audit).await?;
     Ok(true)
 }

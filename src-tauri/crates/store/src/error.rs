@@ -9,7 +9,7 @@ pub(crate) fn map(err: sqlx::Error) -> StoreError {
             match code.as_ref() {
                 "5" | "6" | "517" | "261" => StoreError::Busy,
                 "8" | "776" | "1032" | "264" => StoreError::ReadOnly,
-                "2067" | "1555" | "23505" => StoreError::Conflict(db.message().to_string()),
+                "2067" | "1555" => StoreError::Conflict(db.message().to_string()),
                 _ => StoreError::Other(db.message().to_string()),
             }
         }

@@ -1,9 +1,8 @@
-//! Storage for VetDesk behind the core [`vetdesk_core::ports::Store`] trait: SQLite on the
-//! workstation today; PostgreSQL shares the trait and the conformance tests.
+//! Storage for VetDesk: the clinic database on the workstation, one SQLite file, behind the
+//! core's per-table store traits ([`vetdesk_core::ports`]).
 
 pub mod demo;
 mod error;
-mod rows;
 pub mod sqlite;
 
 pub use sqlite::SqliteStore;

@@ -1,45 +1,41 @@
-import { useRef, useState } from "preact/hooks";
-import { call } from "../../api";
-import { commands, type AppInfo, type CommandError } from "../../bindings";
-import { ErrorAlert, Notice, ScreenHeading, TextField } from "../../components/ui";
-import { AuthLayout } from "./AuthLayout";
+import { useState } from "preact/hooks";
+import { commands } from "../../bindings";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { Notice } from "../../components/Notice";
+import { ScreenHeading } from "../../components/ScreenHeading";
+import { TextField } from "../../components/TextField";
+import { useTextInput } from "../../hooks";
+import { useCommand } from "../../useCommand";
+import { AuthLayout, type RecoveryProps } from "./AuthLayout";
+import { promptForEmpty } from "./emptyField";
+
+const NO_IDENTIFIER = "Enter your username or the email address the clinic has on file for you.";
 
 export function Forgot({
   info,
   initialIdentifier,
   onBack,
   onCode,
-}: {
-  info: AppInfo | null;
-  initialIdentifier: string;
-  onBack: () => void;
-  onCode: () => void;
-}) {
-  const [identifier, setIdentifier] = useState(initialIdentifier);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<CommandError | string | null>(null);
+}: RecoveryProps & { initialIdentifier: string; onCode: () => void }) {
+  const identifier = useTextInput(initialIdentifier);
+  const [missing, setMissing] = useState<string | null>(null);
+  const request = useCommand();
   const [answer, setAnswer] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    const value = identifier.trim();
-    if (!value) {
-      setError("Enter your username or the email address the clinic has on file for you.");
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await call(commands.forgotPassword(value));
-    setBusy(false);
-    if (result.status === "ok") setAnswer(result.data.message);
-    else setError(result.error);
+    if (request.busy) return;
+    const value = identifier.value.trim();
+    const prompt = promptForEmpty([value, NO_IDENTIFIER, identifier.inputRef]);
+    setMissing(prompt);
+    if (prompt) return;
+    const result = await request.run(commands.forgotPassword(value));
+    if (result?.status === "ok") setAnswer(result.data.message);
+    else if (result?.error.field === "identifier") identifier.inputRef.current?.focus();
   };
 
   return (
-    <AuthLayout info={info}>
+    <AuthLayout info={info} onBack={onBack}>
       <ScreenHeading>Forgot your password?</ScreenHeading>
       {answer === null ? (
         <form class="stack" onSubmit={submit} noValidate>
@@ -49,25 +45,23 @@ export function Forgot({
           </p>
           <TextField
             label="Username or email"
-            value={identifier}
-            onInput={setIdentifier}
+            {...identifier}
             testid="forgot-identifier"
             autoComplete="username"
             autoFocus
-            inputRef={inputRef}
             name="identifier"
           />
           <div class="message-slot">
-            <ErrorAlert error={error} />
+            <ErrorAlert error={missing ?? request.error} />
           </div>
           <button
             type="submit"
             class="button button-primary button-block"
             data-testid="forgot-submit"
-            disabled={busy}
-            aria-busy={busy}
+            disabled={request.busy}
+            aria-busy={request.busy}
           >
-            {busy ? "Sending…" : "Send reset link"}
+            {request.busy ? "Sending…" : "Send reset link"}
           </button>
         </form>
       ) : (
@@ -84,11 +78,6 @@ export function Forgot({
           </button>
         </div>
       )}
-      <div class="auth-links">
-        <button type="button" class="link-button" data-testid="back-to-login" onClick={onBack}>
-          ← Back to sign in
-        </button>
-      </div>
     </AuthLayout>
   );
 }

@@ -1,11 +1,24 @@
-import { useEffect, useRef, useState } from "preact/hooks";
-import { call } from "../../api";
-import { commands, type AppInfo, type CommandError, type SessionInfo } from "../../bindings";
-import { ErrorAlert, Notice, PasswordField, ScreenHeading, TextField } from "../../components/ui";
+import { useEffect, useState } from "preact/hooks";
+import { commands, type AppInfo, type SessionInfo } from "../../bindings";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { Notice } from "../../components/Notice";
+import { PasswordField } from "../../components/PasswordField";
+import { ScreenHeading } from "../../components/ScreenHeading";
 import { formatDuration, secondsUntil } from "../../format";
-import { useNow } from "../../hooks";
-import type { AppNotice } from "../../app";
+import { useNow, useTextInput } from "../../hooks";
+import type { AppNotice } from "../../notices";
+import { useCommand } from "../../useCommand";
 import { AuthLayout } from "./AuthLayout";
+import { promptForEmpty } from "./emptyField";
+import { NO_USERNAME, UsernameField, useUsername } from "./UsernameField";
+
+const NO_PASSWORD = "Enter your password.";
+const PASSWORD = {
+  label: "Password",
+  testid: "login-password",
+  name: "password",
+  autoComplete: "current-password",
+};
 
 export function Login({
   info,
@@ -22,45 +35,42 @@ export function Login({
   onForgot: (username: string) => void;
   onCode: (username: string) => void;
 }) {
-  const [username, setUsername] = useState(initialUsername);
-  const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<CommandError | string | null>(null);
+  const username = useUsername(initialUsername);
+  const password = useTextInput();
+  const [missing, setMissing] = useState<string | null>(null);
+  const signIn = useCommand();
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const now = useNow(retryAt !== null);
   const waitSecs = retryAt !== null ? secondsUntil(retryAt, now) : 0;
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const usernameRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (retryAt !== null && waitSecs === 0) {
       setRetryAt(null);
-      setError(null);
+      signIn.clear();
     }
   }, [retryAt, waitSecs]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (busy || waitSecs > 0) return;
-    if (!username.trim() || !password) {
-      setError(!username.trim() ? "Enter your username." : "Enter your password.");
-      (!username.trim() ? usernameRef : passwordRef).current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await call(commands.login(username.trim(), password));
-    setBusy(false);
+    if (signIn.busy || waitSecs > 0) return;
+    const user = username.value.trim();
+    const prompt = promptForEmpty(
+      [user, NO_USERNAME, username.inputRef],
+      [password.value, NO_PASSWORD, password.inputRef],
+    );
+    setMissing(prompt);
+    if (prompt) return;
+    const result = await signIn.run(commands.login(user, password.value));
+    if (!result) return;
     if (result.status === "ok") {
       onSignedIn(result.data);
       return;
     }
-    setError(result.error);
-    setPassword("");
+    password.onInput("");
     if (result.error.code === "throttled" && result.error.retryAfterSecs) {
       setRetryAt(Date.now() + result.error.retryAfterSecs * 1000);
     }
-    passwordRef.current?.focus();
+    (result.error.field === "username" ? username.inputRef : password.inputRef).current?.focus();
   };
 
   return (
@@ -72,28 +82,10 @@ export function Login({
         </Notice>
       ) : null}
       <form class="stack" onSubmit={submit} noValidate>
-        <TextField
-          label="Username"
-          value={username}
-          onInput={setUsername}
-          testid="login-username"
-          autoComplete="username"
-          autoFocus={!initialUsername}
-          inputRef={usernameRef}
-          name="username"
-        />
-        <PasswordField
-          label="Password"
-          value={password}
-          onInput={setPassword}
-          testid="login-password"
-          autoComplete="current-password"
-          autoFocus={!!initialUsername}
-          inputRef={passwordRef}
-          name="password"
-        />
+        <UsernameField {...username} testid="login-username" />
+        <PasswordField {...PASSWORD} {...password} autoFocus={!username.autoFocus} />
         <div class="message-slot">
-          <ErrorAlert error={error}>
+          <ErrorAlert error={missing ?? signIn.error}>
             {waitSecs > 0 ? (
               <p class="countdown" data-testid="retry-countdown">
                 You can try again in {formatDuration(waitSecs)}.
@@ -105,10 +97,10 @@ export function Login({
           type="submit"
           class="button button-primary button-block"
           data-testid="login-submit"
-          disabled={busy || waitSecs > 0}
-          aria-busy={busy}
+          disabled={signIn.busy || waitSecs > 0}
+          aria-busy={signIn.busy}
         >
-          {busy ? "Signing in…" : "Sign in"}
+          {signIn.busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
       <div class="auth-links">
@@ -116,7 +108,7 @@ export function Login({
           type="button"
           class="link-button"
           data-testid="forgot-link"
-          onClick={() => onForgot(username.trim())}
+          onClick={() => onForgot(username.value.trim())}
         >
           Forgot password?
         </button>
@@ -124,7 +116,7 @@ export function Login({
           type="button"
           class="link-button"
           data-testid="code-link"
-          onClick={() => onCode(username.trim())}
+          onClick={() => onCode(username.value.trim())}
         >
           I have a reset code
         </button>

@@ -1,22 +1,32 @@
-import { useEffect, useRef, useState } from "preact/hooks";
-import { call } from "../../api";
+import { useEffect, useState } from "preact/hooks";
 import {
   commands,
-  type AppInfo,
   type CommandError,
   type PasswordPolicyInfo,
   type ResetSecret,
   type ResetTarget,
 } from "../../bindings";
-import { ErrorAlert, PasswordField, ScreenHeading, Spinner } from "../../components/ui";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { PasswordField } from "../../components/PasswordField";
+import { ScreenHeading } from "../../components/ScreenHeading";
+import { Spinner } from "../../components/Spinner";
 import { formatWhen } from "../../format";
-import { useMounted } from "../../hooks";
-import { AuthLayout } from "./AuthLayout";
+import { useTextInput } from "../../hooks";
+import { useCommand } from "../../useCommand";
+import { AuthLayout, type RecoveryProps } from "./AuthLayout";
+import { promptForEmpty } from "./emptyField";
 
 type LinkCheck =
   | { state: "checking" }
   | { state: "ok"; target: ResetTarget }
   | { state: "invalid"; error: CommandError };
+
+const NEW_PASSWORD = { label: "New password", testid: "new-password", name: "new-password" };
+const CONFIRM_PASSWORD = {
+  label: "Confirm new password",
+  testid: "confirm-password",
+  name: "confirm-password",
+};
 
 /** Counts what a person sees as characters, not UTF-16 units. */
 function charCount(s: string): number {
@@ -30,34 +40,31 @@ export function SetPassword({
   onBack,
   onForgot,
   onReenterCode,
-}: {
-  info: AppInfo | null;
+}: RecoveryProps & {
   secret: ResetSecret;
   onDone: () => void;
-  onBack: () => void;
   onForgot: () => void;
   onReenterCode: () => void;
 }) {
-  const mounted = useMounted();
   const [policy, setPolicy] = useState<PasswordPolicyInfo | null>(null);
   const [check, setCheck] = useState<LinkCheck>(
     secret.kind === "link"
       ? { state: "checking" }
       : { state: "ok", target: { displayName: "", expiresAt: 0 } },
   );
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const password = useTextInput();
+  const confirm = useTextInput();
   const [shown, setShown] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<CommandError | string | null>(null);
+  const [missing, setMissing] = useState<string | null>(null);
   const [secretRejected, setSecretRejected] = useState(false);
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const confirmRef = useRef<HTMLInputElement>(null);
+  const policyLoad = useCommand();
+  const linkCheck = useCommand();
+  const reset = useCommand();
 
   useEffect(() => {
     void (async () => {
-      const p = await call(commands.passwordPolicy());
-      if (mounted.current && p.status === "ok") setPolicy(p.data);
+      const p = await policyLoad.run(commands.passwordPolicy());
+      if (p?.status === "ok") setPolicy(p.data);
     })();
   }, []);
 
@@ -65,8 +72,8 @@ export function SetPassword({
     if (secret.kind !== "link") return;
     setCheck({ state: "checking" });
     void (async () => {
-      const r = await call(commands.checkResetLink(secret.token));
-      if (!mounted.current) return;
+      const r = await linkCheck.run(commands.checkResetLink(secret.token));
+      if (!r) return;
       setCheck(
         r.status === "ok" ? { state: "ok", target: r.data } : { state: "invalid", error: r.error },
       );
@@ -75,38 +82,30 @@ export function SetPassword({
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    if (!password) {
-      setError("Enter a new password.");
-      passwordRef.current?.focus();
-      return;
-    }
-    if (!confirm) {
-      setError("Type the new password a second time to confirm it.");
-      confirmRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const r = await call(commands.completeReset(secret, password, confirm));
-    if (!mounted.current) return;
-    setBusy(false);
+    if (reset.busy) return;
+    const prompt = promptForEmpty(
+      [password.value, "Enter a new password.", password.inputRef],
+      [confirm.value, "Type the new password a second time to confirm it.", confirm.inputRef],
+    );
+    setMissing(prompt);
+    if (prompt) return;
+    const r = await reset.run(commands.completeReset(secret, password.value, confirm.value));
+    if (!r) return;
     if (r.status === "ok") {
       onDone();
       return;
     }
-    setError(r.error);
     if (r.error.code === "tokenInvalid") {
       setSecretRejected(true);
-    } else if (r.error.code === "passwordMismatch") {
-      setConfirm("");
-      confirmRef.current?.focus();
+    } else if (r.error.field === "confirm") {
+      confirm.onInput("");
+      confirm.inputRef.current?.focus();
     } else {
-      passwordRef.current?.focus();
+      password.inputRef.current?.focus();
     }
   };
 
-  const count = charCount(password);
+  const count = charCount(password.value);
   const min = policy?.minLength ?? 0;
   const max = policy?.maxLength ?? 0;
   const lengthHint = !policy
@@ -119,11 +118,19 @@ export function SetPassword({
           ? `${count} characters: ${count - max} too many.`
           : `${count} characters: long enough.`;
   const matchHint =
-    confirm.length === 0
+    confirm.value.length === 0
       ? "\u00a0"
-      : confirm === password
+      : confirm.value === password.value
         ? "Passwords match."
         : "Passwords don't match yet.";
+
+  // One show/hide switch for both, so the person can compare what they typed.
+  const bothFields = {
+    autoComplete: "new-password",
+    shown,
+    onToggle: () => setShown((s) => !s),
+    disabled: secretRejected,
+  };
 
   const retryActions =
     secret.kind === "link" ? (
@@ -137,7 +144,7 @@ export function SetPassword({
     );
 
   return (
-    <AuthLayout info={info} wide>
+    <AuthLayout info={info} wide onBack={onBack}>
       <ScreenHeading>Set a new password</ScreenHeading>
       {check.state === "checking" ? (
         <p class="lead" role="status">
@@ -179,34 +186,20 @@ export function SetPassword({
             </p>
           </div>
           <PasswordField
-            label="New password"
-            value={password}
-            onInput={setPassword}
-            testid="new-password"
-            autoComplete="new-password"
-            autoFocus
-            shown={shown}
-            onToggle={() => setShown((s) => !s)}
-            inputRef={passwordRef}
+            {...bothFields}
+            {...NEW_PASSWORD}
+            {...password}
             hint={<span class="live-hint">{lengthHint}</span>}
-            disabled={secretRejected}
-            name="new-password"
+            autoFocus
           />
           <PasswordField
-            label="Confirm new password"
-            value={confirm}
-            onInput={setConfirm}
-            testid="confirm-password"
-            autoComplete="new-password"
-            shown={shown}
-            onToggle={() => setShown((s) => !s)}
-            inputRef={confirmRef}
+            {...bothFields}
+            {...CONFIRM_PASSWORD}
+            {...confirm}
             hint={<span class="live-hint">{matchHint}</span>}
-            disabled={secretRejected}
-            name="confirm-password"
           />
           <div class="message-slot">
-            <ErrorAlert error={error}>
+            <ErrorAlert error={missing ?? reset.error}>
               {secretRejected ? <div class="button-row">{retryActions}</div> : null}
             </ErrorAlert>
           </div>
@@ -214,18 +207,13 @@ export function SetPassword({
             type="submit"
             class="button button-primary button-block"
             data-testid="set-password-submit"
-            disabled={busy || secretRejected}
-            aria-busy={busy}
+            disabled={reset.busy || secretRejected}
+            aria-busy={reset.busy}
           >
-            {busy ? "Saving…" : "Set new password"}
+            {reset.busy ? "Saving…" : "Set new password"}
           </button>
         </form>
       ) : null}
-      <div class="auth-links">
-        <button type="button" class="link-button" data-testid="back-to-login" onClick={onBack}>
-          ← Back to sign in
-        </button>
-      </div>
     </AuthLayout>
   );
 }

@@ -74,10 +74,11 @@ async fn logs_hold_no_link_code_or_password() {
             password: Some(Sensitive::new(wrong_password.to_string())),
             options: options_trusting(&certs.ca_pem),
         },
-    );
-    let failed_id = failing.queue_reset(|_| {});
+    )
+    .await;
+    let failed_id = failing.queue_reset(|_| {}).await;
     assert_eq!(failing.dispatcher.run_once().await.unwrap().failed, 1);
-    let error = failing.store.row(failed_id).record.last_error.unwrap();
+    let error = failing.row(failed_id).record.last_error.unwrap();
 
     // ... and a successful one.
     let working = Harness::new(
@@ -86,8 +87,9 @@ async fn logs_hold_no_link_code_or_password() {
             password: password(),
             options: options_trusting(&certs.ca_pem),
         },
-    );
-    working.queue_reset(|_| {});
+    )
+    .await;
+    working.queue_reset(|_| {}).await;
     assert_eq!(working.dispatcher.run_once().await.unwrap().sent, 1);
     assert_eq!(server.wait_for(1).len(), 1);
 

@@ -1,19 +1,22 @@
 //! What the tests share: settings pointing at a test server, a reset email, and a dispatcher
-//! over the fake store with a manual clock.
+//! over core's in-memory store with a manual clock.
 
 use std::sync::Arc;
 
 use mail_parser::MimeHeaders;
-use vetdesk_core::outbox::{EmailKind, EmailParams, EmailRecord, EmailStatus};
+use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
+use vetdesk_core::outbox::{EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail};
+use vetdesk_core::ports::{SettingsStore, StaffStore, TokenStore};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::settings::{MailTransport as TransportChoice, Settings, SmtpSecurity};
+use vetdesk_core::staff::{NewStaff, StaffStatus};
+use vetdesk_core::testing::{MemoryStore, OutboxRow};
 use vetdesk_core::time::{ManualClock, Millis, MINUTE};
-use vetdesk_core::token::Secrets;
+use vetdesk_core::token::{self, NewToken, Purpose, Secrets};
+use vetdesk_core::Role;
 use vetdesk_mail::{
     Dispatcher, MailError, MailTransport, Sensitive, SmtpOptions, SmtpTransport, TransportFactory,
 };
-
-use crate::fake_store::FakeStore;
 
 pub const T0: Millis = 1_750_000_000_000;
 pub const LINK: &str = "q7Vd0xk3Lr9PzW1mTt5bYc2HnJ8sEa4uFg6Ki0Oy-_Q";
@@ -108,38 +111,103 @@ impl TransportFactory for SmtpFactory {
     }
 }
 
+pub const WORKSTATION: &str = "front-desk-1";
+/// How long the reset tokens behind queued emails live.
+pub const TOKEN_LIFETIME: Millis = 24 * 60 * MINUTE;
+
 pub struct Harness {
-    pub store: Arc<FakeStore>,
+    pub store: Arc<MemoryStore>,
     pub clock: Arc<ManualClock>,
     pub sealer: Arc<Sealer>,
     pub dispatcher: Arc<Dispatcher>,
+    /// The receptionist every queued email goes to.
+    pub staff_id: i64,
 }
 
 impl Harness {
-    pub fn new(settings: Settings, factory: SmtpFactory) -> Harness {
-        let store = Arc::new(FakeStore::new(settings));
+    pub async fn new(settings: Settings, factory: SmtpFactory) -> Harness {
+        let store = Arc::new(MemoryStore::new());
+        let saved = AuditEvent::new(
+            T0,
+            AuditAction::SettingsSaved,
+            AuditOutcome::Ok,
+            WORKSTATION,
+        );
+        store.save_settings(&settings, &saved).await.unwrap();
+        let receptionist = NewStaff {
+            username: "receptionist".into(),
+            display_name: "Test Receptionist".into(),
+            role: Role::Receptionist,
+            email: Some("receptionist@harborview-clinic.example".into()),
+            status: StaffStatus::Active,
+            password_hash: "not used here".into(),
+        };
+        let staff_id = store.insert_staff(&[receptionist], T0).await.unwrap()[0];
         let clock = Arc::new(ManualClock::new(T0));
         let sealer = Arc::new(Sealer::new(&Sealer::generate_key()));
         let dispatcher = Arc::new(Dispatcher::new(
             store.clone(),
+            store.clone(),
             sealer.clone(),
             clock.clone(),
             Arc::new(factory),
-            "front-desk-1".into(),
+            WORKSTATION.into(),
         ));
         Harness {
             store,
             clock,
             sealer,
             dispatcher,
+            staff_id,
         }
     }
 
-    /// Queues a reset email carrying sealed secrets, due now.
-    pub fn queue_reset(&self, edit: impl FnOnce(&mut EmailRecord)) -> i64 {
-        let mut email = reset_email(T0);
-        email.sealed = Some(self.sealer.seal(&secrets()).unwrap());
+    /// Issues an admin reset for the receptionist and queues its email carrying sealed secrets,
+    /// due now, as the flows do. Like a resend, it revokes the token of the previous one.
+    pub async fn queue_reset(&self, edit: impl FnOnce(&mut NewEmail)) -> i64 {
+        let record = reset_email(T0);
+        let mut email = NewEmail {
+            kind: record.kind,
+            staff_id: Some(self.staff_id),
+            recipient: record.recipient,
+            recipient_name: record.recipient_name,
+            subject: record.subject,
+            params: record.params,
+            sealed: Some(self.sealer.seal(&secrets()).unwrap()),
+            created_at: T0,
+        };
         edit(&mut email);
-        self.store.queue(email, T0)
+        let token = NewToken {
+            staff_id: self.staff_id,
+            purpose: Purpose::AdminReset,
+            link_digest: None,
+            code_digest: Some(token::digest(CODE)),
+            created_at: T0,
+            expires_at: T0 + TOKEN_LIFETIME,
+        };
+        let issued = AuditEvent::new(
+            T0,
+            AuditAction::AdminReset,
+            AuditOutcome::Queued,
+            WORKSTATION,
+        );
+        let issued = self.store.issue_token(&token, Some(&email), &issued);
+        issued.await.unwrap().email_id.unwrap()
+    }
+
+    pub fn row(&self, id: i64) -> OutboxRow {
+        self.store.email_row(id).expect("a queued email")
+    }
+
+    /// What the dispatcher wrote to the audit log, oldest first.
+    pub fn audit(&self) -> Vec<AuditEvent> {
+        let mut events = self.store.audit_events();
+        events.retain(|e| {
+            matches!(
+                e.action,
+                AuditAction::EmailSent | AuditAction::EmailFailed | AuditAction::EmailExpired
+            )
+        });
+        events
     }
 }

@@ -1,20 +1,21 @@
-//! The core's recovery flows with the real SQLite store and a hand-moved clock.
+//! The core's recovery flows over each backend, with a hand-moved clock.
 
 use vetdesk_core::outbox::{EmailKind, EmailStatus};
-use vetdesk_core::ports::Store;
 use vetdesk_core::recovery::FORGOT_MESSAGE;
-use vetdesk_core::staff::{ResetSecret, StaffRecord};
+use vetdesk_core::settings::Settings;
+use vetdesk_core::staff::{ForgotAnswer, ResetSecret, ResetSent, StaffRecord, StaffStatus};
+use vetdesk_core::testing::{TestClinic, T0};
 use vetdesk_core::time::{MINUTE, SECOND};
 use vetdesk_core::token::Secrets;
-use vetdesk_core::CoreError;
+use vetdesk_core::{CoreError, CoreResult};
 use vetdesk_store::demo::DEMO_PASSWORD;
-use vetdesk_store::sqlite::CountedTable;
 
-use crate::{clinic, Clinic};
+use crate::backends::{clinic, StoreFactory};
+use crate::contract::email_count;
 
 const NEW_PASSWORD: &str = "lantern orbit pickle saxophone";
 
-async fn staff(c: &Clinic, username: &str) -> StaffRecord {
+async fn staff(c: &TestClinic, username: &str) -> StaffRecord {
     c.store
         .find_staff_by_login(username)
         .await
@@ -22,8 +23,66 @@ async fn staff(c: &Clinic, username: &str) -> StaffRecord {
         .unwrap()
 }
 
+/// Signs in at the front desk; answers the session id.
+async fn login(c: &TestClinic, username: &str, password: &str) -> CoreResult<i64> {
+    let (session, _) = c.recovery.login(username, password, "desk-1").await?;
+    Ok(session)
+}
+
+/// `actor`'s Reset password click on `target`'s card.
+async fn send_reset(c: &TestClinic, actor: &StaffRecord, target: i64) -> CoreResult<ResetSent> {
+    c.recovery.send_staff_reset(actor, target, "desk-1").await
+}
+
+/// A forgot-password request from the front desk.
+async fn forgot(c: &TestClinic, identifier: &str) -> ForgotAnswer {
+    c.recovery
+        .forgot_password(identifier, "desk-1")
+        .await
+        .unwrap()
+}
+
+async fn reset_by_link(c: &TestClinic, link: &str, password: &str) -> CoreResult<()> {
+    let secret = ResetSecret::Link {
+        token: link.to_string(),
+    };
+    c.recovery
+        .complete_reset(secret, password, password, "desk-1")
+        .await
+}
+
+async fn reset_by_code(c: &TestClinic, username: &str, code: &str) -> CoreResult<()> {
+    let secret = ResetSecret::Code {
+        username: username.to_string(),
+        code: code.to_string(),
+    };
+    c.recovery
+        .complete_reset(secret, NEW_PASSWORD, NEW_PASSWORD, "desk-1")
+        .await
+}
+
+/// An active account without an email address (the demo clinic has a few).
+async fn emailless(c: &TestClinic) -> StaffRecord {
+    c.store
+        .list_staff("", 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.email.is_none() && s.status == StaffStatus::Active)
+        .unwrap()
+}
+
+/// Live tokens of every account. Every token the flows issue carries a code, so this sees them all.
+async fn live_tokens(c: &TestClinic) -> usize {
+    let mut live = 0;
+    for s in c.store.list_staff("", 1000).await.unwrap() {
+        live += c.store.live_code_tokens(s.id, c.now()).await.unwrap().len();
+    }
+    live
+}
+
 /// The secrets of the newest reset email to `username`, as the dispatcher would open them.
-async fn mailed_secrets(c: &Clinic, username: &str) -> Secrets {
+async fn mailed_secrets(c: &TestClinic, username: &str) -> Secrets {
     let s = staff(c, username).await;
     let e = c
         .store
@@ -34,140 +93,61 @@ async fn mailed_secrets(c: &Clinic, username: &str) -> Secrets {
     c.sealer.open(e.sealed.as_deref().unwrap()).unwrap()
 }
 
-#[tokio::test]
-async fn forgot_password_answers_the_same_for_known_unknown_and_emailless_accounts() {
-    let c = clinic().await;
-    let known = c
-        .recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
-    let by_email = c
-        .recovery
-        .forgot_password("RNAKAMURA@harborview-clinic.example", "desk-1")
-        .await
-        .unwrap();
-    let unknown = c
-        .recovery
-        .forgot_password("nobody", "desk-1")
-        .await
-        .unwrap();
-    let no_email = c
-        .store
-        .list_staff("", 100)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.email.is_none() && s.status == vetdesk_core::staff::StaffStatus::Active)
-        .unwrap();
-    let emailless = c
-        .recovery
-        .forgot_password(&no_email.username, "desk-1")
-        .await
-        .unwrap();
-    for answer in [&known, &by_email, &unknown, &emailless] {
+pub async fn forgot_password_answers_the_same_for_known_unknown_and_emailless_accounts<
+    F: StoreFactory,
+>() {
+    let (c, _guard) = clinic::<F>().await;
+    let known = forgot(&c, "dpatel").await;
+    let by_email = forgot(&c, "RNAKAMURA@harborview-clinic.example").await;
+    let unknown = forgot(&c, "nobody").await;
+    let no_email = forgot(&c, &emailless(&c).await.username).await;
+    for answer in [&known, &by_email, &unknown, &no_email] {
         assert_eq!(answer.message, FORGOT_MESSAGE);
     }
-    assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 2);
+    assert_eq!(email_count(c.store.as_ref()).await, 2);
     let audit = c.store.list_audit("forgot_password", 50).await.unwrap();
     assert!(audit.iter().any(|a| a.outcome == "no_matching_account"));
     assert!(audit.iter().any(|a| a.outcome == "no_email_on_file"));
     assert_eq!(c.wakes(), 2);
 }
 
-#[tokio::test]
-async fn forgot_password_is_rate_limited_per_account_and_per_recipient() {
-    let c = clinic().await;
-    c.recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
+pub async fn forgot_password_is_rate_limited_per_account_and_per_recipient<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
+    forgot(&c, "dpatel").await;
     // Within 60 s: same answer, no second email.
-    c.recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
-    assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 1);
+    forgot(&c, "dpatel").await;
+    assert_eq!(email_count(c.store.as_ref()).await, 1);
     c.clock.advance(61 * SECOND);
-    c.recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
-    assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 2);
+    forgot(&c, "dpatel").await;
+    assert_eq!(email_count(c.store.as_ref()).await, 2);
     c.clock.advance(61 * SECOND);
     // Third request for the account inside the burst window is refused by the account limit.
-    c.recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
+    forgot(&c, "dpatel").await;
     c.clock.advance(61 * SECOND);
-    c.recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
-    assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 2);
+    forgot(&c, "dpatel").await;
+    assert_eq!(email_count(c.store.as_ref()).await, 2);
     let audit = c.store.list_audit("rate_limited", 50).await.unwrap();
     assert!(!audit.is_empty());
 }
 
-#[tokio::test]
-async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
-    let c = clinic().await;
-    c.recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
+pub async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
+    forgot(&c, "dpatel").await;
     let secrets = mailed_secrets(&c, "dpatel").await;
     let link = secrets.link.clone().unwrap();
     // Opening the link (a mail scanner, or the person twice) does not use it up.
     for _ in 0..3 {
         let target = c.recovery.check_link(&link).await.unwrap();
         assert_eq!(target.display_name, "Dana Patel");
-        assert_eq!(target.expires_at, crate::T0 + 30 * MINUTE);
+        assert_eq!(target.expires_at, T0 + 30 * MINUTE);
     }
     // A weak password is refused and leaves the link usable.
-    let weak = c
-        .recovery
-        .complete_reset(
-            ResetSecret::Link {
-                token: link.clone(),
-            },
-            "password",
-            "password",
-            "desk-1",
-        )
-        .await
-        .unwrap_err();
+    let weak = reset_by_link(&c, &link, "password").await.unwrap_err();
     assert!(matches!(weak, CoreError::WeakPassword(_)));
-    let (session, _) = c
-        .recovery
-        .login("dpatel", DEMO_PASSWORD, "desk-1")
-        .await
-        .unwrap();
-    c.recovery
-        .complete_reset(
-            ResetSecret::Link {
-                token: link.clone(),
-            },
-            NEW_PASSWORD,
-            NEW_PASSWORD,
-            "desk-1",
-        )
-        .await
-        .unwrap();
+    let session = login(&c, "dpatel", DEMO_PASSWORD).await.unwrap();
+    reset_by_link(&c, &link, NEW_PASSWORD).await.unwrap();
     // Replayed: refused with the one message.
-    let replay = c
-        .recovery
-        .complete_reset(
-            ResetSecret::Link {
-                token: link.clone(),
-            },
-            NEW_PASSWORD,
-            NEW_PASSWORD,
-            "desk-1",
-        )
-        .await
-        .unwrap_err();
+    let replay = reset_by_link(&c, &link, NEW_PASSWORD).await.unwrap_err();
     assert!(matches!(replay, CoreError::TokenInvalid));
     assert!(matches!(
         c.recovery.check_link(&link).await,
@@ -179,13 +159,10 @@ async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
         Err(CoreError::NotSignedIn)
     ));
     assert!(matches!(
-        c.recovery.login("dpatel", DEMO_PASSWORD, "desk-1").await,
+        login(&c, "dpatel", DEMO_PASSWORD).await,
         Err(CoreError::InvalidCredentials)
     ));
-    c.recovery
-        .login("dpatel", NEW_PASSWORD, "desk-1")
-        .await
-        .unwrap();
+    login(&c, "dpatel", NEW_PASSWORD).await.unwrap();
     let s = staff(&c, "dpatel").await;
     let notice = c
         .store
@@ -197,88 +174,38 @@ async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password() {
     assert!(notice.sealed.is_none());
 }
 
-#[tokio::test]
-async fn links_expire_after_the_self_service_lifetime() {
-    let c = clinic().await;
-    c.recovery
-        .forgot_password("dpatel", "desk-1")
-        .await
-        .unwrap();
+pub async fn links_expire_after_the_self_service_lifetime<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
+    forgot(&c, "dpatel").await;
     let link = mailed_secrets(&c, "dpatel").await.link.unwrap();
     c.clock.advance(30 * MINUTE);
-    let err = c
-        .recovery
-        .complete_reset(
-            ResetSecret::Link { token: link },
-            NEW_PASSWORD,
-            NEW_PASSWORD,
-            "desk-1",
-        )
-        .await
-        .unwrap_err();
+    let err = reset_by_link(&c, &link, NEW_PASSWORD).await.unwrap_err();
     assert!(matches!(err, CoreError::TokenInvalid));
     // The queued email whose token expired is marked expired when the dispatcher claims it.
-    let claimed = c
-        .store
-        .claim_due_emails(c.clock_now(), 1_000, 10)
-        .await
-        .unwrap();
+    let claimed = c.store.claim_due_emails(c.now(), 1_000, 10).await.unwrap();
     assert_eq!(claimed[0].token_live, Some(false));
 }
 
-#[tokio::test]
-async fn a_code_works_with_the_username_and_the_sixth_wrong_code_is_refused() {
-    let c = clinic().await;
+pub async fn a_code_works_with_the_username_and_the_sixth_wrong_code_is_refused<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
     let admin = staff(&c, "admin").await;
     let code = c
         .recovery
         .issue_one_time_code(&admin, staff(&c, "jokafor").await.id, "desk-1")
         .await
         .unwrap();
-    assert_eq!(code.expires_at, crate::T0 + 15 * MINUTE);
+    assert_eq!(code.expires_at, T0 + 15 * MINUTE);
     // Someone else's username with this code: refused.
-    let other = c
-        .recovery
-        .complete_reset(
-            ResetSecret::Code {
-                username: "dpatel".into(),
-                code: code.code.clone(),
-            },
-            NEW_PASSWORD,
-            NEW_PASSWORD,
-            "desk-1",
-        )
-        .await
-        .unwrap_err();
+    let other = reset_by_code(&c, "dpatel", &code.code).await.unwrap_err();
     assert!(matches!(other, CoreError::TokenInvalid));
     for _ in 0..5 {
-        let wrong = c
-            .recovery
-            .complete_reset(
-                ResetSecret::Code {
-                    username: "jokafor".into(),
-                    code: "00000-00000".into(),
-                },
-                NEW_PASSWORD,
-                NEW_PASSWORD,
-                "desk-1",
-            )
+        let wrong = reset_by_code(&c, "jokafor", "00000-00000")
             .await
             .unwrap_err();
         assert!(matches!(wrong, CoreError::TokenInvalid));
     }
     // After five wrong codes the right one no longer works.
-    let sixth = c
-        .recovery
-        .complete_reset(
-            ResetSecret::Code {
-                username: "jokafor".into(),
-                code: code.code.to_lowercase(),
-            },
-            NEW_PASSWORD,
-            NEW_PASSWORD,
-            "desk-1",
-        )
+    let sixth = reset_by_code(&c, "jokafor", &code.code.to_lowercase())
         .await
         .unwrap_err();
     assert!(matches!(sixth, CoreError::TokenInvalid));
@@ -288,35 +215,18 @@ async fn a_code_works_with_the_username_and_the_sixth_wrong_code_is_refused() {
         .issue_one_time_code(&admin, staff(&c, "jokafor").await.id, "desk-1")
         .await
         .unwrap();
-    c.recovery
-        .complete_reset(
-            ResetSecret::Code {
-                username: "JOKAFOR".into(),
-                code: fresh.code.to_lowercase(),
-            },
-            NEW_PASSWORD,
-            NEW_PASSWORD,
-            "desk-1",
-        )
+    reset_by_code(&c, "JOKAFOR", &fresh.code.to_lowercase())
         .await
         .unwrap();
-    c.recovery
-        .login("jokafor", NEW_PASSWORD, "desk-1")
-        .await
-        .unwrap();
+    login(&c, "jokafor", NEW_PASSWORD).await.unwrap();
 }
 
-#[tokio::test]
-async fn roles_are_enforced_in_the_core() {
-    let c = clinic().await;
+pub async fn roles_are_enforced_in_the_core<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
     let manager = staff(&c, "mreyes").await;
     let admin = staff(&c, "admin").await;
     let vet = staff(&c, "dpatel").await;
-    let err = c
-        .recovery
-        .send_staff_reset(&manager, admin.id, "desk-1")
-        .await
-        .unwrap_err();
+    let err = send_reset(&c, &manager, admin.id).await.unwrap_err();
     assert!(matches!(err, CoreError::Forbidden(_)));
     assert!(matches!(
         c.recovery
@@ -336,77 +246,49 @@ async fn roles_are_enforced_in_the_core() {
     ));
     assert!(matches!(
         c.recovery
-            .save_settings(&manager, vetdesk_core::settings::Settings::demo(), "desk-1")
+            .save_settings(&manager, Settings::demo(), None, "desk-1")
             .await,
         Err(CoreError::Forbidden(_))
     ));
     let card = c.recovery.staff_card(&manager, admin.id).await.unwrap();
     assert!(!card.can_reset);
     // Nothing was written by the refused attempts.
-    assert_eq!(c.store.count(CountedTable::Emails).await.unwrap(), 0);
-    assert_eq!(c.store.count(CountedTable::Tokens).await.unwrap(), 0);
-    let sent = c
-        .recovery
-        .send_staff_reset(&manager, vet.id, "desk-1")
-        .await
-        .unwrap();
+    assert_eq!(email_count(c.store.as_ref()).await, 0);
+    assert_eq!(live_tokens(&c).await, 0);
+    let sent = send_reset(&c, &manager, vet.id).await.unwrap();
     assert_eq!(
         sent.message,
         "Reset password link has been sent to d•••@harborview-clinic.example"
     );
 }
 
-#[tokio::test]
-async fn resend_waits_sixty_seconds_and_says_how_long() {
-    let c = clinic().await;
+pub async fn resend_waits_sixty_seconds_and_says_how_long<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
     let admin = staff(&c, "admin").await;
     let vet = staff(&c, "dpatel").await;
-    let sent = c
-        .recovery
-        .send_staff_reset(&admin, vet.id, "desk-1")
-        .await
-        .unwrap();
-    assert_eq!(sent.resend_available_at, crate::T0 + 60 * SECOND);
+    let sent = send_reset(&c, &admin, vet.id).await.unwrap();
+    assert_eq!(sent.resend_available_at, T0 + 60 * SECOND);
     c.clock.advance(20 * SECOND);
-    match c.recovery.send_staff_reset(&admin, vet.id, "desk-1").await {
+    match send_reset(&c, &admin, vet.id).await {
         Err(CoreError::ResendTooSoon { retry_after_secs }) => assert_eq!(retry_after_secs, 40),
         other => panic!("{other:?}"),
     }
     let card = c.recovery.staff_card(&admin, vet.id).await.unwrap();
-    assert_eq!(card.resend_available_at, Some(crate::T0 + 60 * SECOND));
+    assert_eq!(card.resend_available_at, Some(T0 + 60 * SECOND));
     assert_eq!(card.last_reset.unwrap().status, EmailStatus::Queued);
     c.clock.advance(40 * SECOND);
-    c.recovery
-        .send_staff_reset(&admin, vet.id, "desk-1")
-        .await
-        .unwrap();
+    send_reset(&c, &admin, vet.id).await.unwrap();
     // The second link revoked the first: the first email will not be sent.
-    let claimed = c
-        .store
-        .claim_due_emails(c.clock_now(), 1_000, 10)
-        .await
-        .unwrap();
+    let claimed = c.store.claim_due_emails(c.now(), 1_000, 10).await.unwrap();
     let live: Vec<_> = claimed.iter().map(|e| e.token_live).collect();
     assert_eq!(live, vec![Some(false), Some(true)]);
 }
 
-#[tokio::test]
-async fn staff_without_email_get_an_explanation_and_can_be_given_one() {
-    let c = clinic().await;
+pub async fn staff_without_email_get_an_explanation_and_can_be_given_one<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
     let admin = staff(&c, "admin").await;
-    let target = c
-        .store
-        .list_staff("", 100)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.email.is_none() && s.status == vetdesk_core::staff::StaffStatus::Active)
-        .unwrap();
-    let err = c
-        .recovery
-        .send_staff_reset(&admin, target.id, "desk-1")
-        .await
-        .unwrap_err();
+    let target = emailless(&c).await;
+    let err = send_reset(&c, &admin, target.id).await.unwrap_err();
     assert!(matches!(err, CoreError::NoEmail(_)));
     assert!(err.to_string().contains("no email address on file"));
     for bad in [
@@ -419,7 +301,7 @@ async fn staff_without_email_get_an_explanation_and_can_be_given_one() {
             c.recovery
                 .update_staff_email(&admin, target.id, bad, "desk-1")
                 .await,
-            Err(CoreError::InvalidInput(_))
+            Err(CoreError::InvalidInput { .. })
         ));
     }
     assert!(c
@@ -444,39 +326,31 @@ async fn staff_without_email_get_an_explanation_and_can_be_given_one() {
         card.staff.email.as_deref(),
         Some("new.person@harborview-clinic.example")
     );
-    c.recovery
-        .send_staff_reset(&admin, target.id, "desk-1")
-        .await
-        .unwrap();
+    send_reset(&c, &admin, target.id).await.unwrap();
 }
 
-#[tokio::test]
-async fn login_is_throttled_after_repeated_failures() {
-    let c = clinic().await;
+pub async fn login_is_throttled_after_repeated_failures<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
     for _ in 0..5 {
         assert!(matches!(
-            c.recovery.login("dpatel", "wrong password", "desk-1").await,
+            login(&c, "dpatel", "wrong password").await,
             Err(CoreError::InvalidCredentials)
         ));
     }
     assert!(matches!(
-        c.recovery.login("dpatel", "wrong password", "desk-1").await,
+        login(&c, "dpatel", "wrong password").await,
         Err(CoreError::Throttled { .. })
     ));
     // Even the right password waits while paused.
     assert!(matches!(
-        c.recovery.login("dpatel", DEMO_PASSWORD, "desk-1").await,
+        login(&c, "dpatel", DEMO_PASSWORD).await,
         Err(CoreError::Throttled { .. })
     ));
-    c.recovery
-        .login("rnakamura", DEMO_PASSWORD, "desk-1")
-        .await
-        .unwrap();
+    login(&c, "rnakamura", DEMO_PASSWORD).await.unwrap();
 }
 
-#[tokio::test]
-async fn unknown_ids_and_bad_tokens_get_clear_errors() {
-    let c = clinic().await;
+pub async fn unknown_ids_and_bad_tokens_get_clear_errors<F: StoreFactory>() {
+    let (c, _guard) = clinic::<F>().await;
     let admin = staff(&c, "admin").await;
     assert!(matches!(
         c.recovery.staff_card(&admin, 987_654).await,

@@ -1,0 +1,177 @@
+//! The account-recovery flows: signing in, forgot password, setting a new password, what an
+//! office manager or admin does from the Staff List, and the admin's settings. Every decision is
+//! made here; the store only keeps what these functions hand it, atomically.
+
+mod forgot;
+mod login;
+mod reset;
+mod settings;
+mod staff;
+
+use std::sync::{Arc, Mutex};
+
+use rand::RngCore;
+
+pub use forgot::{FORGOT_ANSWER_AFTER, FORGOT_MESSAGE};
+
+use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
+use crate::error::{CoreError, CoreResult};
+use crate::limits::Limits;
+use crate::outbox::{EmailKind, EmailParams, NewEmail};
+use crate::policy::{PasswordPolicy, PasswordPolicyInfo};
+use crate::ports::{BreachCheck, Keyring, PasswordHashing, Store};
+use crate::seal::Sealer;
+use crate::settings::Settings;
+use crate::staff::StaffRecord;
+use crate::time::{Clock, Millis, SECOND};
+use crate::token::{self, NewToken, Purpose, Secrets};
+
+/// At least this long between two reset emails to one address.
+pub const RESEND_INTERVAL: Millis = 60 * SECOND;
+const LIST_LIMIT: u32 = 500;
+
+pub struct Recovery<C: governor::clock::Clock + Clone = governor::clock::DefaultClock> {
+    store: Arc<dyn Store>,
+    sealer: Arc<Sealer>,
+    hashing: Arc<dyn PasswordHashing>,
+    breach: Arc<dyn BreachCheck>,
+    keyring: Arc<dyn Keyring>,
+    clock: Arc<dyn Clock>,
+    limits: Limits<C>,
+    rng: Mutex<Box<dyn RngCore + Send>>,
+    outbox_wake: Box<dyn Fn() + Send + Sync>,
+}
+
+pub struct RecoveryParts<C: governor::clock::Clock + Clone> {
+    pub store: Arc<dyn Store>,
+    pub sealer: Arc<Sealer>,
+    pub hashing: Arc<dyn PasswordHashing>,
+    pub breach: Arc<dyn BreachCheck>,
+    pub keyring: Arc<dyn Keyring>,
+    pub clock: Arc<dyn Clock>,
+    pub limits: Limits<C>,
+    pub rng: Box<dyn RngCore + Send>,
+    /// Called after an email is queued, so the dispatcher sends it now rather than at its next poll.
+    pub outbox_wake: Box<dyn Fn() + Send + Sync>,
+}
+
+impl<C: governor::clock::Clock + Clone> Recovery<C> {
+    pub fn new(parts: RecoveryParts<C>) -> Self {
+        Self {
+            store: parts.store,
+            sealer: parts.sealer,
+            hashing: parts.hashing,
+            breach: parts.breach,
+            keyring: parts.keyring,
+            clock: parts.clock,
+            limits: parts.limits,
+            rng: Mutex::new(parts.rng),
+            outbox_wake: parts.outbox_wake,
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    pub async fn settings(&self) -> CoreResult<Settings> {
+        Ok(self
+            .store
+            .load_settings()
+            .await?
+            .unwrap_or_else(Settings::demo))
+    }
+
+    pub async fn password_policy(&self) -> CoreResult<PasswordPolicyInfo> {
+        Ok(PasswordPolicy::new(self.settings().await?.password_min_length).info())
+    }
+
+    fn audit(&self, action: AuditAction, outcome: AuditOutcome, ws: &str) -> AuditEvent {
+        AuditEvent::new(self.clock.now(), action, outcome, ws)
+    }
+
+    fn secrets(&self, link: bool) -> Secrets {
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        Secrets {
+            link: link.then(|| token::new_link_token(&mut **rng)),
+            code: Some(token::new_code(&mut **rng)),
+        }
+    }
+
+    /// Milliseconds until another reset email may go to `email`, if it is too soon.
+    async fn resend_wait(&self, email: &str) -> CoreResult<Option<Millis>> {
+        let last = self
+            .store
+            .latest_email_to(&email.to_lowercase(), &[EmailKind::StaffReset])
+            .await?;
+        let now = self.clock.now();
+        Ok(last
+            .map(|e| e.created_at + RESEND_INTERVAL - now)
+            .filter(|wait| *wait > 0))
+    }
+
+    /// Stores a new reset token for `staff` with its sealed email, in one transaction.
+    async fn issue_reset(
+        &self,
+        settings: &Settings,
+        staff: &StaffRecord,
+        purpose: Purpose,
+        minutes: u32,
+        requested_by: Option<&StaffRecord>,
+        audit: AuditEvent,
+    ) -> CoreResult<Millis> {
+        let email = staff
+            .email
+            .clone()
+            .ok_or_else(|| CoreError::NoEmail(staff::no_email_message(staff)))?;
+        let now = self.clock.now();
+        let expires_at = now + token::minutes(minutes);
+        let secrets = self.secrets(true);
+        let token = NewToken {
+            staff_id: staff.id,
+            purpose,
+            link_digest: secrets.link.as_deref().map(token::digest),
+            code_digest: secrets.code.as_deref().map(token::digest),
+            created_at: now,
+            expires_at,
+        };
+        let message = NewEmail {
+            sealed: Some(self.sealer.seal(&secrets)?),
+            ..staff_email(EmailKind::StaffReset, settings, staff, email, now)
+                .expiring(expires_at, requested_by.map(|a| a.display_name.clone()))
+        };
+        self.store
+            .issue_token(&token, Some(&message), &audit)
+            .await?;
+        (self.outbox_wake)();
+        Ok(now)
+    }
+}
+
+/// An email of `kind` to a staff member, without secrets or expiry.
+fn staff_email(
+    kind: EmailKind,
+    settings: &Settings,
+    staff: &StaffRecord,
+    recipient: String,
+    now: Millis,
+) -> NewEmail {
+    NewEmail {
+        kind,
+        staff_id: Some(staff.id),
+        recipient,
+        recipient_name: staff.display_name.clone(),
+        subject: kind.subject(&settings.clinic.name),
+        params: EmailParams {
+            display_name: staff.display_name.clone(),
+            username: staff.username.clone(),
+            expires_at: None,
+            requested_by: None,
+        },
+        sealed: None,
+        created_at: now,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,109 @@
+//! The admin's Settings (the SMTP password goes to the keyring, the rest to the database) and
+//! the Activity screen.
+
+use crate::access;
+use crate::audit::{AuditAction, AuditOutcome, AuditRow};
+use crate::error::CoreResult;
+use crate::outbox::EmailRow;
+use crate::settings::{fields, Settings, SettingsLimits};
+use crate::staff::StaffRecord;
+use crate::validate::{self, Field};
+use crate::Sensitive;
+
+use super::{Recovery, LIST_LIMIT};
+
+/// Longer than any SMTP password a provider issues.
+const SMTP_PASSWORD_MAX_BYTES: usize = 1024;
+const TEST_RECIPIENT: Field = Field::new("to", "Recipient");
+
+impl<C: governor::clock::Clock + Clone> Recovery<C> {
+    /// The settings as an admin edits them, with whether the keyring holds an SMTP password.
+    pub async fn settings_for_admin(&self, actor: &StaffRecord) -> CoreResult<Settings> {
+        access::admin(actor)?;
+        let mut settings = self.settings().await?;
+        settings.mail.has_password = self.keyring.smtp_password().await?.is_some();
+        Ok(settings)
+    }
+
+    pub fn settings_limits(&self, actor: &StaffRecord) -> CoreResult<SettingsLimits> {
+        access::admin(actor)?;
+        Ok(SettingsLimits::current())
+    }
+
+    /// `smtp_password`: `None` keeps the stored one, an empty string removes it. Everything is
+    /// validated before the keyring is touched, so a refused form changes nothing.
+    pub async fn save_settings(
+        &self,
+        actor: &StaffRecord,
+        settings: Settings,
+        smtp_password: Option<String>,
+        ws: &str,
+    ) -> CoreResult<Settings> {
+        access::admin(actor)?;
+        if let Some(p) = &smtp_password {
+            validate::secret(fields::SMTP_PASSWORD, p, SMTP_PASSWORD_MAX_BYTES)?;
+        }
+        let settings = settings.validated()?;
+        if let Some(p) = smtp_password {
+            let keep = (!p.is_empty()).then(|| Sensitive::new(p));
+            self.keyring.set_smtp_password(keep).await?;
+        }
+        let event = self
+            .audit(AuditAction::SettingsSaved, AuditOutcome::Ok, ws)
+            .actor(actor.id);
+        self.store.save_settings(&settings, &event).await?;
+        (self.outbox_wake)();
+        self.settings_for_admin(actor).await
+    }
+
+    /// Checks an admin's Send test email; answers the recipient, the settings to send with and
+    /// the SMTP password.
+    pub async fn test_email(
+        &self,
+        actor: &StaffRecord,
+        to: &str,
+    ) -> CoreResult<(String, Settings, Option<Sensitive<String>>)> {
+        access::admin(actor)?;
+        let to = validate::email(TEST_RECIPIENT, to)?;
+        let settings = self.settings().await?;
+        let password = self.keyring.smtp_password().await?;
+        Ok((to, settings, password))
+    }
+
+    /// Records an admin's Send test email and how it ended.
+    pub async fn record_test_email(
+        &self,
+        actor: &StaffRecord,
+        failure: Option<&str>,
+        ws: &str,
+    ) -> CoreResult<()> {
+        let outcome = match failure {
+            Some(_) => AuditOutcome::Failed,
+            None => AuditOutcome::Sent,
+        };
+        let mut event = self
+            .audit(AuditAction::TestEmail, outcome, ws)
+            .actor(actor.id);
+        if let Some(reason) = failure {
+            event = event.detail(reason);
+        }
+        Ok(self.store.append_audit(&event).await?)
+    }
+
+    pub async fn list_activity(
+        &self,
+        actor: &StaffRecord,
+        query: &str,
+    ) -> CoreResult<Vec<AuditRow>> {
+        access::activity(actor)?;
+        let query = validate::search(query)?.to_lowercase();
+        Ok(self.store.list_audit(&query, LIST_LIMIT).await?)
+    }
+
+    pub async fn list_emails(&self, actor: &StaffRecord, query: &str) -> CoreResult<Vec<EmailRow>> {
+        access::activity(actor)?;
+        let query = validate::search(query)?.to_lowercase();
+        let rows = self.store.list_emails(&query, LIST_LIMIT).await?;
+        Ok(rows.iter().map(EmailRow::from).collect())
+    }
+}

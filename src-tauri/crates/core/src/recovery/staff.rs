@@ -1,0 +1,185 @@
+//! The Staff List and the staff card: who may reset whom, reset links, one-time codes and
+//! registered emails.
+
+use crate::access;
+use crate::audit::{AuditAction, AuditOutcome};
+use crate::error::{CoreError, CoreResult};
+use crate::outbox::{EmailKind, EmailRecord};
+use crate::staff::{
+    OneTimeCode, ResetSent, ResetStatus, StaffCard, StaffRecord, StaffRow, StaffStatus,
+};
+use crate::time::SECOND;
+use crate::token::{self, NewToken, Purpose};
+use crate::validate::{self, Field};
+
+use super::{Recovery, LIST_LIMIT, RESEND_INTERVAL};
+
+const EMAIL: Field = Field::new("email", "Email");
+
+impl<C: governor::clock::Clock + Clone> Recovery<C> {
+    async fn target_for_reset(
+        &self,
+        actor: &StaffRecord,
+        staff_id: i64,
+    ) -> CoreResult<StaffRecord> {
+        access::staff_manager(actor)?;
+        let target = self
+            .store
+            .get_staff(staff_id)
+            .await?
+            .ok_or(CoreError::NotFound("That staff member"))?;
+        if !actor.role.can_reset_staff(target.role) {
+            return Err(CoreError::Forbidden(format!(
+                "{}s cannot reset the password of an {}. Ask another admin.",
+                actor.role.label(),
+                target.role.label()
+            )));
+        }
+        if target.status != StaffStatus::Active {
+            return Err(CoreError::Forbidden(
+                "This account is disabled; enable it before resetting its password.".into(),
+            ));
+        }
+        Ok(target)
+    }
+
+    pub async fn list_staff(&self, actor: &StaffRecord, query: &str) -> CoreResult<Vec<StaffRow>> {
+        access::staff_manager(actor)?;
+        let query = validate::search(query)?.to_lowercase();
+        let rows = self.store.list_staff(&query, LIST_LIMIT).await?;
+        Ok(rows.iter().map(StaffRow::from).collect())
+    }
+
+    pub async fn staff_card(&self, actor: &StaffRecord, staff_id: i64) -> CoreResult<StaffCard> {
+        access::staff_manager(actor)?;
+        let staff = self
+            .store
+            .get_staff(staff_id)
+            .await?
+            .ok_or(CoreError::NotFound("That staff member"))?;
+        let last = self
+            .store
+            .latest_email_for_staff(staff.id, &[EmailKind::StaffReset])
+            .await?;
+        let now = self.clock.now();
+        let resend_available_at = match &staff.email {
+            Some(email) => self.resend_wait(email).await?.map(|wait| now + wait),
+            None => None,
+        };
+        Ok(StaffCard {
+            can_reset: actor.role.can_reset_staff(staff.role)
+                && staff.status == StaffStatus::Active,
+            last_reset: last.as_ref().map(reset_status),
+            resend_available_at,
+            staff: StaffRow::from(&staff),
+        })
+    }
+
+    pub async fn send_staff_reset(
+        &self,
+        actor: &StaffRecord,
+        staff_id: i64,
+        ws: &str,
+    ) -> CoreResult<ResetSent> {
+        let target = self.target_for_reset(actor, staff_id).await?;
+        let email = target
+            .email
+            .clone()
+            .ok_or_else(|| CoreError::NoEmail(no_email_message(&target)))?;
+        if let Some(wait) = self.resend_wait(&email).await? {
+            return Err(CoreError::ResendTooSoon {
+                retry_after_secs: ((wait + SECOND - 1) / SECOND) as u64,
+            });
+        }
+        let settings = self.settings().await?;
+        let event = self
+            .audit(AuditAction::AdminReset, AuditOutcome::Queued, ws)
+            .actor(actor.id)
+            .subject(target.id);
+        let sent_at = self
+            .issue_reset(
+                &settings,
+                &target,
+                Purpose::AdminReset,
+                settings.lifetimes.admin_reset_minutes,
+                Some(actor),
+                event,
+            )
+            .await?;
+        let masked = validate::mask_email(&email);
+        Ok(ResetSent {
+            message: format!("Reset password link has been sent to {masked}"),
+            masked_email: masked,
+            resend_available_at: sent_at + RESEND_INTERVAL,
+        })
+    }
+
+    /// A code to hand over in person when email does not reach the staff member.
+    pub async fn issue_one_time_code(
+        &self,
+        actor: &StaffRecord,
+        staff_id: i64,
+        ws: &str,
+    ) -> CoreResult<OneTimeCode> {
+        let target = self.target_for_reset(actor, staff_id).await?;
+        let settings = self.settings().await?;
+        let now = self.clock.now();
+        let expires_at = now + token::minutes(settings.lifetimes.one_time_code_minutes);
+        let secrets = self.secrets(false);
+        let code = secrets
+            .code
+            .clone()
+            .ok_or_else(|| CoreError::Internal("no code generated".into()))?;
+        let token = NewToken {
+            staff_id: target.id,
+            purpose: Purpose::OneTimeCode,
+            link_digest: None,
+            code_digest: Some(token::digest(&code)),
+            created_at: now,
+            expires_at,
+        };
+        let event = self
+            .audit(AuditAction::OneTimeCode, AuditOutcome::Issued, ws)
+            .actor(actor.id)
+            .subject(target.id);
+        self.store.issue_token(&token, None, &event).await?;
+        Ok(OneTimeCode { code, expires_at })
+    }
+
+    pub async fn update_staff_email(
+        &self,
+        actor: &StaffRecord,
+        staff_id: i64,
+        email: &str,
+        ws: &str,
+    ) -> CoreResult<StaffCard> {
+        let email = validate::email(EMAIL, email)?;
+        let target = self.target_for_reset(actor, staff_id).await?;
+        let event = self
+            .audit(AuditAction::StaffEmailChanged, AuditOutcome::Ok, ws)
+            .actor(actor.id)
+            .subject(target.id);
+        self.store
+            .update_staff_email(target.id, &email, &event)
+            .await?;
+        self.staff_card(actor, staff_id).await
+    }
+}
+
+pub(super) fn no_email_message(staff: &StaffRecord) -> String {
+    format!(
+        "{} has no email address on file. Add one to send a reset link, or use Show one-time \
+         code to hand over a code in person.",
+        staff.display_name
+    )
+}
+
+fn reset_status(e: &EmailRecord) -> ResetStatus {
+    ResetStatus {
+        email_id: e.id,
+        queued_at: e.created_at,
+        sent_at: e.sent_at,
+        status: e.status,
+        last_error: e.last_error.clone(),
+    }
+}

@@ -1,0 +1,193 @@
+//! The outbox, as the screens and as the dispatcher see it.
+
+use async_trait::async_trait;
+
+use crate::audit::AuditEvent;
+use crate::outbox::{EmailKind, EmailRecord, EmailStatus, NewEmail};
+use crate::ports::{EmailStore, OutboxStore, StoreResult};
+use crate::time::Millis;
+
+use super::{index, like, MemoryStore, OutboxRow, State, READ_NOW};
+
+impl State {
+    /// The newest email (by `created_at`, then id) of one of `kinds` that `matches`.
+    fn latest(
+        &self,
+        kinds: &[EmailKind],
+        matches: impl Fn(&EmailRecord) -> bool,
+    ) -> Option<EmailRecord> {
+        self.emails
+            .iter()
+            .filter(|r| kinds.contains(&r.record.kind) && matches(&r.record))
+            .max_by_key(|r| (r.record.created_at, r.record.id))
+            .map(|r| self.record(r, READ_NOW))
+    }
+}
+
+/// Queued or failed with a retry time that has come, or sending with a lease that has run out.
+fn is_due(row: &OutboxRow, now: Millis) -> bool {
+    match row.record.status {
+        EmailStatus::Queued | EmailStatus::Failed => {
+            row.next_attempt_at.is_some_and(|at| at <= now)
+        }
+        EmailStatus::Sending => row.claimed_until.is_some_and(|until| until < now),
+        EmailStatus::Sent | EmailStatus::Expired => false,
+    }
+}
+
+impl MemoryStore {
+    /// Records how one attempt ended; like the SQL `UPDATE`, an unknown id changes nothing but
+    /// the audit event is still written.
+    fn update_email(
+        &self,
+        id: i64,
+        audit: &AuditEvent,
+        change: impl FnOnce(&mut OutboxRow),
+    ) -> StoreResult<()> {
+        self.write(audit, |state| {
+            if let Some(row) = index(id).and_then(|i| state.emails.get_mut(i)) {
+                change(row);
+            }
+        })
+    }
+}
+
+#[async_trait]
+impl EmailStore for MemoryStore {
+    async fn enqueue_email(&self, email: &NewEmail, audit: &AuditEvent) -> StoreResult<i64> {
+        let mut state = self.lock();
+        state.check_staff(email.staff_id)?;
+        state.check_audit(audit)?;
+        let id = state.push_email(email, None);
+        state.audit.push(audit.clone());
+        Ok(id)
+    }
+
+    async fn latest_email_to(
+        &self,
+        recipient: &str,
+        kinds: &[EmailKind],
+    ) -> StoreResult<Option<EmailRecord>> {
+        Ok(self
+            .lock()
+            .latest(kinds, |e| e.recipient.to_ascii_lowercase() == recipient))
+    }
+
+    async fn latest_email_for_staff(
+        &self,
+        staff_id: i64,
+        kinds: &[EmailKind],
+    ) -> StoreResult<Option<EmailRecord>> {
+        Ok(self.lock().latest(kinds, |e| e.staff_id == Some(staff_id)))
+    }
+
+    async fn list_emails(&self, query: &str, limit: u32) -> StoreResult<Vec<EmailRecord>> {
+        let state = self.lock();
+        Ok(state
+            .emails
+            .iter()
+            .rev()
+            .filter(|r| {
+                let e = &r.record;
+                like(&e.recipient, query)
+                    || like(&e.recipient_name, query)
+                    || like(e.status.as_str(), query)
+                    || like(e.kind.as_str(), query)
+                    || like(&e.subject, query)
+            })
+            .take(limit as usize)
+            .map(|r| state.record(r, READ_NOW))
+            .collect())
+    }
+}
+
+#[async_trait]
+impl OutboxStore for MemoryStore {
+    async fn claim_due_emails(
+        &self,
+        now: Millis,
+        lease: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<EmailRecord>> {
+        let mut state = self.lock();
+        let mut due: Vec<(Option<Millis>, usize)> = state
+            .emails
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| is_due(r, now))
+            .map(|(i, r)| (r.next_attempt_at, i))
+            .collect();
+        // `ORDER BY next_attempt_at, id`: `None` sorts first, as NULL does in SQLite.
+        due.sort_unstable();
+        due.truncate(limit as usize);
+        for (_, i) in &due {
+            let row = &mut state.emails[*i];
+            row.record.status = EmailStatus::Sending;
+            row.claimed_until = Some(now + lease);
+        }
+        Ok(due
+            .iter()
+            .map(|(_, i)| state.record(&state.emails[*i], now))
+            .collect())
+    }
+
+    async fn mark_email_sent(
+        &self,
+        id: i64,
+        now: Millis,
+        message_id: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        self.update_email(id, audit, |row| {
+            row.record.status = EmailStatus::Sent;
+            row.record.sent_at = Some(now);
+            row.record.sealed = None;
+            row.record.attempts += 1;
+            row.record.last_error = None;
+            row.message_id = Some(message_id.to_string());
+            row.next_attempt_at = None;
+            row.claimed_until = None;
+        })
+    }
+
+    async fn mark_email_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Millis>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        self.update_email(id, audit, |row| {
+            row.record.status = EmailStatus::Failed;
+            row.record.last_error = Some(error.to_string());
+            row.record.attempts += 1;
+            row.next_attempt_at = retry_at;
+            row.claimed_until = None;
+            if retry_at.is_none() {
+                row.record.sealed = None;
+            }
+        })
+    }
+
+    async fn mark_email_expired(&self, id: i64, audit: &AuditEvent) -> StoreResult<()> {
+        self.update_email(id, audit, |row| {
+            row.record.status = EmailStatus::Expired;
+            row.record.sealed = None;
+            row.next_attempt_at = None;
+            row.claimed_until = None;
+        })
+    }
+
+    async fn next_email_due(&self) -> StoreResult<Option<Millis>> {
+        Ok(self
+            .lock()
+            .emails
+            .iter()
+            .filter_map(|r| match r.record.status {
+                EmailStatus::Queued | EmailStatus::Failed => r.next_attempt_at,
+                EmailStatus::Sending => r.claimed_until,
+                EmailStatus::Sent | EmailStatus::Expired => None,
+            })
+            .min())
+    }
+}

@@ -1,0 +1,186 @@
+//! Settings, staff, sessions and the audit log.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+
+use crate::audit::{AuditEvent, AuditRow};
+use crate::error::StoreError;
+use crate::ports::{AuditStore, SessionStore, SettingsStore, StaffStore, StoreResult};
+use crate::settings::Settings;
+use crate::staff::{NewStaff, StaffRecord};
+use crate::time::Millis;
+
+use super::{index, like, next_id, MemoryStore, Session, State};
+
+#[async_trait]
+impl SettingsStore for MemoryStore {
+    async fn load_settings(&self) -> StoreResult<Option<Settings>> {
+        Ok(self.lock().settings.clone())
+    }
+
+    async fn save_settings(&self, settings: &Settings, audit: &AuditEvent) -> StoreResult<()> {
+        self.write(audit, |s| s.settings = Some(settings.clone()))
+    }
+}
+
+#[async_trait]
+impl StaffStore for MemoryStore {
+    async fn insert_staff(&self, staff: &[NewStaff], _now: Millis) -> StoreResult<Vec<i64>> {
+        let mut state = self.lock();
+        let mut taken: HashSet<String> = state.staff.iter().map(|s| s.username.clone()).collect();
+        if !staff
+            .iter()
+            .all(|s| taken.insert(s.username.to_lowercase()))
+        {
+            return Err(StoreError::Conflict(
+                "UNIQUE constraint failed: staff.username".into(),
+            ));
+        }
+        let mut ids = Vec::with_capacity(staff.len());
+        for s in staff {
+            let id = next_id(&state.staff);
+            state.staff.push(StaffRecord {
+                id,
+                username: s.username.to_lowercase(),
+                display_name: s.display_name.clone(),
+                role: s.role,
+                email: s.email.clone(),
+                status: s.status,
+                password_hash: s.password_hash.clone(),
+            });
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    async fn find_staff_by_login(&self, identifier: &str) -> StoreResult<Option<StaffRecord>> {
+        let state = self.lock();
+        let by_email = |s: &&StaffRecord| {
+            s.email
+                .as_deref()
+                .is_some_and(|e| e.to_ascii_lowercase() == identifier)
+        };
+        // A username match wins over an email match, then the oldest account.
+        Ok(state
+            .staff
+            .iter()
+            .find(|s| s.username == identifier)
+            .or_else(|| state.staff.iter().find(by_email))
+            .cloned())
+    }
+
+    async fn get_staff(&self, id: i64) -> StoreResult<Option<StaffRecord>> {
+        Ok(self.lock().staff(id).cloned())
+    }
+
+    async fn list_staff(&self, query: &str, limit: u32) -> StoreResult<Vec<StaffRecord>> {
+        let state = self.lock();
+        let mut rows: Vec<StaffRecord> = state
+            .staff
+            .iter()
+            .filter(|s| {
+                like(&s.display_name, query)
+                    || like(&s.username, query)
+                    || like(s.email.as_deref().unwrap_or_default(), query)
+            })
+            .cloned()
+            .collect();
+        // `ORDER BY display_name COLLATE NOCASE, id`.
+        rows.sort_by(|a, b| {
+            let name = |s: &StaffRecord| s.display_name.to_ascii_lowercase();
+            name(a).cmp(&name(b)).then(a.id.cmp(&b.id))
+        });
+        rows.truncate(limit as usize);
+        Ok(rows)
+    }
+
+    async fn update_staff_email(
+        &self,
+        id: i64,
+        email: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut state = self.lock();
+        let Some(i) = index(id).filter(|i| *i < state.staff.len()) else {
+            return Err(StoreError::Conflict(
+                "that staff member no longer exists".into(),
+            ));
+        };
+        state.check_audit(audit)?;
+        state.staff[i].email = Some(email.to_string());
+        state.audit.push(audit.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SessionStore for MemoryStore {
+    async fn create_session(&self, staff_id: i64, _now: Millis) -> StoreResult<i64> {
+        let mut state = self.lock();
+        state.check_staff(Some(staff_id))?;
+        state.sessions.push(Session {
+            staff_id,
+            ended_at: None,
+        });
+        Ok(state.sessions.len() as i64)
+    }
+
+    async fn session_staff(&self, session_id: i64) -> StoreResult<Option<StaffRecord>> {
+        let state = self.lock();
+        let session = index(session_id).and_then(|i| state.sessions.get(i));
+        Ok(session
+            .filter(|s| s.ended_at.is_none())
+            .and_then(|s| state.staff(s.staff_id))
+            .cloned())
+    }
+
+    async fn end_session(&self, session_id: i64, now: Millis) -> StoreResult<()> {
+        let mut state = self.lock();
+        if let Some(s) = index(session_id).and_then(|i| state.sessions.get_mut(i)) {
+            s.ended_at.get_or_insert(now);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AuditStore for MemoryStore {
+    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+        self.write(event, |_| ())
+    }
+
+    async fn list_audit(&self, query: &str, limit: u32) -> StoreResult<Vec<AuditRow>> {
+        let state = self.lock();
+        Ok(state
+            .audit
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, e)| audit_row(&state, i as i64 + 1, e))
+            .filter(|r| {
+                like(&r.action, query)
+                    || like(&r.outcome, query)
+                    || like(r.actor.as_deref().unwrap_or_default(), query)
+                    || like(r.subject.as_deref().unwrap_or_default(), query)
+                    || like(&r.workstation, query)
+            })
+            .take(limit as usize)
+            .collect())
+    }
+}
+
+/// The Activity line, with the actor's and subject's names as they are now.
+fn audit_row(state: &State, id: i64, e: &AuditEvent) -> AuditRow {
+    let name = |id: Option<i64>| Some(state.staff(id?)?.display_name.clone());
+    AuditRow {
+        id,
+        at: e.at,
+        actor: name(e.actor_id),
+        subject: name(e.subject_id),
+        action: e.action.as_str().to_string(),
+        outcome: e.outcome.as_str().to_string(),
+        workstation: e.workstation.clone(),
+        detail: e.detail.clone(),
+    }
+}

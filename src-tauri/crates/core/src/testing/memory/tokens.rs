@@ -1,0 +1,150 @@
+//! Reset tokens: issuing, finding, counting wrong codes and the reset that consumes one.
+
+use async_trait::async_trait;
+
+use crate::audit::AuditEvent;
+use crate::error::StoreError;
+use crate::outbox::NewEmail;
+use crate::ports::{Issued, StoreResult, TokenStore};
+use crate::time::Millis;
+use crate::token::{NewToken, TokenRecord};
+
+use super::{next_id, MemoryStore, Token};
+
+/// Neither used nor revoked; expiry aside, as the SQL updates select them.
+fn open(t: &TokenRecord) -> bool {
+    t.used_at.is_none() && t.revoked_at.is_none()
+}
+
+#[async_trait]
+impl TokenStore for MemoryStore {
+    async fn issue_token(
+        &self,
+        token: &NewToken,
+        email: Option<&NewEmail>,
+        audit: &AuditEvent,
+    ) -> StoreResult<Issued> {
+        let mut state = self.lock();
+        state.check_staff(Some(token.staff_id))?;
+        state.check_staff(email.and_then(|e| e.staff_id))?;
+        state.check_audit(audit)?;
+        if token.expires_at <= token.created_at
+            || (token.link_digest.is_none() && token.code_digest.is_none())
+        {
+            return Err(StoreError::Other(
+                "CHECK constraint failed: reset_tokens".into(),
+            ));
+        }
+        if token.link_digest.is_some()
+            && state
+                .tokens
+                .iter()
+                .any(|t| t.link_digest == token.link_digest)
+        {
+            return Err(StoreError::Conflict(
+                "UNIQUE constraint failed: reset_tokens.link_digest".into(),
+            ));
+        }
+        for t in state.tokens.iter_mut().map(|t| &mut t.record) {
+            if t.staff_id == token.staff_id && t.purpose == token.purpose && open(t) {
+                t.revoked_at = Some(token.created_at);
+            }
+        }
+        let token_id = next_id(&state.tokens);
+        state.tokens.push(Token {
+            record: TokenRecord {
+                id: token_id,
+                staff_id: token.staff_id,
+                purpose: token.purpose,
+                code_digest: token.code_digest.clone(),
+                created_at: token.created_at,
+                expires_at: token.expires_at,
+                used_at: None,
+                revoked_at: None,
+                failed_attempts: 0,
+            },
+            link_digest: token.link_digest.clone(),
+        });
+        let email_id = email.map(|e| state.push_email(e, Some(token_id)));
+        state.audit.push(audit.clone());
+        Ok(Issued { token_id, email_id })
+    }
+
+    async fn find_token_by_link(&self, link_digest: &str) -> StoreResult<Option<TokenRecord>> {
+        Ok(self
+            .lock()
+            .tokens
+            .iter()
+            .find(|t| t.link_digest.as_deref() == Some(link_digest))
+            .map(|t| t.record.clone()))
+    }
+
+    async fn live_code_tokens(&self, staff_id: i64, now: Millis) -> StoreResult<Vec<TokenRecord>> {
+        Ok(self
+            .lock()
+            .tokens
+            .iter()
+            .map(|t| &t.record)
+            .filter(|t| t.staff_id == staff_id && t.code_digest.is_some() && t.is_live(now))
+            .cloned()
+            .collect())
+    }
+
+    async fn record_code_failure(
+        &self,
+        token_ids: &[i64],
+        max_attempts: u32,
+        now: Millis,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        self.write(audit, |state| {
+            for t in state.tokens.iter_mut().map(|t| &mut t.record) {
+                if token_ids.contains(&t.id) && open(t) {
+                    t.failed_attempts += 1;
+                    if t.failed_attempts >= max_attempts {
+                        t.revoked_at = Some(now);
+                    }
+                }
+            }
+        })
+    }
+
+    async fn complete_reset(
+        &self,
+        token_id: i64,
+        password_hash: &str,
+        now: Millis,
+        email: Option<&NewEmail>,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool> {
+        let mut state = self.lock();
+        let Some(staff_id) = state
+            .token(token_id)
+            .filter(|t| t.record.is_live(now))
+            .map(|t| t.record.staff_id)
+        else {
+            return Ok(false);
+        };
+        state.check_staff(Some(staff_id))?;
+        state.check_staff(email.and_then(|e| e.staff_id))?;
+        state.check_audit(audit)?;
+        for s in state.staff.iter_mut().filter(|s| s.id == staff_id) {
+            s.password_hash = password_hash.to_string();
+        }
+        for t in state.tokens.iter_mut().map(|t| &mut t.record) {
+            if t.id == token_id {
+                t.used_at = Some(now);
+            } else if t.staff_id == staff_id && open(t) {
+                t.revoked_at = Some(now);
+            }
+        }
+        for s in state.sessions.iter_mut().filter(|s| s.staff_id == staff_id) {
+            s.ended_at.get_or_insert(now);
+        }
+        if let Some(e) = email {
+            state.push_email(e, None);
+        }
+        state.audit.push(audit.clone());
+        Ok(true)
+    }
+}

@@ -1,0 +1,78 @@
+//! `audit_events`: the Activity log. Every write of the other tables ends here, in its own
+//! transaction ([`commit_with_audit`]).
+
+use async_trait::async_trait;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use vetdesk_core::audit::{AuditEvent, AuditRow};
+use vetdesk_core::ports::{AuditStore, StoreResult};
+
+use super::{begin_write, search, SqliteStore};
+use crate::error::map;
+
+const INSERT: &str = "INSERT INTO audit_events \
+     (at, actor_id, subject_id, action, outcome, workstation, detail) \
+     VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+const SEARCH: &str = "SELECT e.id, e.at, a.display_name AS actor, s.display_name AS subject, \
+     e.action, e.outcome, e.workstation, e.detail FROM audit_events e \
+     LEFT JOIN staff a ON a.id = e.actor_id LEFT JOIN staff s ON s.id = e.subject_id \
+     WHERE ?1 = '' OR e.action LIKE ?2 ESCAPE '\\' OR e.outcome LIKE ?2 ESCAPE '\\' \
+     OR lower(coalesce(a.display_name, '')) LIKE ?2 ESCAPE '\\' \
+     OR lower(coalesce(s.display_name, '')) LIKE ?2 ESCAPE '\\' \
+     OR lower(e.workstation) LIKE ?2 ESCAPE '\\' \
+     ORDER BY e.id DESC LIMIT ?3";
+
+row_type! {
+    DbAuditRow(AuditRow), |row| { id, at, actor, subject, action, outcome, workstation, detail }
+}
+
+/// Every write ends the same way: its audit event, then the commit.
+pub(super) async fn commit_with_audit(
+    mut tx: Transaction<'static, Sqlite>,
+    event: &AuditEvent,
+) -> sqlx::Result<()> {
+    sqlx::query(INSERT)
+        .bind(event.at)
+        .bind(event.actor_id)
+        .bind(event.subject_id)
+        .bind(event.action.as_str())
+        .bind(event.outcome.as_str())
+        .bind(&event.workstation)
+        .bind(&event.detail)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// A write of one statement: the statement and its audit event in one transaction.
+pub(super) async fn write<'q>(
+    pool: &SqlitePool,
+    statement: Query<'q, Sqlite, SqliteArguments<'q>>,
+    event: &AuditEvent,
+) -> sqlx::Result<()> {
+    let mut tx = begin_write(pool).await?;
+    statement.execute(&mut *tx).await?;
+    commit_with_audit(tx, event).await
+}
+
+async fn append(pool: &SqlitePool, event: &AuditEvent) -> sqlx::Result<()> {
+    let tx = begin_write(pool).await?;
+    commit_with_audit(tx, event).await
+}
+
+#[async_trait]
+impl AuditStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn list_audit(&self, query: &str, limit: u32) -> StoreResult<Vec<AuditRow>> {
+        search::<DbAuditRow, _>(&self.pool, SEARCH, query, limit)
+            .await
+            .map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+        append(&self.pool, event).await.map_err(map)
+    }
+}

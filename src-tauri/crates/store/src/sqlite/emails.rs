@@ -1,0 +1,245 @@
+//! `emails`: the outbox. The screens queue and list emails ([`EmailStore`]); the dispatcher
+//! claims the due ones and records how each attempt ended ([`OutboxStore`]).
+
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use vetdesk_core::audit::AuditEvent;
+use vetdesk_core::outbox::{EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail};
+use vetdesk_core::ports::{EmailStore, OutboxStore, StoreResult};
+use vetdesk_core::time::Millis;
+
+use super::audit::{commit_with_audit, write};
+use super::{
+    begin_write, counter, fetch_all, fetch_optional, json_list, search, word, RowsQuery,
+    SqliteStore,
+};
+use crate::error::map;
+
+/// The email columns and whether the email's token is still live at `$now` (an SQL expression),
+/// followed by `$rest`, as one string literal. The screens ask only whether a link was used or
+/// replaced (`live at "0"`); the dispatcher, about to send it, also asks whether it has expired.
+macro_rules! select_emails {
+    (live at $now:literal, $rest:literal) => {
+        concat!(
+            "SELECT e.id, e.kind, e.staff_id, e.token_id, CASE WHEN t.id IS NULL THEN NULL \
+             ELSE (t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ",
+            $now,
+            ") END AS token_live, e.recipient, e.recipient_name, e.subject, e.params, e.sealed, \
+             e.status, e.attempts, e.created_at, e.sent_at, e.last_error \
+             FROM emails e LEFT JOIN reset_tokens t ON t.id = e.token_id ",
+            $rest
+        )
+    };
+}
+
+const INSERT: &str = "INSERT INTO emails (kind, staff_id, token_id, recipient, recipient_name, \
+     subject, params, sealed, status, attempts, next_attempt_at, created_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?9) RETURNING id";
+/// `?1` the recipient (lower case), `?2` the kinds as a JSON array.
+const LATEST_TO: &str = select_emails!(live at "0",
+    "WHERE lower(e.recipient) = ?1 AND e.kind IN (SELECT value FROM json_each(?2)) \
+     ORDER BY e.created_at DESC, e.id DESC LIMIT 1");
+/// `?1` the staff id, `?2` the kinds as a JSON array.
+const LATEST_FOR_STAFF: &str = select_emails!(live at "0",
+    "WHERE e.staff_id = ?1 AND e.kind IN (SELECT value FROM json_each(?2)) \
+     ORDER BY e.created_at DESC, e.id DESC LIMIT 1");
+const SEARCH: &str = select_emails!(live at "0",
+    "WHERE ?1 = '' OR lower(e.recipient) LIKE ?2 ESCAPE '\\' \
+     OR lower(e.recipient_name) LIKE ?2 ESCAPE '\\' OR e.status LIKE ?2 ESCAPE '\\' \
+     OR e.kind LIKE ?2 ESCAPE '\\' OR lower(e.subject) LIKE ?2 ESCAPE '\\' \
+     ORDER BY e.id DESC LIMIT ?3");
+/// `?1` now, `?2` the end of the lease, `?3` the limit; answers the claimed ids.
+const CLAIM: &str = "UPDATE emails SET status = 'sending', claimed_until = ?2 WHERE id IN \
+     (SELECT id FROM emails WHERE (status IN ('queued', 'failed') \
+      AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?1) \
+      OR (status = 'sending' AND claimed_until < ?1) \
+      ORDER BY next_attempt_at, id LIMIT ?3) RETURNING id";
+/// `?1` now, `?2` the claimed ids as a JSON array; in the order they fell due.
+const CLAIMED: &str = select_emails!(live at "?1",
+    "WHERE e.id IN (SELECT value FROM json_each(?2)) ORDER BY e.next_attempt_at, e.id");
+const MARK_SENT: &str = "UPDATE emails SET status = 'sent', sent_at = ?, message_id = ?, \
+     sealed = NULL, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL, \
+     claimed_until = NULL WHERE id = ?";
+/// A failure without a retry time is final, so its secrets go.
+const MARK_FAILED: &str = "UPDATE emails SET status = 'failed', last_error = ?1, \
+     attempts = attempts + 1, next_attempt_at = ?2, claimed_until = NULL, \
+     sealed = CASE WHEN ?2 IS NULL THEN NULL ELSE sealed END WHERE id = ?3";
+const MARK_EXPIRED: &str = "UPDATE emails SET status = 'expired', sealed = NULL, \
+     next_attempt_at = NULL, claimed_until = NULL WHERE id = ?";
+/// A claimed email is due again when its lease runs out.
+const NEXT_DUE: &str = "SELECT min(CASE WHEN status = 'sending' THEN claimed_until \
+     ELSE next_attempt_at END) FROM emails \
+     WHERE (status IN ('queued', 'failed') AND next_attempt_at IS NOT NULL) OR status = 'sending'";
+
+row_type! {
+    DbEmail(EmailRecord), |row| {
+        id, staff_id, token_id, recipient, recipient_name, subject, sealed, created_at, sent_at,
+        last_error,
+        kind: word(row, "kind", EmailKind::parse)?,
+        token_live: token_live(row)?,
+        params: params(row)?,
+        status: word(row, "status", EmailStatus::parse)?,
+        attempts: counter(row, "attempts")?,
+    }
+}
+
+/// `None` for an email without a token; a token that is gone counts as not live.
+fn token_live(row: &SqliteRow) -> sqlx::Result<Option<bool>> {
+    let token_id: Option<i64> = row.try_get("token_id")?;
+    let live: Option<bool> = row.try_get("token_live")?;
+    Ok(token_id.map(|_| live.unwrap_or(false)))
+}
+
+fn params(row: &SqliteRow) -> sqlx::Result<EmailParams> {
+    let text: String = row.try_get("params")?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode {
+        index: "params".into(),
+        source: e.into(),
+    })
+}
+
+/// Queues `email`; part of the caller's transaction.
+pub(super) async fn insert(
+    conn: &mut SqliteConnection,
+    email: &NewEmail,
+    token_id: Option<i64>,
+) -> sqlx::Result<i64> {
+    let params = serde_json::to_string(&email.params).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query_scalar(INSERT)
+        .bind(email.kind.as_str())
+        .bind(email.staff_id)
+        .bind(token_id)
+        .bind(&email.recipient)
+        .bind(&email.recipient_name)
+        .bind(&email.subject)
+        .bind(params)
+        .bind(&email.sealed)
+        .bind(email.created_at)
+        .fetch_one(conn)
+        .await
+}
+
+async fn enqueue(pool: &SqlitePool, email: &NewEmail, audit: &AuditEvent) -> sqlx::Result<i64> {
+    let mut tx = begin_write(pool).await?;
+    let id = insert(&mut tx, email, None).await?;
+    commit_with_audit(tx, audit).await?;
+    Ok(id)
+}
+
+/// The newest email of one of `kinds` that `query` finds by its first parameter.
+async fn latest(
+    pool: &SqlitePool,
+    query: RowsQuery<'_, DbEmail>,
+    kinds: &[EmailKind],
+) -> sqlx::Result<Option<EmailRecord>> {
+    let kinds = json_list(kinds.iter().map(|k| k.as_str()));
+    fetch_optional(pool, query.bind(kinds)).await
+}
+
+async fn claim(
+    pool: &SqlitePool,
+    now: Millis,
+    lease: Millis,
+    limit: u32,
+) -> sqlx::Result<Vec<EmailRecord>> {
+    let mut tx = begin_write(pool).await?;
+    let ids: Vec<i64> = sqlx::query_scalar(CLAIM)
+        .bind(now)
+        .bind(now + lease)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    let claimed = sqlx::query_as::<_, DbEmail>(CLAIMED)
+        .bind(now)
+        .bind(json_list(ids));
+    let claimed = fetch_all(&mut *tx, claimed).await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+#[async_trait]
+impl EmailStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn enqueue_email(&self, email: &NewEmail, audit: &AuditEvent) -> StoreResult<i64> {
+        enqueue(&self.pool, email, audit).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn latest_email_to(
+        &self,
+        recipient: &str,
+        kinds: &[EmailKind],
+    ) -> StoreResult<Option<EmailRecord>> {
+        let query = sqlx::query_as(LATEST_TO).bind(recipient);
+        latest(&self.pool, query, kinds).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn latest_email_for_staff(
+        &self,
+        staff_id: i64,
+        kinds: &[EmailKind],
+    ) -> StoreResult<Option<EmailRecord>> {
+        let query = sqlx::query_as(LATEST_FOR_STAFF).bind(staff_id);
+        latest(&self.pool, query, kinds).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_emails(&self, query: &str, limit: u32) -> StoreResult<Vec<EmailRecord>> {
+        search::<DbEmail, _>(&self.pool, SEARCH, query, limit)
+            .await
+            .map_err(map)
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn claim_due_emails(
+        &self,
+        now: Millis,
+        lease: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<EmailRecord>> {
+        claim(&self.pool, now, lease, limit).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_email_sent(
+        &self,
+        id: i64,
+        now: Millis,
+        message_id: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let sent = sqlx::query(MARK_SENT).bind(now).bind(message_id).bind(id);
+        write(&self.pool, sent, audit).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_email_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Millis>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let failed = sqlx::query(MARK_FAILED).bind(error).bind(retry_at).bind(id);
+        write(&self.pool, failed, audit).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_email_expired(&self, id: i64, audit: &AuditEvent) -> StoreResult<()> {
+        let expired = sqlx::query(MARK_EXPIRED).bind(id);
+        write(&self.pool, expired, audit).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn next_email_due(&self) -> StoreResult<Option<Millis>> {
+        sqlx::query_scalar(NEXT_DUE)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)
+    }
+}

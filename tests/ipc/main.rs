@@ -1,0 +1,124 @@
+//! Every command through Tauri's real IPC layer: the app's own builder and `setup()` on the mock
+//! runtime, with the app's real capabilities. Wrong role → forbidden, bad input → a clear error
+//! under its field, nothing written when refused, and the UI's message fixture checked against
+//! the words the commands really answer. The keyring is the real Secret Service; run inside
+//! `dbus-run-session` (the test command does).
+
+#![allow(clippy::unwrap_used)]
+
+mod commands;
+mod messages;
+
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+use vetdesk_lib::state::AppState;
+use vetdesk_lib::Launch;
+use vetdesk_store::sqlite::CountedTable;
+
+const DEMO_PASSWORD: &str = vetdesk_store::demo::DEMO_PASSWORD;
+
+pub struct Desk {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    store: vetdesk_store::SqliteStore,
+}
+
+impl Desk {
+    pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request)
+            .map(|body| body.deserialize::<Value>().expect("json body"))
+    }
+
+    pub fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    pub fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.call(cmd, args) {
+            Ok(v) => panic!("{cmd} should have failed, answered {v}"),
+            Err(e) => e,
+        }
+    }
+
+    /// The error code of a refused command, which must come with words for a person.
+    pub fn code(&self, cmd: &str, args: Value) -> String {
+        let e = self.err(cmd, args);
+        assert!(
+            e["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{cmd}: error without a message: {e}"
+        );
+        e["code"].as_str().unwrap_or_default().to_string()
+    }
+
+    pub fn login(&self, username: &str) -> Value {
+        self.ok(
+            "login",
+            serde_json::json!({ "username": username, "password": DEMO_PASSWORD }),
+        )
+    }
+
+    pub fn count(&self, table: CountedTable) -> i64 {
+        tauri::async_runtime::block_on(self.store.count(table)).expect("count")
+    }
+
+    pub fn staff_id(&self, username: &str) -> i64 {
+        let staff = tauri::async_runtime::block_on(
+            vetdesk_core::ports::StaffStore::find_staff_by_login(&self.store, username),
+        )
+        .expect("lookup")
+        .expect("staff exists");
+        staff.id
+    }
+}
+
+/// A fresh workstation: its own data folder and keyring service, the demo clinic.
+pub fn desk() -> Desk {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let launch = Launch {
+        data_dir: Some(dir.path().to_path_buf()),
+        keyring_service: format!("vetdesk-ipc-test-{}-{}", std::process::id(), rand_suffix()),
+        deep_links: false,
+    };
+    let mut app = vetdesk_lib::app(mock_builder(), launch)
+        .build(tauri::generate_context!(test = true))
+        .expect("app");
+    // The app's setup() runs on the first turn of the event loop; one turn is all it needs.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let store = app
+        .try_state::<AppState>()
+        .expect("setup() opened the clinic (is a Secret Service keyring running? see README)")
+        .store
+        .clone();
+    let window = app
+        .get_webview_window("main")
+        .expect("setup() opened the main window from tauri.conf.json");
+    Desk {
+        _dir: dir,
+        _app: app,
+        window,
+        store,
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,40 @@
+import type { ComponentChildren } from "preact";
+
+export type Column = string | { label: string; class: string };
+
+/** A data table with a caption for screen readers and a row of column headings. */
+export function Table({
+  caption,
+  columns,
+  testid,
+  dense = false,
+  children,
+}: {
+  caption: string;
+  columns: Column[];
+  testid: string;
+  dense?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <table class={dense ? "table table-dense" : "table"} data-testid={testid}>
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) =>
+            typeof c === "string" ? (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ) : (
+              <th scope="col" key={c.label} class={c.class}>
+                {c.label}
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}

@@ -1,0 +1,17 @@
+/** A message the app shows on the next screen, after something ended or succeeded elsewhere. */
+export type AppNotice = { text: string; testid: string };
+
+export const PASSWORD_CHANGED: AppNotice = {
+  text: "Your password was changed. Sign in with your new password.",
+  testid: "reset-done",
+};
+
+export const PASSWORD_CHANGED_ELSEWHERE: AppNotice = {
+  text: "The password was changed. It can be used at the next sign-in.",
+  testid: "reset-done",
+};
+
+export const SESSION_ENDED: AppNotice = {
+  text: "Your session has ended. Sign in again to continue.",
+  testid: "session-ended",
+};

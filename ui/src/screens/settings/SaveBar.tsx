@@ -1,0 +1,55 @@
+import type { CommandError } from "../../bindings";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { Notice } from "../../components/Notice";
+
+/** The form's status line and its Discard and Save buttons. */
+export function SaveBar({
+  error,
+  saved,
+  pristine,
+  saving,
+  onDiscard,
+}: {
+  error: CommandError | null;
+  saved: boolean;
+  pristine: boolean;
+  saving: boolean;
+  onDiscard: () => void;
+}) {
+  return (
+    <div class="save-bar">
+      <div class="save-bar-status">
+        {error ? <ErrorAlert error={error} /> : null}
+        {!error && saved ? (
+          <Notice tone="success" testid="settings-saved">
+            <p>Settings saved.</p>
+          </Notice>
+        ) : null}
+        {!error && !saved ? (
+          <p class="muted" aria-live="polite">
+            {pristine ? "No unsaved changes." : "You have unsaved changes."}
+          </p>
+        ) : null}
+      </div>
+      <div class="button-row">
+        <button
+          type="button"
+          class="button button-ghost"
+          disabled={pristine || saving}
+          onClick={onDiscard}
+        >
+          Discard changes
+        </button>
+        <button
+          type="submit"
+          class="button button-primary"
+          data-testid="settings-save"
+          disabled={saving}
+          aria-busy={saving}
+        >
+          {saving ? "Saving…" : "Save settings"}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import type { StaffRow } from "../../bindings";
+import { Badge } from "../../components/Badge";
+import { Table, type Column } from "../../components/Table";
+import { Icon } from "../../components/Icon";
+import { roleLabel } from "../../format";
+
+const COLUMNS: Column[] = ["Name", "Username", "Role", "Email"];
+
+export function StaffTable({
+  rows,
+  onOpen,
+}: {
+  rows: StaffRow[];
+  onOpen: (row: StaffRow) => void;
+}) {
+  return (
+    <Table caption="Staff members" columns={COLUMNS} testid="staff-table">
+      {rows.map((s) => (
+        <tr key={s.id} data-testid={`staff-row-${s.id}`}>
+          <td>
+            <div class="name-cell">
+              <button
+                type="button"
+                class="icon-button id-card-button"
+                aria-label={`Open staff card for ${s.displayName}`}
+                title="Open staff card"
+                data-testid={`staff-card-${s.id}`}
+                onClick={() => onOpen(s)}
+              >
+                <Icon name="idCard" size={22} />
+              </button>
+              <span class="name-text">{s.displayName}</span>
+              {s.status === "disabled" ? <Badge tone="neutral">Disabled</Badge> : null}
+            </div>
+          </td>
+          <td class="mono-soft">{s.username}</td>
+          <td>{roleLabel(s.role)}</td>
+          <td>{s.email ?? <span class="muted">No email on file</span>}</td>
+        </tr>
+      ))}
+    </Table>
+  );
+}

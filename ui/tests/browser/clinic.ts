@@ -1,0 +1,129 @@
+// The mock clinic's data: staff, sessions, secrets, the outbox and the audit log.
+import type {
+  AppInfo,
+  AuditRow,
+  EmailRow,
+  EmailStatus,
+  MailTransport,
+  PreviewMail,
+  Role,
+  SessionInfo,
+  Settings,
+  StaffRow,
+  StaffStatus,
+} from "../../src/bindings";
+import { passwordPolicy } from "./messages";
+
+export type MockConfig = { mailTransport?: MailTransport; pendingLink?: string | null };
+
+/** An outbox row; a `fixed` one keeps its status, the others move on with time. */
+export type Email = EmailRow & { fixed: boolean };
+export type Secret = { staffId: number; expiresAt: number; used: boolean };
+export type Code = { code: string; expiresAt: number; attempts: number; used: boolean };
+
+export const MIN = 60_000;
+export const now = () => Date.now();
+export const DEMO_PASSWORD = "kennel clipboard sunrise";
+
+const STAFF: [string, string, Role, string | null, StaffStatus?][] = [
+  ["amorgan", "Alex Morgan", "admin", "a.morgan@riverside-vet.example"],
+  ["ochen", "Olivia Chen", "officeManager", "o.chen@riverside-vet.example"],
+  ["jsmith", "Jordan Smith", "veterinarian", "j.smith@riverside-vet.example"],
+  ["tlee", "Taylor Lee", "technician", null],
+  ["rpatel", "Riley Patel", "receptionist", "r.patel@bounce.example"],
+  ["srivera", "Sam Rivera", "admin", "s.rivera@riverside-vet.example"],
+  ["cnguyen", "Casey Nguyen", "veterinarian", "c.nguyen@riverside-vet.example"],
+  ["mblake", "Morgan Blake", "receptionist", "m.blake@riverside-vet.example", "disabled"],
+  ["jortiz", "Jamie Ortiz", "technician", "j.ortiz@riverside-vet.example"],
+  ["dkim", "Drew Kim", "receptionist", "d.kim@riverside-vet.example"],
+  ["pshah", "Priya Shah", "veterinarian", "p.shah@riverside-vet.example"],
+  ["abrooks", "Avery Brooks", "technician", "a.brooks@riverside-vet.example"],
+];
+
+function initialSettings(transport: MailTransport): Settings {
+  return {
+    clinic: {
+      name: "Riverside Veterinary Clinic",
+      phone: "+1 555 0142",
+      email: "front.desk@riverside-vet.example",
+      address: "14 Mill Lane, Riverside",
+      clinicUrl: null,
+    },
+    mail: {
+      transport,
+      host: "",
+      port: 587,
+      security: "startTls",
+      username: null,
+      fromName: "Riverside Veterinary Clinic",
+      fromAddress: "no-reply@riverside-vet.example",
+      replyTo: "front.desk@riverside-vet.example",
+      hasPassword: false,
+    },
+    lifetimes: {
+      selfResetMinutes: 30,
+      adminResetMinutes: 1440,
+      portalResetMinutes: 60,
+      portalInviteMinutes: 10080,
+      oneTimeCodeMinutes: 15,
+    },
+    passwordMinLength: passwordPolicy.minLength,
+    breachCheckUrl: null,
+  };
+}
+
+export function newClinic(config: MockConfig) {
+  const transport = config.mailTransport ?? "preview";
+  const staff: StaffRow[] = STAFF.map(([username, displayName, role, email, status], i) => ({
+    id: i + 1,
+    username,
+    displayName,
+    role,
+    email,
+    status: status ?? "active",
+  }));
+  const info: AppInfo = {
+    clinicName: "Riverside Veterinary Clinic",
+    version: "0.1.0",
+    database: "local",
+    mailTransport: transport,
+  };
+  return {
+    info,
+    session: null as SessionInfo | null,
+    failures: {} as Record<string, number>,
+    staff,
+    passwords: Object.fromEntries(staff.map((s) => [s.username, DEMO_PASSWORD])),
+    resets: {} as Record<number, number>,
+    cooldowns: {} as Record<number, number>,
+    hiddenCooldowns: {} as Record<number, number>,
+    codes: {} as Record<number, Code>,
+    links: {} as Record<string, Secret>,
+    emails: [] as Email[],
+    preview: [] as PreviewMail[],
+    audit: [] as AuditRow[],
+    nextEmailId: 100,
+    nextAuditId: 1000,
+    codeCounter: 0,
+    settings: initialSettings(transport),
+    calls: [] as { cmd: string; args: unknown }[],
+    failNext: {} as Record<string, "notSignedIn">,
+    pendingLink: config.pendingLink ?? null,
+  };
+}
+
+export type Clinic = ReturnType<typeof newClinic>;
+
+export type NewEmail = {
+  kind: string;
+  recipient: string;
+  subject: string;
+  createdAt?: number;
+  fixed?: boolean;
+  status?: EmailStatus;
+  sentAt?: number | null;
+  lastError?: string | null;
+  attempts?: number;
+  text?: string;
+  html?: string;
+};

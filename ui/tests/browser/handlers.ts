@@ -1,0 +1,309 @@
+// What each command does in the mock clinic. Typed against the generated bindings, so a
+// renamed command or a changed argument or answer type fails the type check.
+import type { commands, Role, StaffCard, StaffRow } from "../../src/bindings";
+import { MIN, now, type Clinic } from "./clinic";
+import { fail, passwordPolicy, say, settingsLimits } from "./messages";
+import { addEmail, audit, emailView, mailBody, resetEmail } from "./outbox";
+import { checkSettings, EMAIL_RE } from "./settings-rules";
+
+type Commands = typeof commands;
+type Answer<K extends keyof Commands> = Extract<
+  Awaited<ReturnType<Commands[K]>>,
+  { status: "ok" }
+>["data"];
+export type Handlers = {
+  [K in keyof Commands]: (...args: Parameters<Commands[K]>) => Answer<K> | Promise<Answer<K>>;
+};
+
+const COMMON = ["password123456789", "123456789012345", "qwertyuiopasdfgh", "iloveyouiloveyou"];
+const CODES = ["K7P2-9XQM", "H4TR-6WZD", "Q9LC-3VNB", "M2XJ-8KFT"];
+// As the back end's `Role::label` names them.
+const ROLE_LABELS: Record<Role, string> = {
+  admin: "Admin",
+  officeManager: "Office Manager",
+  veterinarian: "Veterinarian",
+  technician: "Technician",
+  receptionist: "Receptionist",
+};
+
+const mask = (email: string) => `${email[0]}•••@${email.slice(email.lastIndexOf("@") + 1)}`;
+const isManager = (role: Role) => role === "admin" || role === "officeManager";
+const matches = (q: string, ...fields: (string | null)[]) => {
+  const needle = q.trim().toLowerCase();
+  return !needle || fields.some((f) => f !== null && f.toLowerCase().includes(needle));
+};
+
+export function clinicHandlers(c: Clinic): Handlers {
+  const byId = (id: number): StaffRow =>
+    c.staff.find((s) => s.id === id) ?? fail("notFound", say("staffNotFound"));
+  const byUsername = (u: string) =>
+    c.staff.find((s) => s.username.toLowerCase() === u.toLowerCase());
+
+  const requireSession = () => c.session ?? fail("notSignedIn", say("notSignedIn"));
+  const requireManager = (refusal: "forbiddenStaffList" | "forbiddenActivity") => {
+    const s = requireSession();
+    if (!isManager(s.role)) fail("forbidden", say(refusal));
+    return s;
+  };
+  const requireAdmin = () => {
+    const s = requireSession();
+    if (s.role !== "admin") fail("forbidden", say("forbiddenSettings"));
+    return s;
+  };
+
+  function card(staff: StaffRow): StaffCard {
+    const me = requireSession();
+    const canReset = me.role === "admin" || (me.role === "officeManager" && staff.role !== "admin");
+    const e = c.emails.find((x) => x.id === c.resets[staff.id]);
+    const v = e ? emailView(e) : null;
+    const cooldown = c.cooldowns[staff.id];
+    return {
+      staff: { ...staff },
+      lastReset: v
+        ? {
+            emailId: v.id,
+            queuedAt: v.createdAt,
+            sentAt: v.sentAt,
+            status: v.status,
+            lastError: v.lastError,
+          }
+        : null,
+      canReset,
+      resendAvailableAt: cooldown && cooldown > now() ? cooldown : null,
+    };
+  }
+
+  /** The staff member a manager may act for, or the back end's refusal. */
+  function resettable(staffId: number): StaffRow {
+    const me = requireManager("forbiddenStaffList");
+    const s = byId(staffId);
+    if (!card(s).canReset)
+      fail(
+        "forbidden",
+        say("cannotResetRole", {
+          actorRole: ROLE_LABELS[me.role],
+          targetRole: ROLE_LABELS[s.role],
+        }),
+      );
+    return s;
+  }
+
+  return {
+    appInfo: () => ({ ...c.info }),
+    currentSession: () => (c.session ? { ...c.session } : null),
+    login: (username, password) => {
+      const key = username.toLowerCase();
+      if ((c.failures[key] ?? 0) >= 3) {
+        audit(c, "login", "throttled", key, null, null);
+        fail("throttled", say("throttled", { seconds: 30 }), { retryAfterSecs: 30 });
+      }
+      const s = byUsername(username);
+      if (!s || s.status !== "active" || c.passwords[s.username] !== password) {
+        c.failures[key] = (c.failures[key] ?? 0) + 1;
+        audit(c, "login", "failed", key, null, null);
+        fail("invalidCredentials", say("invalidCredentials"));
+      }
+      c.failures[key] = 0;
+      c.session = { staffId: s.id, username: s.username, displayName: s.displayName, role: s.role };
+      audit(c, "login", "ok");
+      return { ...c.session };
+    },
+    logout: () => {
+      requireSession();
+      audit(c, "logout", "ok");
+      c.session = null;
+      return null;
+    },
+    forgotPassword: async (identifier) => {
+      await new Promise((r) => setTimeout(r, 400));
+      if (!identifier.trim())
+        fail("invalidInput", say("required", { field: "Username or email" }), {
+          field: "identifier",
+        });
+      const s = c.staff.find((x) => x.username === identifier || x.email === identifier);
+      audit(c, "forgot_password.requested", "accepted", s?.username ?? null, null, null);
+      if (s?.email) {
+        addEmail(c, {
+          kind: "staff_reset",
+          recipient: s.email,
+          subject: "Reset your VetDesk password",
+          ...resetEmail(c, s, c.settings.lifetimes.selfResetMinutes),
+        });
+      }
+      return { message: say("forgotAnswer") };
+    },
+    passwordPolicy: () => ({
+      minLength: c.settings.passwordMinLength,
+      maxLength: passwordPolicy.maxLength,
+    }),
+    checkResetLink: (token) => {
+      const l = c.links[token];
+      if (!l || l.used || l.expiresAt <= now()) fail("tokenInvalid", say("tokenInvalid"));
+      return { displayName: byId(l.staffId).displayName, expiresAt: l.expiresAt };
+    },
+    completeReset: (secret, password, confirm) => {
+      let staff: StaffRow;
+      let consume: () => void;
+      if (secret.kind === "link") {
+        const l = c.links[secret.token];
+        if (!l || l.used || l.expiresAt <= now()) fail("tokenInvalid", say("tokenInvalid"));
+        staff = byId(l.staffId);
+        consume = () => (l.used = true);
+      } else {
+        const s = byUsername(secret.username);
+        const code = s ? c.codes[s.id] : null;
+        if (!s || !code || code.used || code.expiresAt <= now() || code.attempts >= 5)
+          fail("tokenInvalid", say("tokenInvalid"));
+        const norm = (v: string) => v.toUpperCase().replace(/[^A-Z0-9]/g, "");
+        if (norm(code.code) !== norm(secret.code)) {
+          code.attempts += 1;
+          fail("tokenInvalid", say("tokenInvalid"));
+        }
+        staff = s;
+        consume = () => (code.used = true);
+      }
+      if (password !== confirm) fail("invalidInput", say("passwordMismatch"), { field: "confirm" });
+      const weak = (message: string) => fail("invalidInput", message, { field: "password" });
+      const n = Array.from(password.normalize("NFC")).length;
+      const min = c.settings.passwordMinLength;
+      if (n < min) weak(say("passwordTooShort", { min }));
+      if (n > passwordPolicy.maxLength)
+        weak(say("passwordTooLong", { max: passwordPolicy.maxLength }));
+      const lower = password.toLowerCase();
+      if (lower.includes(staff.username) || lower.includes("riverside"))
+        weak(say("passwordHasContext"));
+      if (COMMON.includes(lower)) weak(say("passwordGuessable"));
+      consume();
+      c.passwords[staff.username] = password;
+      if (c.session?.staffId === staff.id) c.session = null;
+      audit(c, "password.reset", "success", staff.username, `via ${secret.kind}`, null);
+      return null;
+    },
+    pendingResetLink: () => {
+      const token = c.pendingLink;
+      c.pendingLink = null;
+      return token;
+    },
+    listStaff: (query) => {
+      requireManager("forbiddenStaffList");
+      return c.staff
+        .filter((s) => matches(query, s.displayName, s.username, s.email))
+        .map((s) => ({ ...s }));
+    },
+    staffCard: (staffId) => {
+      requireManager("forbiddenStaffList");
+      if (c.failNext.staff_card) {
+        delete c.failNext.staff_card;
+        c.session = null;
+        fail("notSignedIn", say("notSignedIn"));
+      }
+      return card(byId(staffId));
+    },
+    sendStaffReset: (staffId) => {
+      const s = resettable(staffId);
+      if (!s.email) fail("failed", say("noEmail", { name: s.displayName }));
+      const until = Math.max(c.cooldowns[s.id] ?? 0, c.hiddenCooldowns[s.id] ?? 0);
+      if (until > now()) {
+        const seconds = Math.ceil((until - now()) / 1000);
+        fail("resendTooSoon", say("resendTooSoon", { seconds }), { retryAfterSecs: seconds });
+      }
+      const minutes = c.settings.lifetimes.adminResetMinutes;
+      const e = addEmail(c, {
+        kind: "staff_reset",
+        recipient: s.email,
+        subject: "Reset your VetDesk password",
+        ...resetEmail(c, s, minutes),
+      });
+      c.resets[s.id] = e.id;
+      c.cooldowns[s.id] = now() + MIN;
+      audit(c, "staff_reset.sent", "queued", s.username, `Link valid ${minutes / 60} h`);
+      return {
+        maskedEmail: mask(s.email),
+        message: say("resetSent", { email: mask(s.email) }),
+        resendAvailableAt: c.cooldowns[s.id],
+      };
+    },
+    issueOneTimeCode: (staffId) => {
+      const s = resettable(staffId);
+      const code = CODES[c.codeCounter++ % CODES.length];
+      const expiresAt = now() + c.settings.lifetimes.oneTimeCodeMinutes * MIN;
+      c.codes[s.id] = { code, expiresAt, attempts: 0, used: false };
+      audit(c, "one_time_code.issued", "ok", s.username);
+      return { code, expiresAt };
+    },
+    updateStaffEmail: (staffId, email) => {
+      const s = resettable(staffId);
+      const v = email.trim();
+      if (!v) fail("invalidInput", say("required", { field: "Email" }), { field: "email" });
+      if (!EMAIL_RE.test(v) || v.length > 254)
+        fail("invalidInput", say("invalidEmail", { field: "Email" }), { field: "email" });
+      s.email = v;
+      audit(c, "staff.email_updated", "ok", s.username);
+      return card(s);
+    },
+    getSettings: () => {
+      requireAdmin();
+      return structuredClone(c.settings);
+    },
+    settingsLimits: () => {
+      requireAdmin();
+      return structuredClone(settingsLimits);
+    },
+    saveSettings: (settings, smtpPassword) => {
+      requireAdmin();
+      checkSettings(settings);
+      const next = structuredClone(settings);
+      // null keeps the stored password; "" removes it.
+      next.mail.hasPassword =
+        smtpPassword === null ? c.settings.mail.hasPassword : smtpPassword !== "";
+      c.settings = next;
+      c.info.mailTransport = next.mail.transport;
+      c.info.clinicName = next.clinic.name;
+      audit(c, "settings.saved", "ok");
+      return structuredClone(c.settings);
+    },
+    sendTestEmail: (to) => {
+      requireAdmin();
+      if (!EMAIL_RE.test(to))
+        fail("invalidInput", say("invalidEmail", { field: "Recipient" }), { field: "to" });
+      const m = c.settings.mail;
+      if (m.transport === "smtp") {
+        audit(c, "test_email", "failed", to, `Connection refused by ${m.host}:${m.port}`);
+        fail("failed", say("smtpUnreachable", { endpoint: `${m.host}:${m.port}` }));
+      }
+      addEmail(c, {
+        kind: "test_message",
+        recipient: to,
+        subject: "Test email from VetDesk",
+        ...mailBody(c, "VetDesk test email", [
+          "This is a test email from VetDesk. Email delivery is working.",
+        ]),
+      });
+      return { message: say("testEmailPreview") };
+    },
+    listActivity: (query) => {
+      requireManager("forbiddenActivity");
+      return c.audit
+        .filter((a) =>
+          matches(query, a.actor, a.subject, a.action, a.outcome, a.detail, a.workstation),
+        )
+        .sort((a, b) => b.at - a.at)
+        .map((a) => ({ ...a }));
+    },
+    listEmails: (query) => {
+      requireManager("forbiddenActivity");
+      return c.emails
+        .map(emailView)
+        .filter((e) => matches(query, e.recipient, e.subject, e.status, e.kind));
+    },
+    listPreviewMail: () => {
+      requireSession();
+      return c.preview.map(({ id, to, subject, date }) => ({ id, to, subject, date }));
+    },
+    readPreviewMail: (id) => {
+      requireSession();
+      const m = c.preview.find((x) => x.id === id) ?? fail("notFound", say("previewNotFound"));
+      return { ...m };
+    },
+  };
+}
