@@ -4,8 +4,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, CoreResult};
-use crate::policy::{DEFAULT_MIN_LENGTH, FLOOR_MIN_LENGTH, MAX_LENGTH};
+use crate::policy::{DEFAULT_MIN_LENGTH, MAX_LENGTH};
 use crate::validate::{self, Field};
+
+pub mod fields;
+mod limits;
+
+pub use limits::{Bounds, LifetimeBounds, SettingsLimits};
+
+use limits::in_bounds;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -209,104 +216,6 @@ impl Settings {
             breach_check_url: optional_https_url(fields::BREACH_CHECK_URL, self.breach_check_url)?,
         })
     }
-}
-
-/// The form's fields, keyed by their path in [`Settings`] as the UI sends it.
-pub mod fields {
-    use crate::validate::Field;
-
-    pub const CLINIC_NAME: Field = Field::new("clinic.name", "Clinic name");
-    pub const CLINIC_PHONE: Field = Field::new("clinic.phone", "Clinic phone");
-    pub const CLINIC_EMAIL: Field = Field::new("clinic.email", "Clinic email");
-    pub const CLINIC_ADDRESS: Field = Field::new("clinic.address", "Clinic address");
-    pub const CLINIC_URL: Field = Field::new("clinic.clinicUrl", "Clinic web address");
-    pub const SMTP_HOST: Field = Field::new("mail.host", "SMTP host");
-    pub const SMTP_PORT: Field = Field::new("mail.port", "SMTP port");
-    pub const SMTP_USERNAME: Field = Field::new("mail.username", "SMTP username");
-    pub const FROM_NAME: Field = Field::new("mail.fromName", "From name");
-    pub const FROM_ADDRESS: Field = Field::new("mail.fromAddress", "From address");
-    pub const REPLY_TO: Field = Field::new("mail.replyTo", "Reply-To");
-    pub const SELF_RESET: Field =
-        Field::new("lifetimes.selfResetMinutes", "Self-service reset lifetime");
-    pub const ADMIN_RESET: Field =
-        Field::new("lifetimes.adminResetMinutes", "Admin-sent reset lifetime");
-    pub const PORTAL_RESET: Field =
-        Field::new("lifetimes.portalResetMinutes", "Portal reset lifetime");
-    pub const PORTAL_INVITE: Field = Field::new(
-        "lifetimes.portalInviteMinutes",
-        "Portal invitation lifetime",
-    );
-    pub const ONE_TIME_CODE: Field =
-        Field::new("lifetimes.oneTimeCodeMinutes", "One-time code lifetime");
-    pub const PASSWORD_MIN_LENGTH: Field =
-        Field::new("passwordMinLength", "Password minimum length");
-    pub const BREACH_CHECK_URL: Field = Field::new("breachCheckUrl", "Breach check address");
-    /// Not part of [`super::Settings`]: the argument beside it that goes to the keyring.
-    pub const SMTP_PASSWORD: Field = Field::new("smtpPassword", "The SMTP password");
-}
-
-/// The smallest and largest value a number field takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Bounds {
-    pub min: u32,
-    pub max: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct LifetimeBounds {
-    pub self_reset_minutes: Bounds,
-    pub admin_reset_minutes: Bounds,
-    pub portal_reset_minutes: Bounds,
-    pub portal_invite_minutes: Bounds,
-    pub one_time_code_minutes: Bounds,
-}
-
-/// What the Settings form may hold; [`Settings::validated`] enforces the same numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub struct SettingsLimits {
-    pub lifetimes: LifetimeBounds,
-    pub password_min_length: Bounds,
-    pub port: Bounds,
-}
-
-impl SettingsLimits {
-    pub const fn current() -> Self {
-        const fn minutes(max: u32) -> Bounds {
-            Bounds { min: 5, max }
-        }
-        Self {
-            lifetimes: LifetimeBounds {
-                self_reset_minutes: minutes(24 * 60),
-                admin_reset_minutes: minutes(7 * 24 * 60),
-                portal_reset_minutes: minutes(24 * 60),
-                portal_invite_minutes: minutes(30 * 24 * 60),
-                one_time_code_minutes: minutes(60),
-            },
-            password_min_length: Bounds {
-                min: FLOOR_MIN_LENGTH,
-                max: 64,
-            },
-            port: Bounds { min: 1, max: 65535 },
-        }
-    }
-}
-
-fn in_bounds(field: Field, value: u32, bounds: Bounds, unit: &str) -> CoreResult<()> {
-    if (bounds.min..=bounds.max).contains(&value) {
-        return Ok(());
-    }
-    Err(CoreError::invalid(
-        field,
-        format!(
-            "{} must be between {} and {}{unit}.",
-            field.label, bounds.min, bounds.max
-        ),
-    ))
 }
 
 fn optional_https_url(field: Field, value: Option<String>) -> CoreResult<Option<String>> {
