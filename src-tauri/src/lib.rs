@@ -72,6 +72,8 @@ pub struct Launch {
     pub keyring_service: String,
     /// Needs the deep-link plugin on the builder.
     pub deep_links: bool,
+    /// Open the demo clinic instead of the clinic's own database.
+    pub demo: bool,
 }
 
 impl Default for Launch {
@@ -80,6 +82,7 @@ impl Default for Launch {
             data_dir: None,
             keyring_service: state::KEYRING_SERVICE.to_string(),
             deep_links: true,
+            demo: false,
         }
     }
 }
@@ -94,7 +97,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
                 Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
             };
-            let paths = Paths { data_dir };
+            let paths = Paths {
+                data_dir,
+                demo: launch.demo,
+            };
             app.manage(LogGuard(logging::init(&paths.log_dir())));
             let secrets = Arc::new(vetdesk_secrets::Keyring::new(&launch.keyring_service));
             let state = tauri::async_runtime::block_on(AppState::open(&paths, secrets))

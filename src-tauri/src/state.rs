@@ -28,6 +28,9 @@ pub const OUTBOX_KEY: &str = "outbox-key";
 #[derive(Debug, Clone)]
 pub struct Paths {
     pub data_dir: PathBuf,
+    /// The demo clinic: a database of its own, fictional people, mail previews that show their
+    /// secrets. Never the clinic's real database.
+    pub demo: bool,
 }
 
 impl Paths {
@@ -46,6 +49,8 @@ impl Paths {
 }
 
 pub struct AppState {
+    /// Whether this is the demo clinic (see [`Paths::demo`]).
+    pub demo: bool,
     pub recovery: Recovery<DefaultClock>,
     pub store: SqliteStore,
     pub session: Mutex<Option<i64>>,
@@ -94,6 +99,7 @@ impl AppState {
             outbox_wake: Box::new(move || wake.notify_one()),
         });
         Ok(Self {
+            demo: paths.demo,
             recovery,
             store,
             session: Mutex::new(None),

@@ -92,6 +92,7 @@ pub fn desk() -> Desk {
         data_dir: Some(dir.path().to_path_buf()),
         keyring_service: format!("vetdesk-ipc-test-{}-{}", std::process::id(), rand_suffix()),
         deep_links: false,
+        demo: true,
     };
     let mut app = vetdesk_lib::app(mock_builder(), launch)
         .build(tauri::generate_context!(test = true))
