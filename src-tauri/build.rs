@@ -4,6 +4,9 @@
 
 const COMMANDS: &[&str] = &[
     "app_info",
+    "setup_clinic",
+    "open_demo_clinic",
+    "leave_demo_clinic",
     "login",
     "logout",
     "current_session",

@@ -11,7 +11,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 app_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev pkg-config curl file)
-test_packages=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium python3-venv)
+test_packages=(xvfb x11-utils webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium python3-venv)
 packages=("${app_packages[@]}")
 if [ "$mode" = test ]; then packages+=("${test_packages[@]}"); fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

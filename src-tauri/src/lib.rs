@@ -2,6 +2,7 @@
 //! Decisions live in `vetdesk-core`; this crate wires them to Tauri.
 
 pub mod breach;
+pub mod clinic;
 pub mod commands;
 pub mod error;
 pub mod hashing;
@@ -9,14 +10,15 @@ pub mod keyring;
 pub mod links;
 pub mod logging;
 pub mod mail;
+pub mod owner_only;
 pub mod state;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use tauri::{Manager, Runtime};
 
-use crate::state::{AppState, Paths};
+use crate::clinic::Clinic;
+use crate::state::{AppState, Keyrings, Paths};
 
 /// Every command the UI may call, with its TypeScript binding. `build.rs` and the capability
 /// file list the same commands; a test fails when the three disagree.
@@ -25,6 +27,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(tauri_specta::collect_commands![
             account::app_info,
+            setup::setup_clinic,
+            setup::open_demo_clinic,
+            setup::leave_demo_clinic,
             account::login,
             account::logout,
             account::current_session,
@@ -93,6 +98,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
     builder
         .invoke_handler(specta_builder::<R>().invoke_handler())
         .setup(move |app| {
+            owner_only::restrict_umask();
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
@@ -102,10 +108,16 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
                 demo: launch.demo,
             };
             app.manage(LogGuard(logging::init(&paths.log_dir())));
-            let secrets = Arc::new(vetdesk_secrets::Keyring::new(&launch.keyring_service));
-            let state = tauri::async_runtime::block_on(AppState::open(&paths, secrets))
+            let keyrings = Keyrings::os(&launch.keyring_service);
+            let window = app.get_webview_window("main");
+            let retitle = move |clinic: &Clinic| {
+                if let Some(window) = &window {
+                    let _ = window.set_title(window_title(clinic.demo));
+                }
+            };
+            let state = tauri::async_runtime::block_on(AppState::open(&paths, keyrings, retitle))
                 .map_err(|e| Box::new(std::io::Error::other(e.to_string())))?;
-            mail::spawn_dispatcher(&state);
+            state.start();
             app.manage(state);
             if launch.deep_links {
                 links::listen(app);
@@ -115,17 +127,66 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
         })
 }
 
+/// The window says when the demo clinic is open.
+pub fn window_title(demo: bool) -> &'static str {
+    if demo {
+        "VetDesk — Demo clinic"
+    } else {
+        "VetDesk"
+    }
+}
+
+/// `--demo` on the command line, or `VETDESK_DEMO=1`, opens the demo clinic.
+fn demo_requested(
+    mut args: impl Iterator<Item = std::ffi::OsString>,
+    env: Option<std::ffi::OsString>,
+) -> bool {
+    args.any(|a| a == "--demo") || env.is_some_and(|v| v == "1")
+}
+
 pub fn run() {
+    // Before the webview or anything else writes to the app-data folder.
+    owner_only::restrict_umask();
+    let launch = Launch {
+        demo: demo_requested(std::env::args_os(), std::env::var_os("VETDESK_DEMO")),
+        ..Launch::default()
+    };
     let builder = tauri::Builder::default()
         // Must come first: a second launch (a clicked reset link) hands its URL to this one.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             links::handle_reset_urls(app, argv);
         }))
         .plugin(tauri_plugin_deep_link::init());
-    if let Err(e) = app(builder, Launch::default()).run(tauri::generate_context!()) {
+    if let Err(e) = app(builder, launch).run(tauri::generate_context!()) {
         eprintln!("VetDesk could not start: {e}");
         std::process::exit(1);
     }
 }
 
 struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use super::demo_requested;
+
+    fn args(list: &[&str]) -> impl Iterator<Item = OsString> {
+        list.iter()
+            .map(OsString::from)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn the_demo_opens_only_when_asked_for() {
+        assert!(demo_requested(args(&["vetdesk", "--demo"]), None));
+        assert!(demo_requested(args(&["vetdesk"]), Some("1".into())));
+        assert!(!demo_requested(args(&["vetdesk"]), None));
+        assert!(!demo_requested(args(&["vetdesk"]), Some("0".into())));
+        assert!(!demo_requested(
+            args(&["vetdesk", "vetdesk://reset?token=--demo"]),
+            None
+        ));
+    }
+}

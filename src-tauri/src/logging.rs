@@ -7,6 +7,7 @@ use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(dir: &Path) -> Option<WorkerGuard> {
+    crate::owner_only::create_dir(dir).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("vetdesk")

@@ -11,8 +11,8 @@ use vetdesk_mail::{
 };
 use vetdesk_secrets::SecretStore;
 
+use crate::clinic::Clinic;
 use crate::keyring::SMTP_PASSWORD;
-use crate::state::AppState;
 
 pub struct Transports {
     secrets: Arc<dyn SecretStore>,
@@ -38,30 +38,32 @@ impl TransportFactory for Transports {
     }
 }
 
-pub fn dispatcher(state: &AppState) -> Arc<Dispatcher> {
+/// The dispatcher of `clinic`'s outbox on this workstation.
+pub fn dispatcher(clinic: &Clinic, workstation: &str, options: &SmtpOptions) -> Arc<Dispatcher> {
     let transports = Transports {
-        secrets: state.secrets.clone(),
-        preview: Arc::new(state.preview.clone()),
-        options: state.smtp_options.clone(),
+        secrets: clinic.secrets.clone(),
+        // Office managers read a real clinic's preview: only the demo clinic's shows secrets.
+        preview: Arc::new(clinic.preview.clone().showing_secrets(clinic.demo)),
+        options: options.clone(),
     };
-    let store = Arc::new(state.store.clone());
-    Arc::new(Dispatcher::new(
+    let store = Arc::new(clinic.store.clone());
+    let dispatcher = Dispatcher::new(
         store.clone() as Arc<dyn OutboxStore>,
         store as Arc<dyn SettingsStore>,
-        state.sealer.clone(),
+        clinic.sealer.clone(),
         Arc::new(SystemClock),
         Arc::new(transports),
-        state.workstation.clone(),
-    ))
+        workstation.to_string(),
+    );
+    Arc::new(dispatcher.sweeping(clinic.preview.clone()))
 }
 
-/// Starts the dispatcher on Tauri's runtime; it runs until the app exits.
-pub fn spawn_dispatcher(state: &AppState) {
-    let dispatcher = dispatcher(state);
-    let wake = state.outbox_wake.clone();
+/// Starts `clinic`'s dispatcher on Tauri's runtime; it runs until the clinic closes.
+pub fn spawn_dispatcher(clinic: &Clinic, workstation: &str, options: &SmtpOptions) {
+    let dispatcher = dispatcher(clinic, workstation, options);
+    let wake = clinic.outbox_wake.clone();
+    let stop = clinic.stopped();
     tauri::async_runtime::spawn(async move {
-        dispatcher
-            .run(wake, tokio_util::sync::CancellationToken::new())
-            .await;
+        dispatcher.run(wake, stop).await;
     });
 }

@@ -1,44 +1,52 @@
-//! Everything the commands share, built once in `setup()`.
+//! Everything the commands share, built once in `setup()`: the open clinic, which can be swapped
+//! for the demo clinic and back, and what belongs to the workstation whichever clinic is open.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use base64::Engine;
-use governor::clock::DefaultClock;
-use rand::rngs::OsRng;
-use tokio::sync::Notify;
-use vetdesk_core::limits::{LimitConfig, Limits};
-use vetdesk_core::ports::Store;
-use vetdesk_core::recovery::{Recovery, RecoveryParts};
 use vetdesk_core::seal::{Sealer, KEY_BYTES};
 use vetdesk_core::staff::StaffRecord;
-use vetdesk_core::{CoreError, SystemClock};
-use vetdesk_mail::{PreviewOutbox, SmtpOptions};
+use vetdesk_core::token::CodePepper;
+use vetdesk_core::CoreError;
+use vetdesk_mail::SmtpOptions;
 use vetdesk_secrets::{SecretStore, Sensitive};
-use vetdesk_store::SqliteStore;
 
-use crate::breach::RangeLookup;
-use crate::hashing::BlockingHashing;
-use crate::keyring::OsKeyring;
+use crate::clinic::{Clinic, WorkstationKeys};
 
 pub const KEYRING_SERVICE: &str = "VetDesk";
+
+/// The keyring service of the demo clinic beside `service`, the clinic's own.
+pub fn demo_keyring_service(service: &str) -> String {
+    format!("{service} demo")
+}
 pub const OUTBOX_KEY: &str = "outbox-key";
+pub const CODE_PEPPER: &str = "code-pepper";
 
 /// Where this workstation keeps its files.
 #[derive(Debug, Clone)]
 pub struct Paths {
     pub data_dir: PathBuf,
-    /// The demo clinic: a database of its own, fictional people, mail previews that show their
-    /// secrets. Never the clinic's real database.
+    /// The demo clinic: a database and a preview folder of its own, beside the clinic's.
     pub demo: bool,
 }
 
 impl Paths {
     pub fn database(&self) -> PathBuf {
-        self.data_dir.join("vetdesk.sqlite3")
+        let file = if self.demo {
+            "demo.sqlite3"
+        } else {
+            "vetdesk.sqlite3"
+        };
+        self.data_dir.join(file)
     }
     pub fn preview_dir(&self) -> PathBuf {
-        self.data_dir.join("preview-outbox")
+        let dir = if self.demo {
+            "demo-preview-outbox"
+        } else {
+            "preview-outbox"
+        };
+        self.data_dir.join(dir)
     }
     pub fn log_dir(&self) -> PathBuf {
         self.data_dir.join("logs")
@@ -46,116 +54,165 @@ impl Paths {
     fn outbox_key_file(&self) -> PathBuf {
         self.data_dir.join("outbox.key")
     }
+    fn code_pepper_file(&self) -> PathBuf {
+        self.data_dir.join("code-pepper.key")
+    }
+    /// The same folder, for the demo clinic or the real one.
+    pub fn with_demo(&self, demo: bool) -> Paths {
+        Paths {
+            demo,
+            ..self.clone()
+        }
+    }
+}
+
+/// The keyring entries of the clinic and of the demo clinic, kept apart.
+pub struct Keyrings {
+    pub clinic: Arc<dyn SecretStore>,
+    pub demo: Arc<dyn SecretStore>,
+}
+
+impl Keyrings {
+    /// The OS keyring: `service` for the clinic, and one beside it for the demo.
+    pub fn os(service: &str) -> Self {
+        Self {
+            clinic: Arc::new(vetdesk_secrets::Keyring::new(service)),
+            demo: Arc::new(vetdesk_secrets::Keyring::new(demo_keyring_service(service))),
+        }
+    }
+
+    fn of(&self, demo: bool) -> Arc<dyn SecretStore> {
+        if demo {
+            self.demo.clone()
+        } else {
+            self.clinic.clone()
+        }
+    }
 }
 
 pub struct AppState {
-    /// Whether this is the demo clinic (see [`Paths::demo`]).
-    pub demo: bool,
-    pub recovery: Recovery<DefaultClock>,
-    pub store: SqliteStore,
-    pub session: Mutex<Option<i64>>,
+    clinic: RwLock<Arc<Clinic>>,
+    /// One swap at a time.
+    switching: tokio::sync::Mutex<()>,
+    paths: Paths,
+    keyrings: Keyrings,
+    keys: WorkstationKeys,
     pub workstation: String,
-    pub secrets: Arc<dyn SecretStore>,
-    pub preview: PreviewOutbox,
     pub smtp_options: SmtpOptions,
-    pub outbox_wake: Arc<Notify>,
-    pub sealer: Arc<Sealer>,
     /// A `vetdesk://reset` token that arrived before the window was listening.
     pub pending_link: Mutex<Option<String>>,
+    /// Told whenever a clinic opens, so the window title can say which.
+    on_open: Box<dyn Fn(&Clinic) + Send + Sync>,
 }
 
 impl AppState {
-    /// Opens (and on first run creates) the local database with the demo clinic.
-    pub async fn open(paths: &Paths, secrets: Arc<dyn SecretStore>) -> Result<Self, CoreError> {
-        std::fs::create_dir_all(&paths.data_dir).map_err(|e| {
+    /// Opens (and on first run creates) the local database `paths` names: the clinic's own,
+    /// empty until it is set up, or the demo clinic's.
+    pub async fn open(
+        paths: &Paths,
+        keyrings: Keyrings,
+        on_open: impl Fn(&Clinic) + Send + Sync + 'static,
+    ) -> Result<Self, CoreError> {
+        crate::owner_only::create_dir(&paths.data_dir).map_err(|e| {
             CoreError::Internal(format!(
                 "cannot create the data folder {}: {e}",
                 paths.data_dir.display()
             ))
         })?;
-        let store = SqliteStore::open(&paths.database()).await?;
-        let seeded = vetdesk_store::demo::seed_if_empty(
-            &store,
-            vetdesk_core::Clock::now(&SystemClock),
-            |p| vetdesk_core::password::hash(p).unwrap_or_default(),
-        )
-        .await?;
-        if seeded {
-            tracing::info!("created the demo clinic");
-        }
-        let key = outbox_key(paths, secrets.as_ref())?;
-        let sealer = Arc::new(Sealer::new(&key));
-        let outbox_wake = Arc::new(Notify::new());
-        let wake = outbox_wake.clone();
-        let recovery = Recovery::new(RecoveryParts {
-            store: Arc::new(store.clone()) as Arc<dyn Store>,
-            sealer: sealer.clone(),
-            hashing: Arc::new(BlockingHashing),
-            breach: Arc::new(RangeLookup::default()),
-            keyring: Arc::new(OsKeyring::new(secrets.clone())),
-            clock: Arc::new(SystemClock),
-            limits: Limits::new(LimitConfig::default()),
-            rng: Box::new(OsRng),
-            outbox_wake: Box::new(move || wake.notify_one()),
-        });
+        let secrets = keyrings.clinic.as_ref();
+        let key = workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file())?;
+        let pepper = workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file())?;
+        let keys = WorkstationKeys {
+            sealer: Arc::new(Sealer::new(&key)),
+            pepper: CodePepper::new(pepper),
+        };
+        let clinic = Clinic::open(paths, keyrings.of(paths.demo), keys.clone()).await?;
         Ok(Self {
-            demo: paths.demo,
-            recovery,
-            store,
-            session: Mutex::new(None),
+            clinic: RwLock::new(Arc::new(clinic)),
+            switching: tokio::sync::Mutex::new(()),
+            paths: paths.clone(),
+            keyrings,
+            keys,
             workstation: workstation_name(),
-            secrets,
-            preview: PreviewOutbox::new(paths.preview_dir()),
             smtp_options: smtp_options_from_env(),
-            outbox_wake,
-            sealer,
             pending_link: Mutex::new(None),
+            on_open: Box::new(on_open),
         })
     }
 
-    pub fn session_id(&self) -> Option<i64> {
-        *self.session.lock().unwrap_or_else(|e| e.into_inner())
+    /// Starts the open clinic's outbox dispatcher; once, on the app's runtime.
+    pub fn start(&self) {
+        let clinic = self.clinic();
+        crate::mail::spawn_dispatcher(&clinic, &self.workstation, &self.smtp_options);
+        (self.on_open)(&clinic);
     }
 
-    pub fn set_session(&self, id: Option<i64>) {
-        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = id;
+    /// The open clinic. A command takes it once and works on it throughout, so that a swap in
+    /// the middle never mixes one clinic's staff with another's database.
+    pub fn clinic(&self) -> Arc<Clinic> {
+        self.clinic
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
-    /// The signed-in staff member; forgets the session if it has ended (e.g. after a reset).
-    pub async fn actor(&self) -> Result<StaffRecord, CoreError> {
-        let result = self.recovery.actor(self.session_id()).await;
-        if matches!(result, Err(CoreError::NotSignedIn)) {
-            self.set_session(None);
+    /// The signed-in staff member of the open clinic, with that clinic.
+    pub async fn actor(&self) -> Result<(Arc<Clinic>, StaffRecord), CoreError> {
+        let clinic = self.clinic();
+        let actor = clinic.actor().await?;
+        Ok((clinic, actor))
+    }
+
+    /// Opens the demo clinic (`demo`) or the clinic's own database instead of the open one:
+    /// the old one's dispatcher stops and its session ends; the new one starts signed out.
+    pub async fn switch(&self, demo: bool) -> Result<Arc<Clinic>, CoreError> {
+        let _turn = self.switching.lock().await;
+        let old = self.clinic();
+        if old.demo == demo {
+            return Ok(old);
         }
-        result
+        let paths = self.paths.with_demo(demo);
+        let keys = self.keys.clone();
+        let new = Arc::new(Clinic::open(&paths, self.keyrings.of(demo), keys).await?);
+        old.close(&self.workstation).await;
+        *self.clinic.write().unwrap_or_else(|e| e.into_inner()) = new.clone();
+        crate::mail::spawn_dispatcher(&new, &self.workstation, &self.smtp_options);
+        (self.on_open)(&new);
+        tracing::info!(demo, "opened another clinic");
+        Ok(new)
     }
 }
 
-/// The key that seals queued reset links. Kept in the OS keyring; where there is none (a
-/// headless server without Secret Service) in a file only this user can read.
-fn outbox_key(paths: &Paths, secrets: &dyn SecretStore) -> Result<[u8; KEY_BYTES], CoreError> {
+/// A key of this workstation's: the one that seals queued reset links, or the code pepper. Kept
+/// in the OS keyring under `entry`; where there is none (a headless server without Secret
+/// Service) in `file`, which only this user can read.
+fn workstation_key(
+    secrets: &dyn SecretStore,
+    entry: &str,
+    file: &Path,
+) -> Result<[u8; KEY_BYTES], CoreError> {
     let engine = base64::engine::general_purpose::STANDARD;
     let decode = |text: &str| -> Option<[u8; KEY_BYTES]> {
         engine.decode(text.trim()).ok()?.try_into().ok()
     };
-    match secrets.get(OUTBOX_KEY) {
+    match secrets.get(entry) {
         Ok(Some(stored)) => {
             return decode(stored.expose()).ok_or_else(|| {
-                CoreError::Internal("the outbox key in the keyring is damaged".into())
+                CoreError::Internal(format!("the {entry} in the keyring is damaged"))
             })
         }
         Ok(None) => {
             let key = Sealer::generate_key();
-            match secrets.set(OUTBOX_KEY, &Sensitive::new(engine.encode(key))) {
+            match secrets.set(entry, &Sensitive::new(engine.encode(key))) {
                 Ok(()) => return Ok(key),
-                Err(e) => tracing::warn!(error = %e, "keyring refused the outbox key"),
+                Err(e) => tracing::warn!(error = %e, entry, "keyring refused the key"),
             }
         }
         Err(e) => {
-            tracing::warn!(error = %e, "no keyring; keeping the outbox key in a private file")
+            tracing::warn!(error = %e, entry, "no keyring; keeping the key in a private file")
         }
     }
-    key_file(&paths.outbox_key_file(), decode)
+    key_file(file, decode)
 }
 
 fn key_file(

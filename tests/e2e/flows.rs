@@ -201,8 +201,10 @@ async fn the_smtp_password_lives_in_the_os_keyring() {
     let received = server.wait_for(1);
     assert_eq!(received[0].envelope["authenticated"], true);
     assert_eq!(received[0].envelope["tls"], true);
-    // The same Secret Service the app wrote to holds the password; the config does not.
-    let stored = vetdesk_secrets::Keyring::new(vetdesk_lib::state::KEYRING_SERVICE)
+    // The same Secret Service the app wrote to holds the password, under the demo clinic's
+    // own service; the config does not.
+    let service = vetdesk_lib::state::demo_keyring_service(vetdesk_lib::state::KEYRING_SERVICE);
+    let stored = vetdesk_secrets::Keyring::new(&service)
         .get(vetdesk_lib::keyring::SMTP_PASSWORD)
         .expect("keyring readable")
         .expect("the app stored the SMTP password in the keyring");

@@ -64,26 +64,51 @@ fn tauri_driver() -> PathBuf {
 
 /// One workstation: its own home folder, database and app process.
 pub struct Desk {
-    pub home: tempfile::TempDir,
+    /// The home folder, removed when the desk is dropped.
+    _home: tempfile::TempDir,
     pub client: Client,
+    /// The database file of the clinic the app opened.
+    database: PathBuf,
     _driver: Process,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Desk {
-    /// Prepares the database (the demo clinic, mail through `smtp`) and opens the app.
+    /// Prepares the demo clinic's database (mail through `smtp`) and opens the app on it, as
+    /// `VETDESK_DEMO=1` does.
     pub async fn open(smtp: &crate::harness::SmtpTarget) -> Desk {
+        let turn = ONE_WINDOW.lock().await;
+        let home = tempfile::tempdir().expect("home");
+        let database = app_dir(&home).join("demo.sqlite3");
+        std::fs::create_dir_all(app_dir(&home)).expect("app dir");
+        prepare_database(&database, smtp).await;
+        let desk = Desk::launch(home, database, true, smtp.ca_file.as_deref(), turn).await;
+        desk.wait_for("login-username").await;
+        desk
+    }
+
+    /// A first start on an empty data folder, without the demo: the app asks to set up the
+    /// clinic.
+    pub async fn first_start() -> Desk {
+        let turn = ONE_WINDOW.lock().await;
+        let home = tempfile::tempdir().expect("home");
+        let database = app_dir(&home).join("vetdesk.sqlite3");
+        let desk = Desk::launch(home, database, false, None, turn).await;
+        desk.wait_for("setup-form").await;
+        desk
+    }
+
+    async fn launch(
+        home: tempfile::TempDir,
+        database: PathBuf,
+        demo: bool,
+        ca_file: Option<&Path>,
+        turn: tokio::sync::MutexGuard<'static, ()>,
+    ) -> Desk {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the end-to-end tests under xvfb-run (tests/run.sh does)"
         );
-        let turn = ONE_WINDOW.lock().await;
-        let home = tempfile::tempdir().expect("home");
-        let data = home.path().join("data");
-        let app_dir = data.join(IDENTIFIER);
-        std::fs::create_dir_all(&app_dir).expect("app dir");
-        prepare_database(&app_dir.join("vetdesk.sqlite3"), smtp).await;
-
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new(tauri_driver());
@@ -94,12 +119,16 @@ impl Desk {
             &native_port.to_string(),
         ])
         .env("HOME", home.path())
-        .env("XDG_DATA_HOME", &data)
+        .env("XDG_DATA_HOME", home.path().join("data"))
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env_remove("VETDESK_DEMO")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-        if let Some(ca) = &smtp.ca_file {
+        if demo {
+            cmd.env("VETDESK_DEMO", "1");
+        }
+        if let Some(ca) = ca_file {
             cmd.env("VETDESK_SMTP_CA_FILE", ca);
         }
         let driver = Process::spawn(cmd).expect("start tauri-driver");
@@ -118,22 +147,18 @@ impl Desk {
         )
         .await
         .expect("WebDriver session with the VetDesk window");
-        let desk = Desk {
-            home,
+        Desk {
+            _home: home,
             client,
+            database,
             _driver: driver,
             _turn: turn,
-        };
-        desk.wait_for("login-username").await;
-        desk
+        }
     }
 
+    /// The database file of the clinic the app opened.
     pub fn database(&self) -> PathBuf {
-        self.home
-            .path()
-            .join("data")
-            .join(IDENTIFIER)
-            .join("vetdesk.sqlite3")
+        self.database.clone()
     }
 
     fn css(testid: &str) -> Locator<'_> {
@@ -233,6 +258,11 @@ async fn within<T>(what: &str, call: impl std::future::Future<Output = T>) -> T 
     tokio::time::timeout(WAIT + Duration::from_secs(10), call)
         .await
         .unwrap_or_else(|_| panic!("WebDriver call for [data-testid={what}] hung"))
+}
+
+/// The app's data folder inside a test home.
+fn app_dir(home: &tempfile::TempDir) -> PathBuf {
+    home.path().join("data").join(IDENTIFIER)
 }
 
 /// Where the app should send mail in a test.

@@ -4,5 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod first_run;
 mod flows;
 mod harness;
+mod mail_preview;

@@ -7,7 +7,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod commands;
+mod limits;
 mod messages;
+mod private;
+mod setup;
 
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -24,7 +27,9 @@ pub struct Desk {
     _dir: tempfile::TempDir,
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
+    /// The database the workstation opened at launch, whichever clinic is open later.
     store: vetdesk_store::SqliteStore,
+    launch: Launch,
 }
 
 impl Desk {
@@ -71,6 +76,11 @@ impl Desk {
         )
     }
 
+    /// Where this workstation keeps its files.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn count(&self, table: CountedTable) -> i64 {
         tauri::async_runtime::block_on(self.store.count(table)).expect("count")
     }
@@ -87,14 +97,41 @@ impl Desk {
 
 /// A fresh workstation: its own data folder and keyring service, the demo clinic.
 pub fn desk() -> Desk {
+    desk_of(true)
+}
+
+/// A fresh workstation on the demo clinic or (`demo: false`) on a real clinic's database.
+pub fn desk_of(demo: bool) -> Desk {
     let dir = tempfile::tempdir().expect("temp dir");
     let launch = Launch {
         data_dir: Some(dir.path().to_path_buf()),
         keyring_service: format!("vetdesk-ipc-test-{}-{}", std::process::id(), rand_suffix()),
         deep_links: false,
-        demo: true,
+        demo,
     };
-    let mut app = vetdesk_lib::app(mock_builder(), launch)
+    start(dir, launch)
+}
+
+impl Desk {
+    /// The same workstation after a restart of the app: this one is dropped, and a new one is
+    /// built on the same data folder and keyring entries.
+    pub fn restart(self) -> Desk {
+        let Desk {
+            _dir: dir,
+            _app: app,
+            window,
+            store,
+            launch,
+        } = self;
+        drop(window);
+        tauri::async_runtime::block_on(store.close());
+        drop(app);
+        start(dir, launch)
+    }
+}
+
+fn start(dir: tempfile::TempDir, launch: Launch) -> Desk {
+    let mut app = vetdesk_lib::app(mock_builder(), launch.clone())
         .build(tauri::generate_context!(test = true))
         .expect("app");
     // The app's setup() runs on the first turn of the event loop; one turn is all it needs.
@@ -103,6 +140,7 @@ pub fn desk() -> Desk {
     let store = app
         .try_state::<AppState>()
         .expect("setup() opened the clinic (is a Secret Service keyring running? see README)")
+        .clinic()
         .store
         .clone();
     let window = app
@@ -113,6 +151,7 @@ pub fn desk() -> Desk {
         _app: app,
         window,
         store,
+        launch,
     }
 }
 

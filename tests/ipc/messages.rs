@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::{desk, Desk};
+use crate::setup::setup_args;
+use crate::{desk, desk_of, Desk};
 
 /// Whether `text` is `template` with every `{placeholder}` filled by some non-empty text.
 fn fills(template: &str, text: &str) -> bool {
@@ -85,6 +86,21 @@ fn templates_match_the_words_they_stand_for() {
     assert!(!fills("Sent to {email}", "Sent to "));
 }
 
+/// Set up your clinic's refusals: on a new install, and on a clinic that has staff.
+fn setup_words(f: &Fixture, set_up: &Desk) {
+    let fresh = desk_of(false);
+    let form = |change: fn(&mut Value)| {
+        let mut args = setup_args();
+        change(&mut args);
+        args
+    };
+    let spaced = form(|a| a["admin"]["username"] = json!("noor haddad"));
+    f.refusal("usernameCharacters", &fresh, "setup_clinic", spaced);
+    let no_email = form(|a| a["clinic"]["email"] = json!(" "));
+    f.refusal("clinicEmailRequired", &fresh, "setup_clinic", no_email);
+    f.refusal("alreadySetUp", set_up, "setup_clinic", setup_args());
+}
+
 #[test]
 fn the_ui_fixture_speaks_the_commands_words() {
     let fixture: Value =
@@ -96,8 +112,9 @@ fn the_ui_fixture_speaks_the_commands_words() {
     let d = desk();
     let q = json!({ "query": "" });
     f.refusal("notSignedIn", &d, "list_staff", q.clone());
+    // The demo clinic's mail goes to the preview outbox.
     f.check(
-        "forgotAnswer",
+        "forgotAnswerNoMail",
         &d.ok("forgot_password", json!({ "identifier": "nobody" }))["message"],
     );
     let wrong = json!({ "username": "rnakamura", "password": "not the password" });
@@ -209,6 +226,12 @@ fn the_ui_fixture_speaks_the_commands_words() {
         }),
     );
     f.refusal("smtpUnreachable", &d, "send_test_email", to);
+    f.check(
+        "forgotAnswer",
+        &d.ok("forgot_password", json!({ "identifier": "nobody" }))["message"],
+    );
+
+    setup_words(&f, &d);
 
     let all: BTreeSet<String> = f.messages.as_object().unwrap().keys().cloned().collect();
     assert_eq!(

@@ -19,6 +19,7 @@ import { Forgot } from "./screens/auth/Forgot";
 import { Login } from "./screens/auth/Login";
 import { ResetCode } from "./screens/auth/ResetCode";
 import { SetPassword } from "./screens/auth/SetPassword";
+import { SetupClinic } from "./screens/setup/SetupClinic";
 import { Shell } from "./screens/Shell";
 import { SessionEndedContext } from "./useCommand";
 
@@ -64,6 +65,11 @@ export function App() {
     void boot();
   }, [boot]);
 
+  // The desktop shell titles the window itself; a browser tab says the same.
+  useEffect(() => {
+    document.title = info?.demo ? "VetDesk — Demo clinic" : "VetDesk";
+  }, [info?.demo]);
+
   useEffect(() => {
     let unlisten: (() => void) | null = null;
     let cancelled = false;
@@ -108,6 +114,14 @@ export function App() {
     setRoute({ name: "login" });
   };
 
+  /** Another clinic opened (the demo, or back to the clinic's own), signed out. */
+  const clinicOpened = (opened: AppInfo) => {
+    setInfo(opened);
+    setSession(null);
+    setLastUsername("");
+    go({ name: "login" });
+  };
+
   const resetDone = async () => {
     const s = await call(commands.currentSession(), sessionEnded);
     const still = s.status === "ok" ? s.data : null;
@@ -140,6 +154,20 @@ export function App() {
         <div class="auth-page" aria-busy="true">
           <p class="muted boot-text">Starting VetDesk…</p>
         </div>
+      );
+    }
+
+    if (info.setupNeeded && !session) {
+      return (
+        <SetupClinic
+          info={info}
+          onDone={(s) => {
+            setNotice(null);
+            setSession(s);
+            void refreshInfo();
+          }}
+          onDemo={clinicOpened}
+        />
       );
     }
 
@@ -212,6 +240,7 @@ export function App() {
               setLastUsername(u);
               go({ name: "code" });
             }}
+            onLeftDemo={clinicOpened}
           />
         );
     }

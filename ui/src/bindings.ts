@@ -7,6 +7,12 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("app_info")),
+	/**  First run: the clinic's details and its first admin, who is then signed in. */
+	setupClinic: (clinic: ClinicDetails, admin: FirstAdmin, password: string, confirm: string) => typedError<SessionInfo, CommandError>(__TAURI_INVOKE("setup_clinic", { clinic, admin, password, confirm })),
+	/**  Opens the demo clinic in place of the clinic's own database, signed out. */
+	openDemoClinic: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("open_demo_clinic")),
+	/**  Back from the demo clinic to the clinic's own database, signed out. */
+	leaveDemoClinic: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("leave_demo_clinic")),
 	login: (username: string, password: string) => typedError<SessionInfo, CommandError>(__TAURI_INVOKE("login", { username, password })),
 	logout: () => typedError<null, CommandError>(__TAURI_INVOKE("logout")),
 	currentSession: () => typedError<SessionInfo | null, CommandError>(__TAURI_INVOKE("current_session")),
@@ -38,6 +44,10 @@ export type AppInfo = {
 	version: string,
 	database: string,
 	mailTransport: MailTransport,
+	/**  No one works here yet: the window asks to set up the clinic. */
+	setupNeeded: boolean,
+	/**  The demo clinic is open. */
+	demo: boolean,
 };
 
 export type AuditRow = {
@@ -55,6 +65,14 @@ export type AuditRow = {
 export type Bounds = {
 	min: number,
 	max: number,
+};
+
+/**  The clinic as the Set up your clinic form has it. */
+export type ClinicDetails = {
+	name: string,
+	phone: string,
+	email: string,
+	address: string,
 };
 
 export type ClinicSettings = {
@@ -77,6 +95,12 @@ export type CommandError = {
 	retryAfterSecs: number | null,
 };
 
+/**
+ *  Which transport took an email: an SMTP server accepted it, or it was only written to this
+ *  workstation's preview outbox and reached nobody.
+ */
+export type DeliveredVia = "smtp" | "preview";
+
 export type EmailRow = {
 	id: number,
 	kind: string,
@@ -86,6 +110,7 @@ export type EmailRow = {
 	attempts: number,
 	createdAt: number,
 	sentAt: number | null,
+	deliveredVia: DeliveredVia | null,
 	lastError: string | null,
 };
 
@@ -96,6 +121,13 @@ export type EmailStatus = "queued" | "sending" | "sent" | "failed" | "expired";
  *  other failure is `Failed`, and its message says what to do.
  */
 export type ErrorCode = "invalidInput" | "invalidCredentials" | "throttled" | "forbidden" | "notFound" | "notSignedIn" | "tokenInvalid" | "resendTooSoon" | "failed";
+
+/**  The person setting up the clinic, who becomes its first admin. */
+export type FirstAdmin = {
+	displayName: string,
+	username: string,
+	email: string,
+};
 
 export type ForgotAnswer = {
 	message: string,
@@ -172,6 +204,8 @@ export type ResetStatus = {
 	queuedAt: number,
 	sentAt: number | null,
 	status: EmailStatus,
+	/**  Which transport took it once sent: only `smtp` means a mail server accepted it. */
+	deliveredVia: DeliveredVia | null,
 	lastError: string | null,
 };
 

@@ -1,4 +1,4 @@
-import type { EmailStatus, Role } from "./bindings";
+import type { DeliveredVia, EmailStatus, Role } from "./bindings";
 
 export const roleLabels: Record<Role, string> = {
   admin: "Admin",
@@ -95,6 +95,21 @@ export const emailStatusTone: Record<EmailStatus, Tone> = {
   sent: "success",
   failed: "danger",
   expired: "warning",
+};
+
+/** The badge of an email: one that only reached the preview outbox was not sent to anyone. */
+export function emailBadge(
+  status: EmailStatus,
+  via: DeliveredVia | null,
+): { label: string; tone: Tone } {
+  if (status === "sent" && via === "preview") return { label: "Preview only", tone: "warning" };
+  return { label: emailStatusLabels[status], tone: emailStatusTone[status] };
+}
+
+/** Where a sent email went; only an SMTP server "accepted" it. */
+export const deliveredViaWords: Record<DeliveredVia, string> = {
+  smtp: "Accepted by the mail server",
+  preview: "Written to the preview outbox, not sent",
 };
 
 /** Audit outcomes are free text from the back end; pick a tone from common words. */

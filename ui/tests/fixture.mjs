@@ -9,6 +9,8 @@ export const MESSAGES = FIXTURE.messages;
 export const SETTINGS_LIMITS = FIXTURE.settingsLimits;
 export const PASSWORD_POLICY = FIXTURE.passwordPolicy;
 export const FORGOT_MESSAGE = MESSAGES.forgotAnswer;
+/** What forgot-password answers while the clinic's mail only reaches the preview outbox. */
+export const FORGOT_MESSAGE_NO_MAIL = MESSAGES.forgotAnswerNoMail;
 
 /** A fixture message with its `{placeholders}` filled in. */
 export function message(key, values = {}) {

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { shot, useChromium, withApp } from "./chromium.mjs";
 import { calls, eventually, signIn, text } from "./page.mjs";
-import { FORGOT_MESSAGE, MESSAGES, PASSWORD_POLICY, message } from "./fixture.mjs";
+import {
+  FORGOT_MESSAGE,
+  FORGOT_MESSAGE_NO_MAIL,
+  MESSAGES,
+  PASSWORD_POLICY,
+  message,
+} from "./fixture.mjs";
 
 const NEW_PASSWORD = "lantern meadow copper violin";
 
@@ -27,7 +33,7 @@ describe("forgot password", () => {
       await shot(page, "forgot-password");
       await page.getByTestId("forgot-submit").click();
       assert.equal(await page.getByTestId("forgot-submit").isDisabled(), true);
-      assert.equal(await text(page.getByTestId("forgot-message")), FORGOT_MESSAGE);
+      assert.equal(await text(page.getByTestId("forgot-message")), FORGOT_MESSAGE_NO_MAIL);
       assert.deepEqual(await calls(page, "forgot_password"), [
         { identifier: "j.smith@riverside-vet.example" },
       ]);
@@ -41,7 +47,18 @@ describe("forgot password", () => {
       await page.getByTestId("forgot-link").click();
       await page.getByTestId("forgot-identifier").fill("nobody-here");
       await page.getByTestId("forgot-submit").click();
-      assert.equal(await text(page.getByTestId("forgot-message")), FORGOT_MESSAGE);
+      assert.equal(await text(page.getByTestId("forgot-message")), FORGOT_MESSAGE_NO_MAIL);
+    }));
+
+  test("a clinic that sends mail does not send people to the office manager", () =>
+    withApp({ config: { demo: false, mailTransport: "smtp" } }, async (page) => {
+      for (const who of ["jsmith", "nobody-here"]) {
+        await page.getByTestId("forgot-link").click();
+        await page.getByTestId("forgot-identifier").fill(who);
+        await page.getByTestId("forgot-submit").click();
+        assert.equal(await text(page.getByTestId("forgot-message")), FORGOT_MESSAGE, who);
+        await page.getByTestId("back-to-login").click();
+      }
     }));
 
   test("an empty field is explained, not sent", () =>

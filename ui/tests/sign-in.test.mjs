@@ -11,7 +11,7 @@ test("headless Chromium starts", () => assertBrowser());
 
 describe("sign in", () => {
   test("shows the sign-in screen with labelled fields and links", () =>
-    withApp(async (page) => {
+    withApp({ config: { demo: false } }, async (page) => {
       assert.equal(await page.title(), "VetDesk");
       await page.getByLabel("Username").waitFor();
       await page.getByLabel("Password", { exact: true }).waitFor();

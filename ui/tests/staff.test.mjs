@@ -36,7 +36,7 @@ describe("staff list and staff card", () => {
     }));
 
   test("reset password: confirmation, masked address, countdown, delivery status", () =>
-    withApp(async (page) => {
+    withApp({ config: { mailTransport: "smtp" } }, async (page) => {
       await signIn(page, "amorgan");
       await page.getByTestId("staff-card-3").click();
       const dialog = page.getByTestId("staff-card");

@@ -1,10 +1,10 @@
 use serde::Serialize;
 use tauri::State;
 use vetdesk_core::policy::PasswordPolicyInfo;
-use vetdesk_core::recovery::FORGOT_ANSWER_AFTER;
 use vetdesk_core::settings::MailTransport;
 use vetdesk_core::staff::{ForgotAnswer, ResetSecret, ResetTarget, SessionInfo};
 
+use crate::clinic::Clinic;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -15,18 +15,35 @@ pub struct AppInfo {
     pub version: String,
     pub database: String,
     pub mail_transport: MailTransport,
+    /// No one works here yet: the window asks to set up the clinic.
+    pub setup_needed: bool,
+    /// The demo clinic is open.
+    pub demo: bool,
+}
+
+/// What the window shows of `clinic` before anyone signs in.
+pub(crate) async fn info(clinic: &Clinic) -> CommandResult<AppInfo> {
+    let settings = clinic.recovery.settings().await?;
+    let setup_needed = clinic.recovery.setup_needed().await?;
+    Ok(AppInfo {
+        // Until setup, the settings are a stand-in and the clinic has no name.
+        clinic_name: if setup_needed {
+            String::new()
+        } else {
+            settings.clinic.name
+        },
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        database: "local".to_string(),
+        mail_transport: settings.mail.transport,
+        setup_needed,
+        demo: clinic.demo,
+    })
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
-    let settings = state.recovery.settings().await?;
-    Ok(AppInfo {
-        clinic_name: settings.clinic.name,
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        database: "local".to_string(),
-        mail_transport: settings.mail.transport,
-    })
+    info(&state.clinic()).await
 }
 
 #[tauri::command]
@@ -36,20 +53,22 @@ pub async fn login(
     username: String,
     password: String,
 ) -> CommandResult<SessionInfo> {
-    let (session, info) = state
+    let clinic = state.clinic();
+    let (session, info) = clinic
         .recovery
         .login(&username, &password, &state.workstation)
         .await?;
-    state.set_session(Some(session));
+    clinic.set_session(Some(session));
     Ok(info)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn logout(state: State<'_, AppState>) -> CommandResult<()> {
-    if let Some(session) = state.session_id() {
-        state.set_session(None);
-        state.recovery.logout(session, &state.workstation).await?;
+    let clinic = state.clinic();
+    if let Some(session) = clinic.session_id() {
+        clinic.set_session(None);
+        clinic.recovery.logout(session, &state.workstation).await?;
     }
     Ok(())
 }
@@ -57,7 +76,7 @@ pub async fn logout(state: State<'_, AppState>) -> CommandResult<()> {
 #[tauri::command]
 #[specta::specta]
 pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option<SessionInfo>> {
-    match state.actor().await {
+    match state.clinic().actor().await {
         Ok(staff) => Ok(Some(SessionInfo::from(&staff))),
         Err(vetdesk_core::CoreError::NotSignedIn) => Ok(None),
         Err(e) => Err(e.into()),
@@ -70,19 +89,17 @@ pub async fn forgot_password(
     state: State<'_, AppState>,
     identifier: String,
 ) -> CommandResult<ForgotAnswer> {
-    let deadline = tokio::time::Instant::now() + FORGOT_ANSWER_AFTER;
-    let answer = state
+    Ok(state
+        .clinic()
         .recovery
-        .forgot_password(&identifier, &state.workstation)
-        .await;
-    tokio::time::sleep_until(deadline).await;
-    Ok(answer?)
+        .answer_forgot_password(&identifier, &state.workstation)
+        .await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn password_policy(state: State<'_, AppState>) -> CommandResult<PasswordPolicyInfo> {
-    Ok(state.recovery.password_policy().await?)
+    Ok(state.clinic().recovery.password_policy().await?)
 }
 
 #[tauri::command]
@@ -91,7 +108,7 @@ pub async fn check_reset_link(
     state: State<'_, AppState>,
     token: String,
 ) -> CommandResult<ResetTarget> {
-    Ok(state.recovery.check_link(&token).await?)
+    Ok(state.clinic().recovery.check_link(&token).await?)
 }
 
 #[tauri::command]
@@ -102,12 +119,13 @@ pub async fn complete_reset(
     password: String,
     confirm: String,
 ) -> CommandResult<()> {
-    state
+    let clinic = state.clinic();
+    clinic
         .recovery
-        .complete_reset(secret, &password, &confirm, &state.workstation)
+        .answer_complete_reset(secret, &password, &confirm, &state.workstation)
         .await?;
     // A reset ends every session of that account, this workstation's included if it was theirs.
-    let _ = state.actor().await;
+    let _ = clinic.actor().await;
     Ok(())
 }
 

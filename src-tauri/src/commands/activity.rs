@@ -11,8 +11,8 @@ pub async fn list_activity(
     state: State<'_, AppState>,
     query: String,
 ) -> CommandResult<Vec<AuditRow>> {
-    let actor = state.actor().await?;
-    Ok(state.recovery.list_activity(&actor, &query).await?)
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.list_activity(&actor, &query).await?)
 }
 
 #[tauri::command]
@@ -21,6 +21,6 @@ pub async fn list_emails(
     state: State<'_, AppState>,
     query: String,
 ) -> CommandResult<Vec<EmailRow>> {
-    let actor = state.actor().await?;
-    Ok(state.recovery.list_emails(&actor, &query).await?)
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.list_emails(&actor, &query).await?)
 }

@@ -4,4 +4,5 @@ pub mod account;
 pub mod activity;
 pub mod preview;
 pub mod settings;
+pub mod setup;
 pub mod staff;

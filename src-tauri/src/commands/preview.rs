@@ -10,8 +10,9 @@ use crate::state::AppState;
 pub async fn list_preview_mail(
     state: State<'_, AppState>,
 ) -> CommandResult<Vec<PreviewMailSummary>> {
-    access::outbox_reader(&state.actor().await?)?;
-    Ok(state.preview.list().await?)
+    let (clinic, actor) = state.actor().await?;
+    access::outbox_reader(&actor)?;
+    Ok(clinic.preview.list().await?)
 }
 
 #[tauri::command]
@@ -20,6 +21,7 @@ pub async fn read_preview_mail(
     state: State<'_, AppState>,
     id: String,
 ) -> CommandResult<PreviewMail> {
-    access::outbox_reader(&state.actor().await?)?;
-    Ok(state.preview.read(&id).await?)
+    let (clinic, actor) = state.actor().await?;
+    access::outbox_reader(&actor)?;
+    Ok(clinic.preview.read(&id).await?)
 }

@@ -14,15 +14,15 @@ pub struct TestEmailResult {
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
-    let actor = state.actor().await?;
-    Ok(state.recovery.settings_for_admin(&actor).await?)
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.settings_for_admin(&actor).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn settings_limits(state: State<'_, AppState>) -> CommandResult<SettingsLimits> {
-    let actor = state.actor().await?;
-    Ok(state.recovery.settings_limits(&actor)?)
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.settings_limits(&actor)?)
 }
 
 /// `smtp_password`: `None` keeps the stored one, an empty string removes it.
@@ -33,8 +33,8 @@ pub async fn save_settings(
     settings: Settings,
     smtp_password: Option<String>,
 ) -> CommandResult<Settings> {
-    let actor = state.actor().await?;
-    Ok(state
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic
         .recovery
         .save_settings(&actor, settings, smtp_password, &state.workstation)
         .await?)
@@ -46,14 +46,14 @@ pub async fn send_test_email(
     state: State<'_, AppState>,
     to: String,
 ) -> CommandResult<TestEmailResult> {
-    let actor = state.actor().await?;
-    let (to, settings, password) = state.recovery.test_email(&actor, &to).await?;
-    let preview = state.preview.dir();
+    let (clinic, actor) = state.actor().await?;
+    let (to, settings, password) = clinic.recovery.test_email(&actor, &to).await?;
+    let preview = clinic.preview.dir();
     let result =
         vetdesk_mail::send_test_email(&settings, password, &state.smtp_options, preview, &to).await;
     let failure = result.as_ref().err().map(ToString::to_string);
     let ws = &state.workstation;
-    state
+    clinic
         .recovery
         .record_test_email(&actor, failure.as_deref(), ws)
         .await?;

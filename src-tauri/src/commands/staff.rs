@@ -7,15 +7,15 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub async fn list_staff(state: State<'_, AppState>, query: String) -> CommandResult<Vec<StaffRow>> {
-    let actor = state.actor().await?;
-    Ok(state.recovery.list_staff(&actor, &query).await?)
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.list_staff(&actor, &query).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_card(state: State<'_, AppState>, staff_id: i64) -> CommandResult<StaffCard> {
-    let actor = state.actor().await?;
-    Ok(state.recovery.staff_card(&actor, staff_id).await?)
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.staff_card(&actor, staff_id).await?)
 }
 
 #[tauri::command]
@@ -24,8 +24,8 @@ pub async fn send_staff_reset(
     state: State<'_, AppState>,
     staff_id: i64,
 ) -> CommandResult<ResetSent> {
-    let actor = state.actor().await?;
-    Ok(state
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic
         .recovery
         .send_staff_reset(&actor, staff_id, &state.workstation)
         .await?)
@@ -37,8 +37,8 @@ pub async fn issue_one_time_code(
     state: State<'_, AppState>,
     staff_id: i64,
 ) -> CommandResult<OneTimeCode> {
-    let actor = state.actor().await?;
-    Ok(state
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic
         .recovery
         .issue_one_time_code(&actor, staff_id, &state.workstation)
         .await?)
@@ -51,8 +51,8 @@ pub async fn update_staff_email(
     staff_id: i64,
     email: String,
 ) -> CommandResult<StaffCard> {
-    let actor = state.actor().await?;
-    Ok(state
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic
         .recovery
         .update_staff_email(&actor, staff_id, &email, &state.workstation)
         .await?)

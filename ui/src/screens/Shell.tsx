@@ -9,6 +9,7 @@ import type { AppNotice } from "../notices";
 import { Activity } from "./activity/Activity";
 import { Home } from "./Home";
 import { MailPreview } from "./mail/MailPreview";
+import { MailNotSent, mailNotSent } from "./MailNotSent";
 import { Settings } from "./settings/Settings";
 import { StaffList } from "./staff/StaffList";
 
@@ -132,6 +133,11 @@ export function Shell({
           <span class="topbar-clinic" data-testid="clinic-name">
             {info.clinicName}
           </span>
+          {info.demo ? (
+            <Badge tone="warning" testid="demo-badge">
+              Demo
+            </Badge>
+          ) : null}
         </div>
         <div class="topbar-user">
           <span class="user-name" data-testid="session-user">
@@ -182,6 +188,12 @@ export function Shell({
           ) : null}
         </ul>
         <div class="nav-footer" data-testid="env-status">
+          {info.demo ? (
+            <p data-testid="demo-status">
+              <span class="dot dot-warning" aria-hidden="true" />
+              Demo clinic: made-up data
+            </p>
+          ) : null}
           <p>
             <span class="dot" aria-hidden="true" />
             {info.database === "remote" ? "Clinic database" : "Local database"}
@@ -213,6 +225,15 @@ export function Shell({
           <Notice tone="success" testid={notice.testid}>
             <p>{notice.text}</p>
           </Notice>
+        ) : null}
+        {(section === "staff" || section === "settings") && mailNotSent(info) ? (
+          <MailNotSent
+            onOpenSettings={
+              section === "staff" && allowed.includes("settings")
+                ? () => open("settings")
+                : undefined
+            }
+          />
         ) : null}
         {section === "home" ? <Home session={session} info={info} /> : null}
         {section === "staff" ? <StaffList session={session} /> : null}

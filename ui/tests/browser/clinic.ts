@@ -2,6 +2,7 @@
 import type {
   AppInfo,
   AuditRow,
+  DeliveredVia,
   EmailRow,
   EmailStatus,
   MailTransport,
@@ -14,7 +15,14 @@ import type {
 } from "../../src/bindings";
 import { passwordPolicy } from "./messages";
 
-export type MockConfig = { mailTransport?: MailTransport; pendingLink?: string | null };
+/** `demo: false` is a real clinic: its preview outbox hides reset secrets. */
+export type MockConfig = {
+  mailTransport?: MailTransport;
+  pendingLink?: string | null;
+  demo?: boolean;
+  /** A real clinic's first start: nobody has an account yet. */
+  setupNeeded?: boolean;
+};
 
 /** An outbox row; a `fixed` one keeps its status, the others move on with time. */
 export type Email = EmailRow & { fixed: boolean };
@@ -74,7 +82,9 @@ function initialSettings(transport: MailTransport): Settings {
 
 export function newClinic(config: MockConfig) {
   const transport = config.mailTransport ?? "preview";
-  const staff: StaffRow[] = STAFF.map(([username, displayName, role, email, status], i) => ({
+  const setupNeeded = config.setupNeeded ?? false;
+  const people = setupNeeded ? [] : STAFF;
+  const staff: StaffRow[] = people.map(([username, displayName, role, email, status], i) => ({
     id: i + 1,
     username,
     displayName,
@@ -83,10 +93,12 @@ export function newClinic(config: MockConfig) {
     status: status ?? "active",
   }));
   const info: AppInfo = {
-    clinicName: "Riverside Veterinary Clinic",
+    clinicName: setupNeeded ? "" : "Riverside Veterinary Clinic",
     version: "0.1.0",
     database: "local",
     mailTransport: transport,
+    setupNeeded,
+    demo: setupNeeded ? false : (config.demo ?? true),
   };
   return {
     info,
@@ -124,6 +136,7 @@ export type NewEmail = {
   sentAt?: number | null;
   lastError?: string | null;
   attempts?: number;
+  deliveredVia?: DeliveredVia;
   text?: string;
   html?: string;
 };

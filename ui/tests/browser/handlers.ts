@@ -5,6 +5,7 @@ import { MIN, now, type Clinic } from "./clinic";
 import { fail, passwordPolicy, say, settingsLimits } from "./messages";
 import { addEmail, audit, emailView, mailBody, resetEmail } from "./outbox";
 import { checkSettings, EMAIL_RE } from "./settings-rules";
+import { checkNewPassword, setUpClinic } from "./setup-rules";
 
 type Commands = typeof commands;
 type Answer<K extends keyof Commands> = Extract<
@@ -14,8 +15,9 @@ type Answer<K extends keyof Commands> = Extract<
 export type Handlers = {
   [K in keyof Commands]: (...args: Parameters<Commands[K]>) => Answer<K> | Promise<Answer<K>>;
 };
+/** Opening another clinic is up to the mock as a whole, which holds both clinics. */
+export type ClinicSwitch = "openDemoClinic" | "leaveDemoClinic";
 
-const COMMON = ["password123456789", "123456789012345", "qwertyuiopasdfgh", "iloveyouiloveyou"];
 const CODES = ["K7P2-9XQM", "H4TR-6WZD", "Q9LC-3VNB", "M2XJ-8KFT"];
 // As the back end's `Role::label` names them.
 const ROLE_LABELS: Record<Role, string> = {
@@ -33,7 +35,7 @@ const matches = (q: string, ...fields: (string | null)[]) => {
   return !needle || fields.some((f) => f !== null && f.toLowerCase().includes(needle));
 };
 
-export function clinicHandlers(c: Clinic): Handlers {
+export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
   const byId = (id: number): StaffRow =>
     c.staff.find((s) => s.id === id) ?? fail("notFound", say("staffNotFound"));
   const byUsername = (u: string) =>
@@ -65,6 +67,7 @@ export function clinicHandlers(c: Clinic): Handlers {
             queuedAt: v.createdAt,
             sentAt: v.sentAt,
             status: v.status,
+            deliveredVia: v.deliveredVia,
             lastError: v.lastError,
           }
         : null,
@@ -91,6 +94,8 @@ export function clinicHandlers(c: Clinic): Handlers {
   return {
     appInfo: () => ({ ...c.info }),
     currentSession: () => (c.session ? { ...c.session } : null),
+    setupClinic: (clinic, admin, password, confirm) =>
+      setUpClinic(c, clinic, admin, password, confirm),
     login: (username, password) => {
       const key = username.toLowerCase();
       if ((c.failures[key] ?? 0) >= 3) {
@@ -130,7 +135,8 @@ export function clinicHandlers(c: Clinic): Handlers {
           ...resetEmail(c, s, c.settings.lifetimes.selfResetMinutes),
         });
       }
-      return { message: say("forgotAnswer") };
+      const noMail = c.settings.mail.transport === "preview";
+      return { message: say(noMail ? "forgotAnswerNoMail" : "forgotAnswer") };
     },
     passwordPolicy: () => ({
       minLength: c.settings.passwordMinLength,
@@ -162,17 +168,7 @@ export function clinicHandlers(c: Clinic): Handlers {
         staff = s;
         consume = () => (code.used = true);
       }
-      if (password !== confirm) fail("invalidInput", say("passwordMismatch"), { field: "confirm" });
-      const weak = (message: string) => fail("invalidInput", message, { field: "password" });
-      const n = Array.from(password.normalize("NFC")).length;
-      const min = c.settings.passwordMinLength;
-      if (n < min) weak(say("passwordTooShort", { min }));
-      if (n > passwordPolicy.maxLength)
-        weak(say("passwordTooLong", { max: passwordPolicy.maxLength }));
-      const lower = password.toLowerCase();
-      if (lower.includes(staff.username) || lower.includes("riverside"))
-        weak(say("passwordHasContext"));
-      if (COMMON.includes(lower)) weak(say("passwordGuessable"));
+      checkNewPassword(c, password, confirm, [staff.username, "riverside"]);
       consume();
       c.passwords[staff.username] = password;
       if (c.session?.staffId === staff.id) c.session = null;

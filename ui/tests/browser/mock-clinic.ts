@@ -3,7 +3,8 @@
 // `window.__clinic`.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import { DEMO_PASSWORD, newClinic, now, type MockConfig } from "./clinic";
+import type { AppInfo } from "../../src/bindings";
+import { DEMO_PASSWORD, newClinic, now, type Clinic, type MockConfig } from "./clinic";
 import { clinicHandlers, type Handlers } from "./handlers";
 import { say } from "./messages";
 import { seed } from "./seed";
@@ -16,24 +17,52 @@ declare global {
   }
 }
 
-const clinic = newClinic(window.__MOCK_CONFIG__ ?? {});
-seed(clinic);
-const handlers = clinicHandlers(clinic);
+const config = window.__MOCK_CONFIG__ ?? {};
+const calls: Clinic["calls"] = [];
+
+/** A clinic of the mock; one that is set up comes with a few hours of history. */
+function opened(c: MockConfig): Clinic {
+  const made = newClinic(c);
+  made.calls = calls;
+  if (!made.info.setupNeeded) seed(made);
+  return made;
+}
+
+// The open clinic. Like the desktop shell, the demo clinic and the clinic's own are each
+// opened once and kept; the clinic's own is new (not set up) unless the page started on it.
+let clinic = opened(config);
+const kept: Record<"demo" | "own", Clinic | null> = { demo: null, own: null };
+kept[clinic.info.demo ? "demo" : "own"] = clinic;
+
+function switchTo(demo: boolean): AppInfo {
+  clinic.session = null;
+  clinic = demo
+    ? (kept.demo ??= opened({ ...config, setupNeeded: false, demo: true }))
+    : (kept.own ??= opened({ ...config, setupNeeded: true, demo: false }));
+  clinic.session = null;
+  return { ...clinic.info };
+}
+
+const handlers = (): Handlers => ({
+  ...clinicHandlers(clinic),
+  openDemoClinic: () => switchTo(true),
+  leaveDemoClinic: () => switchTo(false),
+});
 
 /** "list_staff" → "listStaff": the bindings' name for an IPC command. */
 const bindingName = (cmd: string) => cmd.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-const isCommand = (name: string): name is keyof Handlers => Object.hasOwn(handlers, name);
+const isCommand = (name: string): name is keyof Handlers => Object.hasOwn(handlers(), name);
 
 mockIPC(
   async (cmd, args) => {
     const named = (args ?? {}) as Record<string, unknown>;
-    clinic.calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
+    calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
     const name = bindingName(cmd);
     if (!isCommand(name)) throw new Error(`The mock has no command ${cmd}.`);
     await new Promise((r) => setTimeout(r, 20));
     // The bindings pass arguments as an object in parameter order.
-    const handler = handlers[name] as (...positional: unknown[]) => unknown;
+    const handler = handlers()[name] as (...positional: unknown[]) => unknown;
     return handler(...Object.values(named));
   },
   { shouldMockEvents: true },
@@ -47,8 +76,10 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 
 window.__clinic = {
-  state: clinic,
-  calls: (cmd: string) => clinic.calls.filter((c) => c.cmd === cmd).map((c) => c.args),
+  get state() {
+    return clinic;
+  },
+  calls: (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args),
   // Like the desktop shell: keep the link for a window that is not listening yet, then emit.
   emitResetLink: (token: string) => {
     clinic.pendingLink = token;

@@ -5,17 +5,23 @@ import { MIN, now, type Clinic, type Email, type NewEmail } from "./clinic";
 
 export const BOUNCED = "550 5.1.1 Mailbox unavailable: the recipient address was rejected";
 
-/** Delivery progresses with time, as the outbox dispatcher would move it. */
+/** Delivery progresses with time, as the outbox dispatcher would move it; which transport
+ * took an email is known once it is sent. */
 export function emailView(e: Email): EmailRow {
   const { fixed, ...row } = e;
-  if (fixed) return row;
+  if (fixed) return { ...row, deliveredVia: row.status === "sent" ? row.deliveredVia : null };
   const age = now() - e.createdAt;
-  if (age < 1200) return { ...row, status: "queued", attempts: 0, sentAt: null };
-  if (age < 2400) return { ...row, status: "sending", attempts: 1, sentAt: null };
-  if (e.recipient.endsWith("@bounce.example"))
-    return { ...row, status: "failed", attempts: 1, sentAt: null, lastError: BOUNCED };
+  const unsent = { sentAt: null, deliveredVia: null };
+  if (age < 1200) return { ...row, ...unsent, status: "queued", attempts: 0 };
+  if (age < 2400) return { ...row, ...unsent, status: "sending", attempts: 1 };
+  if (e.recipient.endsWith("@bounce.example") && row.deliveredVia === "smtp")
+    return { ...row, ...unsent, status: "failed", attempts: 1, lastError: BOUNCED };
   return { ...row, status: "sent", attempts: 1, sentAt: e.createdAt + 2400 };
 }
+
+/** A real clinic's preview outbox, which office managers read, gets no reset secret. */
+export const hidesSecrets = (c: Clinic) => c.settings.mail.transport === "preview" && !c.info.demo;
+export const SECRET_PLACEHOLDER = "hidden: set up email in Settings › Mail";
 
 export function addEmail(c: Clinic, m: NewEmail): Email {
   const e: Email = {
@@ -29,6 +35,7 @@ export function addEmail(c: Clinic, m: NewEmail): Email {
     sentAt: m.sentAt ?? null,
     lastError: m.lastError ?? null,
     attempts: m.attempts ?? 0,
+    deliveredVia: m.deliveredVia ?? c.settings.mail.transport,
   };
   c.emails.unshift(e);
   if (m.text) {
@@ -69,16 +76,20 @@ export function resetEmail(c: Clinic, staff: StaffRow, minutes: number, createdA
   for (const l of Object.values(c.links)) if (l.staffId === staff.id) l.used = true;
   c.links[token] = { staffId: staff.id, expiresAt: createdAt + minutes * MIN, used: false };
   const valid = minutes >= 120 ? `${minutes / 60} hours` : `${minutes} minutes`;
-  return mailBody(
-    c,
-    "Reset your VetDesk password",
-    [
-      `Hello ${staff.displayName},`,
-      `A password reset was requested for your VetDesk account (${staff.username}). The link below works once and expires in ${valid}.`,
-      "If you didn't ask for this, you can ignore this email.",
-    ],
-    { label: "Set a new password", url: `vetdesk://reset?token=${token}` },
-  );
+  const lines = [
+    `Hello ${staff.displayName},`,
+    `A password reset was requested for your VetDesk account (${staff.username}). The link below works once and expires in ${valid}.`,
+    "If you didn't ask for this, you can ignore this email.",
+  ];
+  if (hidesSecrets(c))
+    return mailBody(c, "Reset your VetDesk password", [
+      ...lines,
+      `Your one-time code and reset link: [${SECRET_PLACEHOLDER}]`,
+    ]);
+  return mailBody(c, "Reset your VetDesk password", lines, {
+    label: "Set a new password",
+    url: `vetdesk://reset?token=${token}`,
+  });
 }
 
 export function audit(

@@ -31,8 +31,10 @@ function seedMail(c: Clinic, t: number) {
   };
   staffReset(riley, 3, { status: "failed", attempts: 5, lastError: BOUNCED });
   staffReset(casey, 26, { status: "expired" });
+  // Sent while the clinic still had SMTP set up.
   staffReset(jamie, 20, {
     status: "sent",
+    deliveredVia: "smtp",
     attempts: 1,
     sentAt: t - 20 * HOUR + 4000,
     ...resetEmail(c, jamie, 1440, t - 20 * HOUR),
@@ -44,6 +46,7 @@ function seedMail(c: Clinic, t: number) {
     createdAt: t - 2 * HOUR,
     fixed: true,
     status: "sent",
+    deliveredVia: "preview",
     attempts: 1,
     sentAt: t - 2 * HOUR + 3000,
     ...mailBody(c, "Your VetDesk password was changed", [

@@ -41,6 +41,7 @@ audit_words! {
         EmailFailed => "email_failed",
         EmailExpired => "email_expired",
         DemoClinicCreated => "demo_clinic_created",
+        ClinicSetUp => "clinic_set_up",
     }
 }
 

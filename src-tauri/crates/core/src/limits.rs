@@ -1,176 +1,142 @@
-//! In-memory rate limits (governor, GCRA): forgot-password per account and per workstation, and
-//! login throttling per username. Generic over governor's clock so tests move time by hand.
+//! Rate limits: sign-in, forgot password and code entry, each per account and per workstation.
+//!
+//! They are kept in the clinic database ([`crate::ports::LimitStore`]), so a restart does not
+//! reset them and every workstation on one database shares them. Each is a fixed window: the
+//! first attempt under a key opens a window of `window` milliseconds, up to `max` attempts fit
+//! in it, later ones are refused until it ends, and the first attempt after that opens the next.
+//! Around a window's edge up to `2 × max` attempts can pass within one window's length; in
+//! exchange a key is one row and an attempt one statement.
+//!
+//! Accounts are keyed by their id, never by what was typed, so a username and an email address
+//! count against the same account. What matches no account counts against the workstation only.
 
-use std::collections::HashMap;
-use std::num::NonZeroU32;
-use std::sync::Mutex;
-use std::time::Duration;
+use crate::time::{Millis, MINUTE};
 
-use governor::clock::{Clock, DefaultClock, Reference};
-use governor::middleware::NoOpMiddleware;
-use governor::state::keyed::DashMapStateStore;
-use governor::{Quota, RateLimiter};
+/// At most `max` attempts in a window of `window` milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Millis,
+}
 
-type Keyed<C> =
-    RateLimiter<String, DashMapStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+impl Limit {
+    pub const fn per(max: u32, window: Millis) -> Self {
+        Self { max, window }
+    }
+}
 
-#[derive(Debug, Clone, Copy)]
+/// What is limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Sign-in attempts; a right password takes its attempt back.
+    SignIn,
+    /// Forgot-password requests.
+    Forgot,
+    /// Typed reset codes; a right code takes its attempt back.
+    Code,
+}
+
+/// Whose attempts are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who<'a> {
+    Account(i64),
+    Workstation(&'a str),
+}
+
+impl Who<'_> {
+    /// The key of the row that counts `action` for this account or workstation.
+    pub fn key(self, action: Action) -> String {
+        let action = match action {
+            Action::SignIn => "sign_in",
+            Action::Forgot => "forgot",
+            Action::Code => "code",
+        };
+        match self {
+            Who::Account(id) => format!("{action}:account:{id}"),
+            Who::Workstation(ws) => format!("{action}:workstation:{ws}"),
+        }
+    }
+}
+
+/// Every limit's threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitConfig {
-    /// Forgot-password requests per account: burst, then one more per `account_period`.
-    pub account_burst: u32,
-    pub account_period: Duration,
-    pub workstation_burst: u32,
-    pub workstation_period: Duration,
-    /// Failed logins per username before a pause, then one more try per `login_period`.
-    pub login_burst: u32,
-    pub login_period: Duration,
+    pub forgot_per_account: Limit,
+    pub forgot_per_workstation: Limit,
+    pub sign_in_per_account: Limit,
+    pub sign_in_per_workstation: Limit,
+    pub code_per_account: Limit,
+    pub code_per_workstation: Limit,
 }
 
 impl Default for LimitConfig {
     fn default() -> Self {
         Self {
-            account_burst: 3,
-            account_period: Duration::from_secs(5 * 60),
-            workstation_burst: 10,
-            workstation_period: Duration::from_secs(60),
-            login_burst: 5,
-            login_period: Duration::from_secs(60),
+            forgot_per_account: Limit::per(3, 5 * MINUTE),
+            forgot_per_workstation: Limit::per(10, MINUTE),
+            sign_in_per_account: Limit::per(5, MINUTE),
+            // A front desk signs several people in and out; enough for their typos.
+            sign_in_per_workstation: Limit::per(20, MINUTE),
+            // Two codes' worth of wrong guesses (five each) for one account.
+            code_per_account: Limit::per(10, 15 * MINUTE),
+            code_per_workstation: Limit::per(20, 15 * MINUTE),
         }
     }
 }
 
-fn quota(burst: u32, period: Duration) -> Quota {
-    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(period)
-        .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
-        .allow_burst(burst)
-}
-
-pub struct Limits<C: Clock = DefaultClock> {
-    clock: C,
-    forgot_account: Keyed<C>,
-    forgot_workstation: Keyed<C>,
-    login_failures: Keyed<C>,
-    locked_until: Mutex<HashMap<String, C::Instant>>,
-}
-
-impl Limits<DefaultClock> {
-    pub fn new(config: LimitConfig) -> Self {
-        Self::with_clock(config, DefaultClock::default())
+impl LimitConfig {
+    pub fn of(&self, action: Action, who: Who<'_>) -> Limit {
+        let account = matches!(who, Who::Account(_));
+        match (action, account) {
+            (Action::SignIn, true) => self.sign_in_per_account,
+            (Action::SignIn, false) => self.sign_in_per_workstation,
+            (Action::Forgot, true) => self.forgot_per_account,
+            (Action::Forgot, false) => self.forgot_per_workstation,
+            (Action::Code, true) => self.code_per_account,
+            (Action::Code, false) => self.code_per_workstation,
+        }
     }
 }
 
-impl<C: Clock + Clone> Limits<C> {
-    pub fn with_clock(config: LimitConfig, clock: C) -> Self {
-        Self {
-            forgot_account: RateLimiter::dashmap_with_clock(
-                quota(config.account_burst, config.account_period),
-                clock.clone(),
-            ),
-            forgot_workstation: RateLimiter::dashmap_with_clock(
-                quota(config.workstation_burst, config.workstation_period),
-                clock.clone(),
-            ),
-            login_failures: RateLimiter::dashmap_with_clock(
-                quota(config.login_burst, config.login_period),
-                clock.clone(),
-            ),
-            locked_until: Mutex::new(HashMap::new()),
-            clock,
-        }
-    }
-
-    /// Counts one forgot-password request from this workstation; `false` once over the limit.
-    pub fn allow_forgot_from_workstation(&self, workstation: &str) -> bool {
-        self.forgot_workstation
-            .check_key(&workstation.to_string())
-            .is_ok()
-    }
-
-    /// Counts one forgot-password request for this account; `false` once over the limit.
-    pub fn allow_forgot_for_account(&self, account: &str) -> bool {
-        self.forgot_account.check_key(&account.to_string()).is_ok()
-    }
-
-    /// Seconds until this username may try again, if it is paused.
-    pub fn login_pause(&self, username: &str) -> Option<u64> {
-        let now = self.clock.now();
-        let mut locked = self.locked_until.lock().unwrap_or_else(|e| e.into_inner());
-        match locked.get(username) {
-            Some(until) if *until > now => {
-                let wait: Duration = until.duration_since(now).into();
-                Some(wait.as_secs().max(1))
-            }
-            Some(_) => {
-                locked.remove(username);
-                None
-            }
-            None => None,
-        }
-    }
-
-    /// Records a failed login; returns the pause in seconds when this failure starts one.
-    pub fn record_login_failure(&self, username: &str) -> Option<u64> {
-        match self.login_failures.check_key(&username.to_string()) {
-            Ok(()) => None,
-            Err(not_until) => {
-                let until = not_until.earliest_possible();
-                self.locked_until
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(username.to_string(), until);
-                Some(not_until.wait_time_from(self.clock.now()).as_secs().max(1))
-            }
-        }
-    }
+/// Whole seconds until `wait` milliseconds have passed, at least one.
+pub fn seconds(wait: Millis) -> u64 {
+    u64::try_from((wait + 999) / 1_000).unwrap_or(0).max(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use governor::clock::FakeRelativeClock;
-
-    fn limits() -> (Limits<FakeRelativeClock>, FakeRelativeClock) {
-        let clock = FakeRelativeClock::default();
-        (
-            Limits::with_clock(LimitConfig::default(), clock.clone()),
-            clock,
-        )
-    }
 
     #[test]
-    fn forgot_password_is_limited_per_account_and_recovers() {
-        let (l, clock) = limits();
-        assert!((0..3).all(|_| l.allow_forgot_for_account("ann")));
-        assert!(!l.allow_forgot_for_account("ann"));
-        assert!(
-            l.allow_forgot_for_account("bob"),
-            "other accounts unaffected"
+    fn keys_name_the_action_and_whose_attempts() {
+        assert_eq!(Who::Account(12).key(Action::SignIn), "sign_in:account:12");
+        assert_eq!(
+            Who::Workstation("desk-1").key(Action::Code),
+            "code:workstation:desk-1"
         );
-        clock.advance(Duration::from_secs(5 * 60));
-        assert!(l.allow_forgot_for_account("ann"));
+        assert_ne!(
+            Who::Account(1).key(Action::Forgot),
+            Who::Account(1).key(Action::Code)
+        );
     }
 
     #[test]
-    fn forgot_password_is_limited_per_workstation() {
-        let (l, _) = limits();
-        assert!((0..10).all(|_| l.allow_forgot_from_workstation("desk-1")));
-        assert!(!l.allow_forgot_from_workstation("desk-1"));
-        assert!(l.allow_forgot_from_workstation("desk-2"));
+    fn each_action_has_its_own_thresholds() {
+        let c = LimitConfig::default();
+        assert_eq!(
+            c.of(Action::Forgot, Who::Account(1)),
+            Limit::per(3, 5 * MINUTE)
+        );
+        assert_eq!(c.of(Action::Forgot, Who::Workstation("d")).max, 10);
+        assert_eq!(c.of(Action::SignIn, Who::Account(1)).max, 5);
+        assert!(c.of(Action::Code, Who::Account(1)).max >= 2 * crate::token::MAX_CODE_ATTEMPTS);
     }
 
     #[test]
-    fn five_failed_logins_pause_the_username() {
-        let (l, clock) = limits();
-        for _ in 0..5 {
-            assert_eq!(l.record_login_failure("ann"), None);
-            assert_eq!(l.login_pause("ann"), None);
-        }
-        let pause = l.record_login_failure("ann").expect("sixth failure pauses");
-        assert!((1..=60).contains(&pause), "{pause}");
-        assert!(l.login_pause("ann").is_some());
-        assert_eq!(l.login_pause("bob"), None);
-        clock.advance(Duration::from_secs(61));
-        assert_eq!(l.login_pause("ann"), None);
+    fn waits_round_up_to_whole_seconds() {
+        assert_eq!(seconds(1), 1);
+        assert_eq!(seconds(1_000), 1);
+        assert_eq!(seconds(1_001), 2);
+        assert_eq!(seconds(-5), 1);
     }
 }

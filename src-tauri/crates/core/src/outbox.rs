@@ -9,32 +9,42 @@ use crate::time::{Millis, MINUTE, SECOND};
 pub enum EmailKind {
     StaffReset,
     PasswordChanged,
+    /// To the old address, after an email change.
+    EmailChanged,
+    /// To the staff member, when someone issued a one-time code for their account.
+    CodeIssued,
     TestMessage,
 }
 
 impl EmailKind {
+    pub const ALL: [EmailKind; 5] = [
+        EmailKind::StaffReset,
+        EmailKind::PasswordChanged,
+        EmailKind::EmailChanged,
+        EmailKind::CodeIssued,
+        EmailKind::TestMessage,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EmailKind::StaffReset => "staff_reset",
             EmailKind::PasswordChanged => "password_changed",
+            EmailKind::EmailChanged => "email_changed",
+            EmailKind::CodeIssued => "code_issued",
             EmailKind::TestMessage => "test_message",
         }
     }
 
     pub fn parse(value: &str) -> Option<EmailKind> {
-        [
-            EmailKind::StaffReset,
-            EmailKind::PasswordChanged,
-            EmailKind::TestMessage,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == value)
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
     }
 
     pub fn subject(self, clinic: &str) -> String {
         match self {
             EmailKind::StaffReset => format!("Reset your {clinic} VetDesk password"),
             EmailKind::PasswordChanged => format!("Your {clinic} VetDesk password was changed"),
+            EmailKind::EmailChanged => format!("Your {clinic} VetDesk email address was changed"),
+            EmailKind::CodeIssued => format!("A {clinic} VetDesk one-time code was issued"),
             EmailKind::TestMessage => format!("{clinic} VetDesk test email"),
         }
     }
@@ -72,6 +82,31 @@ impl EmailStatus {
         ]
         .into_iter()
         .find(|s| s.as_str() == value)
+    }
+}
+
+/// Which transport took an email: an SMTP server accepted it, or it was only written to this
+/// workstation's preview outbox and reached nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum DeliveredVia {
+    Smtp,
+    Preview,
+}
+
+impl DeliveredVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveredVia::Smtp => "smtp",
+            DeliveredVia::Preview => "preview",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<DeliveredVia> {
+        [DeliveredVia::Smtp, DeliveredVia::Preview]
+            .into_iter()
+            .find(|v| v.as_str() == value)
     }
 }
 
@@ -123,6 +158,8 @@ pub struct EmailRecord {
     pub attempts: u32,
     pub created_at: Millis,
     pub sent_at: Option<Millis>,
+    /// Set when the email is marked sent.
+    pub delivered_via: Option<DeliveredVia>,
     pub last_error: Option<String>,
 }
 
@@ -138,6 +175,7 @@ pub struct EmailRow {
     pub attempts: u32,
     pub created_at: Millis,
     pub sent_at: Option<Millis>,
+    pub delivered_via: Option<DeliveredVia>,
     pub last_error: Option<String>,
 }
 
@@ -152,6 +190,7 @@ impl From<&EmailRecord> for EmailRow {
             attempts: e.attempts,
             created_at: e.created_at,
             sent_at: e.sent_at,
+            delivered_via: e.delivered_via,
             last_error: e.last_error.clone(),
         }
     }
@@ -185,11 +224,7 @@ mod tests {
 
     #[test]
     fn kinds_and_statuses_round_trip() {
-        for k in [
-            EmailKind::StaffReset,
-            EmailKind::PasswordChanged,
-            EmailKind::TestMessage,
-        ] {
+        for k in EmailKind::ALL {
             assert_eq!(EmailKind::parse(k.as_str()), Some(k));
         }
         for s in [
@@ -200,6 +235,9 @@ mod tests {
             EmailStatus::Expired,
         ] {
             assert_eq!(EmailStatus::parse(s.as_str()), Some(s));
+        }
+        for v in [DeliveredVia::Smtp, DeliveredVia::Preview] {
+            assert_eq!(DeliveredVia::parse(v.as_str()), Some(v));
         }
     }
 }

@@ -6,7 +6,8 @@ use async_trait::async_trait;
 
 use crate::audit::{AuditEvent, AuditRow};
 use crate::error::{CoreResult, StoreError};
-use crate::outbox::{EmailKind, EmailRecord, NewEmail};
+use crate::limits::Limit;
+use crate::outbox::{DeliveredVia, EmailKind, EmailRecord, NewEmail};
 use crate::settings::Settings;
 use crate::staff::{NewStaff, StaffRecord};
 use crate::time::Millis;
@@ -32,13 +33,32 @@ pub trait SettingsStore: Send + Sync {
 pub trait StaffStore: Send + Sync {
     /// Adds staff members (first run, demo data, imports); usernames are kept in lower case.
     async fn insert_staff(&self, staff: &[NewStaff], now: Millis) -> StoreResult<Vec<i64>>;
+    /// First run: in one transaction, adds `admin` (created at `audit.at`), saves `settings` and
+    /// appends `audit` with the new admin as its actor and subject, but only while the clinic
+    /// has no staff at all, checked by the insert itself so that two workstations cannot both
+    /// succeed. `None` (nothing written) when anyone exists.
+    async fn insert_first_admin(
+        &self,
+        admin: &NewStaff,
+        settings: &Settings,
+        audit: &AuditEvent,
+    ) -> StoreResult<Option<i64>>;
     /// Active or disabled staff whose username or email equals `identifier` (lower case).
     async fn find_staff_by_login(&self, identifier: &str) -> StoreResult<Option<StaffRecord>>;
     async fn get_staff(&self, id: i64) -> StoreResult<Option<StaffRecord>>;
     /// Staff whose name, username or email contains `query`, ordered by name.
     async fn list_staff(&self, query: &str, limit: u32) -> StoreResult<Vec<StaffRecord>>;
-    async fn update_staff_email(&self, id: i64, email: &str, audit: &AuditEvent)
-        -> StoreResult<()>;
+    /// In one transaction: set the registered email, revoke the account's live tokens, expire
+    /// its reset emails still waiting to be sent (dropping their sealed secrets), queue
+    /// `notice` (to the old address) and append `audit`.
+    async fn update_staff_email(
+        &self,
+        id: i64,
+        email: &str,
+        notice: Option<&NewEmail>,
+        now: Millis,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -52,7 +72,9 @@ pub trait SessionStore: Send + Sync {
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     /// In one transaction: revoke the account's live tokens of the same purpose, store the new
-    /// token, queue its email and append the audit event.
+    /// token, queue the email and append the audit event. An email that carries sealed secrets
+    /// is the token's own and follows its fate (not sent once the token is dead); one without
+    /// (a notice) is not tied to the token.
     async fn issue_token(
         &self,
         token: &NewToken,
@@ -60,10 +82,21 @@ pub trait TokenStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<Issued>;
     async fn find_token_by_link(&self, link_digest: &str) -> StoreResult<Option<TokenRecord>>;
-    /// Live tokens of this account that carry a typed code.
-    async fn live_code_tokens(&self, staff_id: i64, now: Millis) -> StoreResult<Vec<TokenRecord>>;
-    /// Counts a wrong code against these tokens; revokes those reaching `max_attempts`.
-    async fn record_code_failure(
+    /// Reserves one attempt on each of the account's live codes that has fewer than
+    /// `max_attempts`, in one atomic statement, and answers those codes: a typed code is compared
+    /// only after its attempt is counted, so parallel guesses cannot exceed `max_attempts`.
+    async fn reserve_code_attempt(
+        &self,
+        staff_id: i64,
+        max_attempts: u32,
+        now: Millis,
+    ) -> StoreResult<Vec<TokenRecord>>;
+    /// Gives back the attempts reserved on these tokens: the typed code was a right one.
+    async fn release_code_attempt(&self, token_ids: &[i64]) -> StoreResult<()>;
+    /// After a wrong code, in one transaction: burns those of these tokens that have used
+    /// `max_attempts` (their code digest is cleared; a token without a link is revoked, one with
+    /// a link keeps it) and appends `audit`.
+    async fn record_wrong_code(
         &self,
         token_ids: &[i64],
         max_attempts: u32,
@@ -112,11 +145,13 @@ pub trait OutboxStore: Send + Sync {
         lease: Millis,
         limit: u32,
     ) -> StoreResult<Vec<EmailRecord>>;
+    /// `via`: which transport took it, so the screens say whether a mail server accepted it.
     async fn mark_email_sent(
         &self,
         id: i64,
         now: Millis,
         message_id: &str,
+        via: DeliveredVia,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// `retry_at: None` makes the failure final.
@@ -130,6 +165,10 @@ pub trait OutboxStore: Send + Sync {
     async fn mark_email_expired(&self, id: i64, audit: &AuditEvent) -> StoreResult<()>;
     /// The next time an email will be due, to let the dispatcher sleep until then.
     async fn next_email_due(&self) -> StoreResult<Option<Millis>>;
+    /// Those of `ids` whose token can no longer be used at `now` (used, revoked or expired),
+    /// in ascending order, so that their preview copies can go. Emails without a token, and
+    /// unknown ids, are not among them.
+    async fn emails_with_dead_tokens(&self, ids: &[i64], now: Millis) -> StoreResult<Vec<i64>>;
 }
 
 #[async_trait]
@@ -138,10 +177,29 @@ pub trait AuditStore: Send + Sync {
     async fn list_audit(&self, query: &str, limit: u32) -> StoreResult<Vec<AuditRow>>;
 }
 
+/// Rate limits shared by every workstation on the database (see [`crate::limits`]).
+#[async_trait]
+pub trait LimitStore: Send + Sync {
+    /// Counts one attempt under `key` in one atomic step: opens a new window when there is none
+    /// or the last has ended, else adds to it. Answers the milliseconds until the window ends
+    /// when this attempt is over `limit.max`, `None` when it is within.
+    async fn hit(&self, key: &str, limit: Limit, now: Millis) -> StoreResult<Option<Millis>>;
+    /// Takes back one attempt under `key` that turned out to be no failure (a right password),
+    /// if its window is still open.
+    async fn take_back(&self, key: &str, limit: Limit, now: Millis) -> StoreResult<()>;
+}
+
 /// A whole clinic database: every table's trait. Implemented for anything that implements
 /// them all.
 pub trait Store:
-    SettingsStore + StaffStore + SessionStore + TokenStore + EmailStore + OutboxStore + AuditStore
+    SettingsStore
+    + StaffStore
+    + SessionStore
+    + TokenStore
+    + EmailStore
+    + OutboxStore
+    + AuditStore
+    + LimitStore
 {
 }
 
@@ -153,6 +211,7 @@ impl<T> Store for T where
         + EmailStore
         + OutboxStore
         + AuditStore
+        + LimitStore
 {
 }
 

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::outbox::EmailStatus;
+use crate::outbox::{DeliveredVia, EmailStatus};
 use crate::role::Role;
 use crate::time::Millis;
 
@@ -115,6 +115,8 @@ pub struct ResetStatus {
     pub queued_at: Millis,
     pub sent_at: Option<Millis>,
     pub status: EmailStatus,
+    /// Which transport took it once sent: only `smtp` means a mail server accepted it.
+    pub delivered_via: Option<DeliveredVia>,
     pub last_error: Option<String>,
 }
 

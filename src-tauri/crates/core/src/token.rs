@@ -1,7 +1,11 @@
 //! Reset secrets: a long link token (256 bits) and a short code a person can type (50 bits).
-//! Only SHA-256 digests are stored; the attempt limit on codes is what makes 50 bits enough.
+//! Only digests are stored. A link's SHA-256 is enough: 256 bits cannot be guessed from it. A
+//! code's digest is keyed with the clinic's [`CodePepper`], which is not in the database, so a
+//! copy of the database alone cannot be searched for codes; the attempt limit on codes is what
+//! makes 50 bits enough against guessing.
 
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -101,13 +105,44 @@ pub fn normalize_code(input: &str) -> Option<String> {
 }
 
 pub fn digest(secret: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(secret.as_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// The secret key of code digests, kept in the OS keyring beside the outbox key and never in
+/// the database. Never logged: `Debug` is redacted.
+#[derive(Clone)]
+pub struct CodePepper([u8; PEPPER_BYTES]);
+
+pub const PEPPER_BYTES: usize = 32;
+
+impl CodePepper {
+    pub fn new(key: [u8; PEPPER_BYTES]) -> Self {
+        Self(key)
+    }
+
+    pub fn generate() -> [u8; PEPPER_BYTES] {
+        let mut key = [0u8; PEPPER_BYTES];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        key
+    }
+
+    /// HMAC-SHA256 of a code as [`normalize_code`] writes it, in hex.
+    pub fn digest(&self, code: &str) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(code.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+}
+
+impl std::fmt::Debug for CodePepper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CodePepper(redacted)")
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Constant-time comparison of two digests.
@@ -213,6 +248,18 @@ mod tests {
         assert!(!d.contains("secret"));
         assert!(digests_match(&d, &digest("secret")));
         assert!(!digests_match(&d, &digest("secreT")));
+    }
+
+    #[test]
+    fn code_digests_are_keyed_with_the_pepper() {
+        let pepper = CodePepper::new([7; PEPPER_BYTES]);
+        let d = pepper.digest("ABCDE-FGHJK");
+        assert_eq!(d.len(), 64);
+        assert_eq!(d, pepper.digest("ABCDE-FGHJK"));
+        assert_ne!(d, digest("ABCDE-FGHJK"), "not the plain SHA-256");
+        let other = CodePepper::new(CodePepper::generate());
+        assert_ne!(d, other.digest("ABCDE-FGHJK"));
+        assert!(!format!("{pepper:?}").contains('7'));
     }
 
     #[test]

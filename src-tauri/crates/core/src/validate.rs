@@ -115,6 +115,27 @@ pub fn identifier(field: Field, value: &str) -> CoreResult<String> {
     Ok(text(field, value, EMAIL_MAX)?.to_lowercase())
 }
 
+/// The longest username a new account may have.
+pub const USERNAME_MAX: usize = 64;
+
+/// A new account's username, in lower case: ASCII letters, digits, dots, hyphens and
+/// underscores, starting with a letter or digit. No `@`, so it never looks like an email.
+pub fn new_username(field: Field, value: &str) -> CoreResult<String> {
+    let value = text(field, value, USERNAME_MAX)?.to_lowercase();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    if !value.starts_with(|c: char| c.is_ascii_alphanumeric()) || !value.chars().all(allowed) {
+        return Err(CoreError::invalid(
+            field,
+            format!(
+                "{} can use only letters, digits, dots, hyphens and underscores, starting with \
+                 a letter or digit.",
+                field.label
+            ),
+        ));
+    }
+    Ok(value)
+}
+
 pub fn search(value: &str) -> CoreResult<String> {
     Ok(optional_text(SEARCH, value, SEARCH_MAX)?.unwrap_or_default())
 }
@@ -201,6 +222,27 @@ mod tests {
         ] {
             assert!(email(EMAIL, bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn new_usernames_are_plain_lower_case_words() {
+        const USER: Field = Field::new("username", "Username");
+        assert_eq!(new_username(USER, " A.Collins_2 ").unwrap(), "a.collins_2");
+        for bad in [
+            "",
+            "a b",
+            "-admin",
+            "admin@clinic.com",
+            "ädmin",
+            "x'; DROP TABLE staff",
+        ] {
+            assert_eq!(
+                new_username(USER, bad).unwrap_err().field(),
+                Some("username"),
+                "{bad:?}"
+            );
+        }
+        assert!(new_username(USER, &"a".repeat(USERNAME_MAX + 1)).is_err());
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
-use vetdesk_core::outbox::{retry_delay, EmailKind, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS};
+use vetdesk_core::outbox::{
+    retry_delay, DeliveredVia, EmailKind, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS,
+};
 use vetdesk_core::ports::{OutboxStore, SettingsStore};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::settings::Settings;
@@ -15,7 +17,8 @@ use vetdesk_core::time::{Clock, Millis};
 use vetdesk_core::StoreError;
 
 use crate::error::MailError;
-use crate::render::render;
+use crate::preview::PreviewOutbox;
+use crate::render::{render, render_without_secrets};
 use crate::transport::MailTransport;
 
 /// How many emails one round claims.
@@ -52,6 +55,7 @@ pub struct Dispatcher {
     clock: Arc<dyn Clock>,
     transports: Arc<dyn TransportFactory>,
     workstation: String,
+    preview: Option<PreviewOutbox>,
 }
 
 /// Why one attempt did not deliver, in words fit for the Activity screen.
@@ -86,11 +90,20 @@ impl Dispatcher {
             clock,
             transports,
             workstation,
+            preview: None,
         }
     }
 
-    /// One round: claim what is due and try each email once.
+    /// Each round also deletes the copies in `preview` whose token has died (used, revoked or
+    /// expired), so that the folder keeps no reset secret after it stopped mattering.
+    pub fn sweeping(mut self, preview: PreviewOutbox) -> Self {
+        self.preview = Some(preview);
+        self
+    }
+
+    /// One round: sweep the preview outbox, claim what is due and try each email once.
     pub async fn run_once(&self) -> Result<DispatchReport, DispatchError> {
+        self.sweep_preview().await;
         let mut report = DispatchReport::default();
         let claimed = self
             .outbox
@@ -120,8 +133,8 @@ impl Dispatcher {
                 Err(e) => Err(Failure::from(e)),
             };
             match attempt {
-                Ok(message_id) => {
-                    self.record_sent(email, &message_id).await?;
+                Ok((message_id, via)) => {
+                    self.record_sent(email, &message_id, via).await?;
                     report.sent += 1;
                 }
                 Err(failure) => {
@@ -173,29 +186,66 @@ impl Dispatcher {
         until_due.clamp(MIN_IDLE, MAX_IDLE)
     }
 
+    /// Sends `email`; answers its Message-ID and the transport that took it.
     async fn deliver(
         &self,
         email: &EmailRecord,
         settings: &Settings,
         transport: &dyn MailTransport,
         now: Millis,
-    ) -> Result<String, Failure> {
-        let secrets = match &email.sealed {
-            // A different outbox key (another workstation's) may open it later: not final.
-            Some(sealed) => Some(self.sealer.open(sealed).map_err(|e| Failure {
-                reason: e.to_string(),
-                permanent: false,
-            })?),
-            None => None,
-        };
-        let rendered =
-            render(email, secrets.as_ref(), settings, now).map_err(|e| Failure::from(&e))?;
-        drop(secrets);
+    ) -> Result<(String, DeliveredVia), Failure> {
+        let rendered = if transport.carries_secrets() {
+            let secrets = match &email.sealed {
+                // A different outbox key (another workstation's) may open it later: not final.
+                Some(sealed) => Some(self.sealer.open(sealed).map_err(|e| Failure {
+                    reason: e.to_string(),
+                    permanent: false,
+                })?),
+                None => None,
+            };
+            render(email, secrets.as_ref(), settings, now)
+        } else {
+            // The secrets are not even opened: nothing this transport keeps could hold them.
+            render_without_secrets(email, settings, now)
+        }
+        .map_err(|e| Failure::from(&e))?;
         transport
-            .send(&rendered.message)
+            .send(&rendered.message, Some(email.id))
             .await
             .map_err(|e| Failure::from(&e))?;
-        Ok(rendered.message_id)
+        Ok((rendered.message_id, transport.via()))
+    }
+
+    /// Deletes preview copies of emails whose token has died. A failure here delays nothing
+    /// else: the next round tries again.
+    async fn sweep_preview(&self) {
+        let Some(preview) = &self.preview else {
+            return;
+        };
+        let ids = match preview.email_ids().await {
+            Ok(ids) if ids.is_empty() => return,
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the preview outbox");
+                return;
+            }
+        };
+        let dead = match self
+            .outbox
+            .emails_with_dead_tokens(&ids, self.clock.now())
+            .await
+        {
+            Ok(dead) if dead.is_empty() => return,
+            Ok(dead) => dead,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not check the preview outbox's tokens");
+                return;
+            }
+        };
+        match preview.remove_emails(&dead).await {
+            Ok(removed) => tracing::info!(removed, "preview copies of dead reset links deleted"),
+            Err(e) => tracing::warn!(error = %e, "could not delete preview copies"),
+        }
     }
 
     async fn expire(&self, email: &EmailRecord, now: Millis) -> Result<(), DispatchError> {
@@ -214,16 +264,24 @@ impl Dispatcher {
         &self,
         email: &EmailRecord,
         message_id: &str,
+        via: DeliveredVia,
     ) -> Result<(), DispatchError> {
         let now = self.clock.now();
-        let audit = self.audit(email, now, AuditAction::EmailSent, AuditOutcome::Ok);
+        let where_to = match via {
+            DeliveredVia::Smtp => "accepted by the mail server",
+            DeliveredVia::Preview => "written to the preview outbox, not sent",
+        };
+        let audit = self
+            .audit(email, now, AuditAction::EmailSent, AuditOutcome::Ok)
+            .detail(format!("{}: {where_to}", email.kind.as_str()));
         self.outbox
-            .mark_email_sent(email.id, now, message_id, &audit)
+            .mark_email_sent(email.id, now, message_id, via, &audit)
             .await?;
         tracing::info!(
             email_id = email.id,
             kind = email.kind.as_str(),
             status = "sent",
+            via = via.as_str(),
             attempt = email.attempts + 1,
             "email sent"
         );

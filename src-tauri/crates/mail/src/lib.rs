@@ -18,7 +18,7 @@ pub mod transport;
 pub use dispatcher::{DispatchError, DispatchReport, Dispatcher, TransportFactory};
 pub use error::MailError;
 pub use preview::{PreviewMail, PreviewMailSummary, PreviewOutbox};
-pub use render::{render, RenderedEmail};
+pub use render::{render, render_without_secrets, RenderedEmail, SECRET_PLACEHOLDER};
 pub use smtp::{SmtpOptions, SmtpTransport};
 pub use test_email::send_test_email;
 pub use transport::MailTransport;

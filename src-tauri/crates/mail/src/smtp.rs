@@ -11,6 +11,7 @@ use lettre::transport::smtp::response::Severity;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
+use vetdesk_core::outbox::DeliveredVia;
 use vetdesk_core::settings::{MailSettings, SmtpSecurity};
 
 use crate::error::MailError;
@@ -223,7 +224,7 @@ impl SmtpTransport {
 
 #[async_trait]
 impl MailTransport for SmtpTransport {
-    async fn send(&self, message: &Message) -> Result<(), MailError> {
+    async fn send(&self, message: &Message, _email_id: Option<i64>) -> Result<(), MailError> {
         let Some(inner) = &self.inner else {
             return Err(MailError::Build("the SMTP transport was closed".into()));
         };
@@ -233,6 +234,15 @@ impl MailTransport for SmtpTransport {
             .await
             .map(drop)
             .map_err(|e| self.explain(&e))
+    }
+
+    fn via(&self) -> DeliveredVia {
+        DeliveredVia::Smtp
+    }
+
+    /// The server passes the email on to its addressee's mailbox.
+    fn carries_secrets(&self) -> bool {
+        true
     }
 }
 

@@ -38,19 +38,20 @@ pub async fn send_test_email(
         attempts: 0,
         created_at: now,
         sent_at: None,
+        delivered_via: None,
         last_error: None,
     };
     let rendered = render(&email, None, settings, now)?;
     match settings.mail.transport {
         TransportChoice::Preview => {
             PreviewOutbox::new(preview_dir)
-                .send(&rendered.message)
+                .send(&rendered.message, None)
                 .await?;
             Ok("Test email written to the preview outbox".to_string())
         }
         TransportChoice::Smtp => {
             let smtp = SmtpTransport::new(&settings.mail, password, options)?;
-            smtp.send(&rendered.message).await?;
+            smtp.send(&rendered.message, None).await?;
             tracing::info!(endpoint = %smtp.endpoint(), "test email accepted");
             Ok(format!("Test email accepted by {}", smtp.endpoint()))
         }

@@ -3,4 +3,5 @@
 
 #![allow(clippy::unwrap_used)]
 
+pub mod secrets;
 pub mod smtp;

@@ -2,7 +2,7 @@ import type { EmailRow } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { Table, type Column } from "../../components/Table";
 import { When } from "../../components/When";
-import { emailStatusLabels, emailStatusTone, humanizeAction } from "../../format";
+import { deliveredViaWords, emailBadge, humanizeAction } from "../../format";
 
 const COLUMNS: Column[] = [
   "Created",
@@ -12,6 +12,15 @@ const COLUMNS: Column[] = [
   { label: "Attempts", class: "num" },
   "Sent",
 ];
+
+function StatusBadge({ row }: { row: EmailRow }) {
+  const badge = emailBadge(row.status, row.deliveredVia);
+  return (
+    <Badge tone={badge.tone} testid={`email-status-${row.id}`}>
+      {badge.label}
+    </Badge>
+  );
+}
 
 export function EmailTable({ rows }: { rows: EmailRow[] }) {
   return (
@@ -27,14 +36,17 @@ export function EmailTable({ rows }: { rows: EmailRow[] }) {
             <span class="muted cell-kind">{humanizeAction(r.kind)}</span>
           </td>
           <td>
-            <Badge tone={emailStatusTone[r.status]} testid={`email-status-${r.id}`}>
-              {emailStatusLabels[r.status]}
-            </Badge>
+            <StatusBadge row={r} />
             {r.lastError ? <span class="cell-error">{r.lastError}</span> : null}
           </td>
           <td class="num">{r.attempts}</td>
           <td class="nowrap">
             {r.sentAt !== null ? <When ms={r.sentAt} /> : <span class="muted">—</span>}
+            {r.status === "sent" && r.deliveredVia ? (
+              <span class="cell-via" data-testid={`email-via-${r.id}`}>
+                {deliveredViaWords[r.deliveredVia]}
+              </span>
+            ) : null}
           </td>
         </tr>
       ))}

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { AppInfo } from "../../bindings";
+import { Badge } from "../../components/Badge";
 import { Icon } from "../../components/Icon";
 
 /** What every recovery screen takes: the app's details, and the way back to sign-in. */
@@ -9,22 +10,33 @@ export function AuthLayout({
   info,
   children,
   wide = false,
+  cardClass,
   onBack,
 }: {
   info: AppInfo | null;
   children: ComponentChildren;
   wide?: boolean;
+  /** A width of its own, for a screen wider than `wide`. */
+  cardClass?: string;
   onBack?: () => void;
 }) {
+  const width = cardClass ?? (wide ? "auth-card-wide" : "");
   return (
     <div class="auth-page">
-      <main class={wide ? "auth-card auth-card-wide" : "auth-card"}>
+      <main class={`auth-card ${width}`.trim()}>
         <div class="auth-brand">
           <span class="brand-mark" aria-hidden="true">
             <Icon name="paw" size={22} />
           </span>
           <div>
-            <p class="brand-name">VetDesk</p>
+            <p class="brand-name">
+              VetDesk{" "}
+              {info?.demo ? (
+                <Badge tone="warning" testid="demo-badge">
+                  Demo
+                </Badge>
+              ) : null}
+            </p>
             <p class="brand-clinic">{info?.clinicName ?? "\u00a0"}</p>
           </div>
         </div>

@@ -8,6 +8,7 @@ import { formatDuration, secondsUntil } from "../../format";
 import { useNow, useTextInput } from "../../hooks";
 import type { AppNotice } from "../../notices";
 import { useCommand } from "../../useCommand";
+import { LeaveDemo } from "../setup/LeaveDemo";
 import { AuthLayout } from "./AuthLayout";
 import { promptForEmpty } from "./emptyField";
 import { NO_USERNAME, UsernameField, useUsername } from "./UsernameField";
@@ -27,6 +28,7 @@ export function Login({
   onSignedIn,
   onForgot,
   onCode,
+  onLeftDemo,
 }: {
   info: AppInfo | null;
   notice: AppNotice | null;
@@ -34,6 +36,8 @@ export function Login({
   onSignedIn: (session: SessionInfo) => void;
   onForgot: (username: string) => void;
   onCode: (username: string) => void;
+  /** Back from the demo clinic to the clinic's own database. */
+  onLeftDemo: (info: AppInfo) => void;
 }) {
   const username = useUsername(initialUsername);
   const password = useTextInput();
@@ -76,6 +80,7 @@ export function Login({
   return (
     <AuthLayout info={info}>
       <ScreenHeading>Sign in</ScreenHeading>
+      {info?.demo ? <LeaveDemo onLeft={onLeftDemo} /> : null}
       {notice ? (
         <Notice tone={notice.testid === "reset-done" ? "success" : "info"} testid={notice.testid}>
           <p>{notice.text}</p>

@@ -7,7 +7,7 @@ import {
   type ResetTarget,
 } from "../../bindings";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { PasswordField } from "../../components/PasswordField";
+import { NewPasswordFields } from "../../components/NewPasswordFields";
 import { ScreenHeading } from "../../components/ScreenHeading";
 import { Spinner } from "../../components/Spinner";
 import { formatWhen } from "../../format";
@@ -21,17 +21,10 @@ type LinkCheck =
   | { state: "ok"; target: ResetTarget }
   | { state: "invalid"; error: CommandError };
 
-const NEW_PASSWORD = { label: "New password", testid: "new-password", name: "new-password" };
-const CONFIRM_PASSWORD = {
-  label: "Confirm new password",
-  testid: "confirm-password",
-  name: "confirm-password",
+const NAMING = {
+  password: { label: "New password", testid: "new-password", name: "new-password" },
+  confirm: { label: "Confirm new password", testid: "confirm-password", name: "confirm-password" },
 };
-
-/** Counts what a person sees as characters, not UTF-16 units. */
-function charCount(s: string): number {
-  return Array.from(s.normalize("NFC")).length;
-}
 
 export function SetPassword({
   info,
@@ -54,7 +47,6 @@ export function SetPassword({
   );
   const password = useTextInput();
   const confirm = useTextInput();
-  const [shown, setShown] = useState(false);
   const [missing, setMissing] = useState<string | null>(null);
   const [secretRejected, setSecretRejected] = useState(false);
   const policyLoad = useCommand();
@@ -105,33 +97,6 @@ export function SetPassword({
     }
   };
 
-  const count = charCount(password.value);
-  const min = policy?.minLength ?? 0;
-  const max = policy?.maxLength ?? 0;
-  const lengthHint = !policy
-    ? "\u00a0"
-    : count === 0
-      ? `At least ${min} characters.`
-      : count < min
-        ? `${count} characters: ${min - count} more needed.`
-        : max && count > max
-          ? `${count} characters: ${count - max} too many.`
-          : `${count} characters: long enough.`;
-  const matchHint =
-    confirm.value.length === 0
-      ? "\u00a0"
-      : confirm.value === password.value
-        ? "Passwords match."
-        : "Passwords don't match yet.";
-
-  // One show/hide switch for both, so the person can compare what they typed.
-  const bothFields = {
-    autoComplete: "new-password",
-    shown,
-    onToggle: () => setShown((s) => !s),
-    disabled: secretRejected,
-  };
-
   const retryActions =
     secret.kind === "link" ? (
       <button type="button" class="button button-secondary" onClick={onForgot}>
@@ -170,33 +135,13 @@ export function SetPassword({
               <span class="muted"> · using a reset code</span>
             </p>
           )}
-          <div class="policy" id="password-policy" data-testid="password-policy">
-            {policy ? (
-              <p>
-                Use <strong>{policy.minLength}</strong> to <strong>{policy.maxLength}</strong>{" "}
-                characters. A few unrelated words are strong and easy to remember. Spaces, symbols
-                and any language are fine; there are no other rules.
-              </p>
-            ) : (
-              <p>{"\u00a0"}</p>
-            )}
-            <p class="muted">
-              Common or leaked passwords, and ones containing your name or the clinic's, are
-              refused.
-            </p>
-          </div>
-          <PasswordField
-            {...bothFields}
-            {...NEW_PASSWORD}
-            {...password}
-            hint={<span class="live-hint">{lengthHint}</span>}
+          <NewPasswordFields
+            policy={policy}
+            password={password}
+            confirm={confirm}
+            naming={NAMING}
+            disabled={secretRejected}
             autoFocus
-          />
-          <PasswordField
-            {...bothFields}
-            {...CONFIRM_PASSWORD}
-            {...confirm}
-            hint={<span class="live-hint">{matchHint}</span>}
           />
           <div class="message-slot">
             <ErrorAlert error={missing ?? reset.error}>

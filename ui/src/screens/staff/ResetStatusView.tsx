@@ -1,7 +1,7 @@
 import type { ResetStatus } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { When } from "../../components/When";
-import { emailStatusLabels, emailStatusTone } from "../../format";
+import { emailBadge } from "../../format";
 
 /** Ends a back-end message with a full stop so the advice after it reads as a new sentence. */
 function sentence(s: string): string {
@@ -9,30 +9,44 @@ function sentence(s: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
+/** Where a sent email went: a mail server accepted it, or it only reached the preview outbox. */
+function sentDetail(status: ResetStatus): string {
+  if (status.deliveredVia === "smtp")
+    return "Accepted by the mail server. If it hasn't arrived, ask them to check spam/junk.";
+  if (status.deliveredVia === "preview")
+    return "Written to the preview outbox, not sent: email is not set up (Settings › Mail). Use Show one-time code to hand over a code in person.";
+  return "Sent.";
+}
+
 export function ResetStatusView({ status, now }: { status: ResetStatus; now: number }) {
-  const label = emailStatusLabels[status.status];
+  const badge = emailBadge(status.status, status.deliveredVia);
+  const previewOnly = status.status === "sent" && status.deliveredVia === "preview";
   return (
-    <div class="reset-status" data-testid="reset-status" data-status={status.status}>
+    <div
+      class="reset-status"
+      data-testid="reset-status"
+      data-status={status.status}
+      data-via={status.deliveredVia ?? undefined}
+    >
       <div class="reset-status-head">
         <span>Last reset email</span>
-        <Badge tone={emailStatusTone[status.status]} testid="reset-status-badge">
-          {label}
+        <Badge tone={badge.tone} testid="reset-status-badge">
+          {badge.label}
         </Badge>
       </div>
       <p class="reset-status-times">
         Requested <When ms={status.queuedAt} now={now} />
         {status.sentAt !== null ? (
           <>
-            {" · "}sent <When ms={status.sentAt} now={now} />
+            {previewOnly ? " · written to the preview " : " · sent "}
+            <When ms={status.sentAt} now={now} />
           </>
         ) : null}
       </p>
       <p class="reset-status-detail" data-testid="reset-status-detail">
         {status.status === "queued" ? "Waiting to be handed to the mail server." : null}
         {status.status === "sending" ? "Handing the email to the mail server now." : null}
-        {status.status === "sent"
-          ? "Accepted by the mail server. If it hasn't arrived, ask them to check spam/junk."
-          : null}
+        {status.status === "sent" ? sentDetail(status) : null}
         {status.status === "failed"
           ? `Not delivered: ${sentence(status.lastError ?? "the mail server refused it")} Check the email address, then use Resend, or give a one-time code.`
           : null}

@@ -1,22 +1,24 @@
-//! The account-recovery flows: signing in, forgot password, setting a new password, what an
-//! office manager or admin does from the Staff List, and the admin's settings. Every decision is
-//! made here; the store only keeps what these functions hand it, atomically.
+//! The account-recovery flows: setting up the clinic, signing in, forgot password, setting a new
+//! password, what an office manager or admin does from the Staff List, and the admin's settings.
+//! Every decision is made here; the store only keeps what these functions hand it, atomically.
 
 mod forgot;
 mod login;
 mod reset;
 mod settings;
+mod setup;
 mod staff;
 
 use std::sync::{Arc, Mutex};
 
 use rand::RngCore;
 
-pub use forgot::{FORGOT_ANSWER_AFTER, FORGOT_MESSAGE};
+pub use forgot::{FORGOT_MESSAGE, FORGOT_MESSAGE_NO_MAIL};
+pub use setup::{ClinicDetails, FirstAdmin, ALREADY_SET_UP};
 
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::error::{CoreError, CoreResult};
-use crate::limits::Limits;
+use crate::limits::{Action, LimitConfig, Who};
 use crate::outbox::{EmailKind, EmailParams, NewEmail};
 use crate::policy::{PasswordPolicy, PasswordPolicyInfo};
 use crate::ports::{BreachCheck, Keyring, PasswordHashing, Store};
@@ -24,42 +26,46 @@ use crate::seal::Sealer;
 use crate::settings::Settings;
 use crate::staff::StaffRecord;
 use crate::time::{Clock, Millis, SECOND};
-use crate::token::{self, NewToken, Purpose, Secrets};
+use crate::token::{self, CodePepper, NewToken, Purpose, Secrets};
 
 /// At least this long between two reset emails to one address.
 pub const RESEND_INTERVAL: Millis = 60 * SECOND;
 const LIST_LIMIT: u32 = 500;
 
-pub struct Recovery<C: governor::clock::Clock + Clone = governor::clock::DefaultClock> {
+pub struct Recovery {
     store: Arc<dyn Store>,
     sealer: Arc<Sealer>,
+    pepper: CodePepper,
     hashing: Arc<dyn PasswordHashing>,
     breach: Arc<dyn BreachCheck>,
     keyring: Arc<dyn Keyring>,
     clock: Arc<dyn Clock>,
-    limits: Limits<C>,
+    limits: LimitConfig,
     rng: Mutex<Box<dyn RngCore + Send>>,
     outbox_wake: Box<dyn Fn() + Send + Sync>,
 }
 
-pub struct RecoveryParts<C: governor::clock::Clock + Clone> {
+pub struct RecoveryParts {
     pub store: Arc<dyn Store>,
     pub sealer: Arc<Sealer>,
+    /// Keys the digests of typed codes; kept outside the database.
+    pub pepper: CodePepper,
     pub hashing: Arc<dyn PasswordHashing>,
     pub breach: Arc<dyn BreachCheck>,
     pub keyring: Arc<dyn Keyring>,
     pub clock: Arc<dyn Clock>,
-    pub limits: Limits<C>,
+    pub limits: LimitConfig,
     pub rng: Box<dyn RngCore + Send>,
     /// Called after an email is queued, so the dispatcher sends it now rather than at its next poll.
     pub outbox_wake: Box<dyn Fn() + Send + Sync>,
 }
 
-impl<C: governor::clock::Clock + Clone> Recovery<C> {
-    pub fn new(parts: RecoveryParts<C>) -> Self {
+impl Recovery {
+    pub fn new(parts: RecoveryParts) -> Self {
         Self {
             store: parts.store,
             sealer: parts.sealer,
+            pepper: parts.pepper,
             hashing: parts.hashing,
             breach: parts.breach,
             keyring: parts.keyring,
@@ -98,6 +104,25 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         }
     }
 
+    /// Counts one attempt of `action` by `who`; the milliseconds until the next may come, when
+    /// this one is over the limit.
+    async fn over_limit(&self, action: Action, who: Who<'_>) -> CoreResult<Option<Millis>> {
+        let limit = self.limits.of(action, who);
+        let key = who.key(action);
+        Ok(self.store.hit(&key, limit, self.clock.now()).await?)
+    }
+
+    /// Takes back attempts that turned out to be no failure (a right password or code).
+    async fn take_back(&self, action: Action, whose: &[Who<'_>]) -> CoreResult<()> {
+        for who in whose {
+            let limit = self.limits.of(action, *who);
+            self.store
+                .take_back(&who.key(action), limit, self.clock.now())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Milliseconds until another reset email may go to `email`, if it is too soon.
     async fn resend_wait(&self, email: &str) -> CoreResult<Option<Millis>> {
         let last = self
@@ -131,7 +156,7 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
             staff_id: staff.id,
             purpose,
             link_digest: secrets.link.as_deref().map(token::digest),
-            code_digest: secrets.code.as_deref().map(token::digest),
+            code_digest: secrets.code.as_deref().map(|c| self.pepper.digest(c)),
             created_at: now,
             expires_at,
         };

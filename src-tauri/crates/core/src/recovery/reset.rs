@@ -1,25 +1,27 @@
 //! Setting a new password with a link or a typed code. A token is consumed only by the submit
-//! that sets the password, never by opening a link (mail scanners open links too).
+//! that sets the password, never by opening a link (mail scanners open links too). A typed code
+//! is checked at a fixed deadline, so that timing never tells whether an account has a pending
+//! reset.
+
+use std::sync::Arc;
 
 use crate::audit::{AuditAction, AuditOutcome};
-use crate::error::{CoreError, CoreResult};
+use crate::deadline::{at_deadline, ANSWER_AFTER};
+use crate::error::{CoreError, CoreResult, StoreError};
+use crate::limits::{self, Action, Who};
 use crate::outbox::EmailKind;
 use crate::policy::{PasswordPolicy, BREACHED_MESSAGE};
-use crate::staff::{ResetSecret, ResetTarget};
+use crate::staff::{ResetSecret, ResetTarget, StaffRecord, StaffStatus};
 use crate::token::{self, TokenRecord, MAX_CODE_ATTEMPTS};
 use crate::validate;
 
 use super::Recovery;
 
-impl<C: governor::clock::Clock + Clone> Recovery<C> {
+impl Recovery {
     /// Who a link is for, without using it up (mail scanners open links too).
     pub async fn check_link(&self, link: &str) -> CoreResult<ResetTarget> {
         let token = self.live_link_token(link).await?;
-        let staff = self
-            .store
-            .get_staff(token.staff_id)
-            .await?
-            .ok_or(CoreError::TokenInvalid)?;
+        let staff = self.reset_account(&token).await?;
         Ok(ResetTarget {
             display_name: staff.display_name,
             expires_at: token.expires_at,
@@ -41,6 +43,18 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         }
     }
 
+    /// The account a token resets. A disabled or missing one gets the words of an invalid token.
+    async fn reset_account(&self, token: &TokenRecord) -> CoreResult<StaffRecord> {
+        match self.store.get_staff(token.staff_id).await? {
+            Some(s) if s.status == StaffStatus::Active => Ok(s),
+            _ => Err(CoreError::TokenInvalid),
+        }
+    }
+
+    /// The live token that `code` opens for `username`. A typed code counts against the
+    /// workstation and, when the name is an account's, against that account; then an attempt is
+    /// reserved on each of the account's live codes before any comparison. A right code takes
+    /// them all back; a wrong one burns the codes that have had their last attempt.
     async fn live_code_token(
         &self,
         username: &str,
@@ -49,38 +63,94 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
     ) -> CoreResult<TokenRecord> {
         let username = validate::identifier(validate::USERNAME, username)
             .map_err(|_| CoreError::TokenInvalid)?;
+        let desk = Who::Workstation(ws);
+        if let Some(wait) = self.over_limit(Action::Code, desk).await? {
+            // Every name typed at this desk gets it alike, so it tells nothing about accounts.
+            self.audit_code(AuditOutcome::RateLimitedWorkstation, None, ws)
+                .await?;
+            return Err(CoreError::Throttled {
+                retry_after_secs: limits::seconds(wait),
+            });
+        }
         let Some(staff) = self.store.find_staff_by_login(&username).await? else {
             return Err(CoreError::TokenInvalid);
         };
+        let account = Who::Account(staff.id);
+        if self.over_limit(Action::Code, account).await?.is_some() {
+            // The words of a wrong code: only accounts have this limit, so others must not tell.
+            self.audit_code(AuditOutcome::RateLimitedAccount, Some(staff.id), ws)
+                .await?;
+            return Err(CoreError::TokenInvalid);
+        }
         let now = self.clock.now();
-        let live = self.store.live_code_tokens(staff.id, now).await?;
-        let typed = token::normalize_code(code).map(|c| token::digest(&c));
+        let reserved = self
+            .store
+            .reserve_code_attempt(staff.id, MAX_CODE_ATTEMPTS, now)
+            .await?;
+        let ids: Vec<i64> = reserved.iter().map(|t| t.id).collect();
+        let typed = token::normalize_code(code).map(|c| self.pepper.digest(&c));
         let found = typed.as_deref().and_then(|typed| {
-            live.iter().find(|t| {
+            reserved.iter().find(|t| {
                 t.code_digest
                     .as_deref()
                     .is_some_and(|d| token::digests_match(d, typed))
             })
         });
-        match found {
-            Some(t) => Ok(t.clone()),
-            None => {
-                if !live.is_empty() {
-                    let ids: Vec<i64> = live.iter().map(|t| t.id).collect();
-                    let event = self
-                        .audit(AuditAction::ResetCode, AuditOutcome::WrongCode, ws)
-                        .subject(staff.id);
-                    self.store
-                        .record_code_failure(&ids, MAX_CODE_ATTEMPTS, now, &event)
-                        .await?;
-                }
-                Err(CoreError::TokenInvalid)
-            }
+        if let Some(found) = found {
+            self.store.release_code_attempt(&ids).await?;
+            self.take_back(Action::Code, &[desk, account]).await?;
+            return Ok(found.clone());
         }
+        if !ids.is_empty() {
+            let event = self
+                .audit(AuditAction::ResetCode, AuditOutcome::WrongCode, ws)
+                .subject(staff.id);
+            self.store
+                .record_wrong_code(&ids, MAX_CODE_ATTEMPTS, now, &event)
+                .await?;
+        }
+        Err(CoreError::TokenInvalid)
     }
 
-    /// Validates the new password first, so a weak one leaves the token usable; then consumes
-    /// the token, ends every session, revokes other tokens and queues "password changed".
+    async fn audit_code(
+        &self,
+        outcome: AuditOutcome,
+        subject: Option<i64>,
+        ws: &str,
+    ) -> CoreResult<()> {
+        let event = self
+            .audit(AuditAction::ResetCode, outcome, ws)
+            .maybe_subject(subject);
+        Ok(self.store.append_audit(&event).await?)
+    }
+
+    /// What the Set new password screen calls. A typed code is checked in a task of its own and
+    /// answered at [`ANSWER_AFTER`], never earlier or later, so that timing never tells whether
+    /// an account has a pending reset; a check that has not ended by then (a locked database)
+    /// answers that the database is busy, as it does for every name typed at this desk, whose
+    /// limit is counted first. A link needs no deadline: its 256 bits tell nothing by timing.
+    /// Neither does the password work after a right code, which only its holder sees.
+    pub async fn answer_complete_reset(
+        self: &Arc<Self>,
+        secret: ResetSecret,
+        password: &str,
+        confirm: &str,
+        ws: &str,
+    ) -> CoreResult<()> {
+        let token = match secret {
+            ResetSecret::Link { token } => self.live_link_token(&token).await?,
+            ResetSecret::Code { username, code } => {
+                let (this, desk) = (self.clone(), ws.to_string());
+                let check = async move { this.live_code_token(&username, &code, &desk).await };
+                at_deadline(ANSWER_AFTER, check)
+                    .await
+                    .unwrap_or(Err(CoreError::Store(StoreError::Busy)))?
+            }
+        };
+        self.set_new_password(token, password, confirm, ws).await
+    }
+
+    /// As [`Self::answer_complete_reset`], without the deadline.
     pub async fn complete_reset(
         &self,
         secret: ResetSecret,
@@ -94,11 +164,19 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
                 self.live_code_token(username, code, ws).await?
             }
         };
-        let staff = self
-            .store
-            .get_staff(token.staff_id)
-            .await?
-            .ok_or(CoreError::TokenInvalid)?;
+        self.set_new_password(token, password, confirm, ws).await
+    }
+
+    /// Checks the new password first, so a weak one leaves the token usable; then consumes the
+    /// token, ends every session, revokes other tokens and queues "password changed".
+    async fn set_new_password(
+        &self,
+        token: TokenRecord,
+        password: &str,
+        confirm: &str,
+        ws: &str,
+    ) -> CoreResult<()> {
+        let staff = self.reset_account(&token).await?;
         let settings = self.settings().await?;
         let email_local = staff.email.clone().unwrap_or_default();
         PasswordPolicy::new(settings.password_min_length).check(

@@ -16,7 +16,7 @@ use super::{Recovery, LIST_LIMIT};
 const SMTP_PASSWORD_MAX_BYTES: usize = 1024;
 const TEST_RECIPIENT: Field = Field::new("to", "Recipient");
 
-impl<C: governor::clock::Clock + Clone> Recovery<C> {
+impl Recovery {
     /// The settings as an admin edits them, with whether the keyring holds an SMTP password.
     pub async fn settings_for_admin(&self, actor: &StaffRecord) -> CoreResult<Settings> {
         access::admin(actor)?;

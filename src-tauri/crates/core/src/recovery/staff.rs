@@ -4,11 +4,12 @@
 use crate::access;
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::error::{CoreError, CoreResult};
-use crate::outbox::{EmailKind, EmailRecord};
+use crate::outbox::{EmailKind, EmailRecord, NewEmail};
+use crate::settings::Settings;
 use crate::staff::{
     OneTimeCode, ResetSent, ResetStatus, StaffCard, StaffRecord, StaffRow, StaffStatus,
 };
-use crate::time::SECOND;
+use crate::time::{Millis, SECOND};
 use crate::token::{self, NewToken, Purpose};
 use crate::validate::{self, Field};
 
@@ -16,7 +17,7 @@ use super::{Recovery, LIST_LIMIT, RESEND_INTERVAL};
 
 const EMAIL: Field = Field::new("email", "Email");
 
-impl<C: governor::clock::Clock + Clone> Recovery<C> {
+impl Recovery {
     async fn target_for_reset(
         &self,
         actor: &StaffRecord,
@@ -114,7 +115,8 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
         })
     }
 
-    /// A code to hand over in person when email does not reach the staff member.
+    /// A code to hand over in person when email does not reach the staff member. A notice that
+    /// a code was issued, and by whom, goes to their registered email with the token.
     pub async fn issue_one_time_code(
         &self,
         actor: &StaffRecord,
@@ -134,16 +136,36 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
             staff_id: target.id,
             purpose: Purpose::OneTimeCode,
             link_digest: None,
-            code_digest: Some(token::digest(&code)),
+            code_digest: Some(self.pepper.digest(&code)),
             created_at: now,
             expires_at,
         };
+        let notice = self.notice(EmailKind::CodeIssued, &settings, &target, actor, now);
         let event = self
             .audit(AuditAction::OneTimeCode, AuditOutcome::Issued, ws)
             .actor(actor.id)
             .subject(target.id);
-        self.store.issue_token(&token, None, &event).await?;
+        self.store
+            .issue_token(&token, notice.as_ref(), &event)
+            .await?;
+        if notice.is_some() {
+            (self.outbox_wake)();
+        }
         Ok(OneTimeCode { code, expires_at })
+    }
+
+    /// A notice of `kind` to `staff`'s registered email, naming `actor`; none without an email.
+    fn notice(
+        &self,
+        kind: EmailKind,
+        settings: &Settings,
+        staff: &StaffRecord,
+        actor: &StaffRecord,
+        now: Millis,
+    ) -> Option<NewEmail> {
+        let mut email = super::staff_email(kind, settings, staff, staff.email.clone()?, now);
+        email.params.requested_by = Some(actor.display_name.clone());
+        Some(email)
     }
 
     pub async fn update_staff_email(
@@ -155,13 +177,28 @@ impl<C: governor::clock::Clock + Clone> Recovery<C> {
     ) -> CoreResult<StaffCard> {
         let email = validate::email(EMAIL, email)?;
         let target = self.target_for_reset(actor, staff_id).await?;
+        // Saving the address it already has changes nothing, and revokes nothing.
+        if target
+            .email
+            .as_deref()
+            .is_some_and(|old| old.eq_ignore_ascii_case(&email))
+        {
+            return self.staff_card(actor, staff_id).await;
+        }
+        let settings = self.settings().await?;
+        let now = self.clock.now();
+        // The old address hears of the change: whoever made it cannot hide it from the owner.
+        let notice = self.notice(EmailKind::EmailChanged, &settings, &target, actor, now);
         let event = self
             .audit(AuditAction::StaffEmailChanged, AuditOutcome::Ok, ws)
             .actor(actor.id)
             .subject(target.id);
         self.store
-            .update_staff_email(target.id, &email, &event)
+            .update_staff_email(target.id, &email, notice.as_ref(), now, &event)
             .await?;
+        if notice.is_some() {
+            (self.outbox_wake)();
+        }
         self.staff_card(actor, staff_id).await
     }
 }
@@ -180,6 +217,7 @@ fn reset_status(e: &EmailRecord) -> ResetStatus {
         queued_at: e.created_at,
         sent_at: e.sent_at,
         status: e.status,
+        delivered_via: e.delivered_via,
         last_error: e.last_error.clone(),
     }
 }

@@ -5,13 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, CoreResult};
 use crate::policy::{DEFAULT_MIN_LENGTH, MAX_LENGTH};
-use crate::validate::{self, Field};
+use crate::validate;
 
+mod address;
 pub mod fields;
 mod limits;
 
 pub use limits::{Bounds, LifetimeBounds, SettingsLimits};
 
+use address::optional_web_address;
 use limits::in_bounds;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,7 +138,7 @@ impl Settings {
                 .unwrap_or_default(),
             address: validate::optional_text(fields::CLINIC_ADDRESS, &self.clinic.address, 200)?
                 .unwrap_or_default(),
-            clinic_url: optional_https_url(fields::CLINIC_URL, self.clinic.clinic_url)?,
+            clinic_url: optional_web_address(fields::CLINIC_URL, self.clinic.clinic_url)?,
         };
         let m = self.mail;
         let host = validate::optional_text(fields::SMTP_HOST, &m.host, 253)?.unwrap_or_default();
@@ -213,37 +215,11 @@ impl Settings {
             mail,
             lifetimes: l,
             password_min_length: self.password_min_length,
-            breach_check_url: optional_https_url(fields::BREACH_CHECK_URL, self.breach_check_url)?,
+            breach_check_url: optional_web_address(
+                fields::BREACH_CHECK_URL,
+                self.breach_check_url,
+            )?,
         })
-    }
-}
-
-fn optional_https_url(field: Field, value: Option<String>) -> CoreResult<Option<String>> {
-    let Some(value) = value else { return Ok(None) };
-    let Some(url) = validate::optional_text(field, &value, 300)? else {
-        return Ok(None);
-    };
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://localhost"))
-        .or_else(|| url.strip_prefix("http://127.0.0.1"));
-    match rest {
-        Some(r) if !r.is_empty() || url.starts_with("http://") => {
-            if url.contains(char::is_whitespace) || url.contains(['<', '>', '"', '\'']) {
-                return Err(CoreError::invalid(
-                    field,
-                    format!("{} is not a valid address.", field.label),
-                ));
-            }
-            Ok(Some(url.trim_end_matches('/').to_string()))
-        }
-        _ => Err(CoreError::invalid(
-            field,
-            format!(
-                "{} must start with https:// (http:// only for localhost).",
-                field.label
-            ),
-        )),
     }
 }
 

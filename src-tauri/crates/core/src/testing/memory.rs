@@ -7,6 +7,7 @@
 //! nothing, as a rolled-back transaction would.
 
 mod emails;
+mod limits;
 mod staff;
 mod tokens;
 
@@ -59,6 +60,8 @@ pub struct OutboxRow {
 #[derive(Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    /// See [`MemoryStore::hold_limits`].
+    limits_held: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -69,6 +72,7 @@ struct State {
     tokens: Vec<Token>,
     emails: Vec<OutboxRow>,
     audit: Vec<AuditEvent>,
+    limits: std::collections::HashMap<String, limits::Window>,
 }
 
 struct Session {
@@ -88,6 +92,13 @@ const READ_NOW: Millis = 0;
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// While held, counting an attempt against a limit never ends: the first write of
+    /// forgot-password and of code entry waits as it would for another program's lock.
+    pub fn hold_limits(&self, held: bool) {
+        self.limits_held
+            .store(held, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Every audit event, oldest first, as the flows handed them over.
@@ -212,6 +223,7 @@ impl State {
                 attempts: 0,
                 created_at: email.created_at,
                 sent_at: None,
+                delivered_via: None,
                 last_error: None,
             },
             next_attempt_at: Some(email.created_at),

@@ -8,26 +8,28 @@ pub mod roster;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use governor::clock::FakeRelativeClock;
 use rand::rngs::OsRng;
 
 pub use memory::{MemoryKeyring, MemoryStore, OutboxRow};
 
-use crate::limits::{LimitConfig, Limits};
+use crate::limits::LimitConfig;
 use crate::ports::{BreachCheck, InlineHashing, NoBreachCheck, PasswordHashing, Store};
 use crate::recovery::{Recovery, RecoveryParts};
 use crate::seal::Sealer;
 use crate::time::{Clock, ManualClock, Millis};
+use crate::token::CodePepper;
 
 /// The moment every test clinic starts at.
 pub const T0: Millis = 1_790_000_000_000;
 
 /// The recovery flows over a store, with a hand-moved clock and the parts a test looks into.
 pub struct TestClinic {
-    pub recovery: Recovery<FakeRelativeClock>,
+    pub recovery: Arc<Recovery>,
     pub store: Arc<dyn Store>,
     pub clock: Arc<ManualClock>,
     pub sealer: Arc<Sealer>,
+    /// A random one per clinic, as a real clinic's is.
+    pub pepper: CodePepper,
     pub keyring: Arc<MemoryKeyring>,
     wakes: Arc<AtomicUsize>,
 }
@@ -93,29 +95,32 @@ impl ClinicBuilder {
     pub fn build(self) -> TestClinic {
         let clock = Arc::new(ManualClock::new(self.start));
         let sealer = Arc::new(Sealer::new(&Sealer::generate_key()));
+        let pepper = CodePepper::new(CodePepper::generate());
         let keyring = Arc::new(MemoryKeyring::default());
         let wakes = Arc::new(AtomicUsize::new(0));
         let counter = wakes.clone();
         let on_wake = self.on_wake;
-        let recovery = Recovery::new(RecoveryParts {
+        let recovery = Arc::new(Recovery::new(RecoveryParts {
             store: self.store.clone(),
             sealer: sealer.clone(),
+            pepper: pepper.clone(),
             hashing: self.hashing,
             breach: self.breach,
             keyring: keyring.clone(),
             clock: clock.clone(),
-            limits: Limits::with_clock(self.limits, FakeRelativeClock::default()),
+            limits: self.limits,
             rng: Box::new(OsRng),
             outbox_wake: Box::new(move || {
                 counter.fetch_add(1, Ordering::SeqCst);
                 on_wake();
             }),
-        });
+        }));
         TestClinic {
             recovery,
             store: self.store,
             clock,
             sealer,
+            pepper,
             keyring,
             wakes,
         }

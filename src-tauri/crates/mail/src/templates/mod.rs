@@ -11,9 +11,11 @@ use vetdesk_core::time::{Millis, MINUTE};
 
 use crate::error::MailError;
 
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 14] = [
     ("layout.html", include_str!("layout.html")),
     ("layout.txt", include_str!("layout.txt")),
+    ("call_clinic.html", include_str!("call_clinic.html")),
+    ("call_clinic.txt", include_str!("call_clinic.txt")),
     ("staff_reset.html", include_str!("staff_reset.html")),
     ("staff_reset.txt", include_str!("staff_reset.txt")),
     (
@@ -21,6 +23,10 @@ const TEMPLATES: [(&str, &str); 8] = [
         include_str!("password_changed.html"),
     ),
     ("password_changed.txt", include_str!("password_changed.txt")),
+    ("email_changed.html", include_str!("email_changed.html")),
+    ("email_changed.txt", include_str!("email_changed.txt")),
+    ("code_issued.html", include_str!("code_issued.html")),
+    ("code_issued.txt", include_str!("code_issued.txt")),
     ("test_message.html", include_str!("test_message.html")),
     ("test_message.txt", include_str!("test_message.txt")),
 ];
@@ -33,6 +39,8 @@ pub(crate) struct Context<'a> {
     pub username: &'a str,
     pub requested_by: Option<&'a str>,
     pub code: Option<&'a str>,
+    /// Stands in for the code and links of a reset email that must not carry them.
+    pub hidden: Option<&'a str>,
     pub app_url: Option<Link>,
     pub web_url: Option<Link>,
     pub expires_in: Option<String>,

@@ -6,6 +6,8 @@
 
 mod dispatcher;
 mod logging;
+mod notices;
 mod preview;
+mod secrets;
 mod smtp;
 mod support;

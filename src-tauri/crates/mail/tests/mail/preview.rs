@@ -17,13 +17,13 @@ async fn written_emails_are_listed_newest_first_and_read_back() {
 
     let settings = Settings::demo();
     let first = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
-    outbox.send(&first.message).await.unwrap();
+    outbox.send(&first.message, None).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let mut second_email = reset_email(T0);
     second_email.recipient = "manager@harborview-clinic.example".into();
     second_email.recipient_name = "Test Manager".into();
     let second = render(&second_email, Some(&secrets()), &settings, T0 + 1000).unwrap();
-    outbox.send(&second.message).await.unwrap();
+    outbox.send(&second.message, None).await.unwrap();
 
     let list = outbox.list().await.unwrap();
     assert_eq!(list.len(), 2);

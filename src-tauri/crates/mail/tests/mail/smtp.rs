@@ -17,7 +17,7 @@ async fn plain_relay_delivers_a_complete_reset_email() {
     let settings = smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
     let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
-    transport.send(&rendered.message).await.unwrap();
+    transport.send(&rendered.message, None).await.unwrap();
 
     let received = server.wait_for(1);
     assert_eq!(received.len(), 1);
@@ -66,7 +66,7 @@ async fn starttls_with_auth_delivers_to_a_server_with_the_clinics_own_ca() {
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
     let transport =
         SmtpTransport::new(&settings.mail, password(), &options_trusting(&certs.ca_pem)).unwrap();
-    transport.send(&rendered.message).await.unwrap();
+    transport.send(&rendered.message, None).await.unwrap();
 
     let received = server.wait_for(1);
     assert_eq!(received.len(), 1);
@@ -88,7 +88,7 @@ async fn implicit_tls_with_auth_delivers() {
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
     let transport =
         SmtpTransport::new(&settings.mail, password(), &options_trusting(&certs.ca_pem)).unwrap();
-    transport.send(&rendered.message).await.unwrap();
+    transport.send(&rendered.message, None).await.unwrap();
     let received = server.wait_for(1);
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].envelope["tls"], true);
@@ -111,7 +111,7 @@ async fn a_wrong_password_gets_the_authentication_hint() {
         &options_trusting(&certs.ca_pem),
     )
     .unwrap();
-    let err = transport.send(&rendered.message).await.unwrap_err();
+    let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(matches!(err, MailError::AuthRejected), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -137,7 +137,7 @@ async fn implicit_tls_against_a_starttls_port_gets_the_port_hint() {
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
     let transport =
         SmtpTransport::new(&settings.mail, None, &options_trusting(&certs.ca_pem)).unwrap();
-    let err = transport.send(&rendered.message).await.unwrap_err();
+    let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(
         matches!(err, MailError::NotTls { port } if port == server.port),
         "{err:?}"
@@ -158,7 +158,7 @@ async fn starttls_required_refuses_a_server_that_does_not_offer_it() {
     let settings = smtp_settings("127.0.0.1", server.port, SmtpSecurity::StartTls, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
     let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
-    let err = transport.send(&rendered.message).await.unwrap_err();
+    let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(
         matches!(err, MailError::StartTlsNotOffered { .. }),
         "{err:?}"
@@ -178,7 +178,7 @@ async fn an_untrusted_certificate_names_the_host() {
     let settings = smtp_settings("localhost", server.port, SmtpSecurity::StartTls, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
     let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
-    let err = transport.send(&rendered.message).await.unwrap_err();
+    let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(
         matches!(&err, MailError::CertificateNotTrusted { host, .. } if host == "localhost"),
         "{err:?}"
@@ -194,7 +194,7 @@ async fn nothing_listening_says_so() {
     let settings = smtp_settings("127.0.0.1", port, SmtpSecurity::Plain, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
     let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
-    let err = transport.send(&rendered.message).await.unwrap_err();
+    let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("Nothing is listening at 127.0.0.1:{port}. Check the SMTP host and port.")
@@ -211,14 +211,14 @@ async fn refused_recipients_are_permanent_and_busy_ones_transient() {
     let mut email = reset_email(T0);
     email.recipient = "refuse-permanent@harborview-clinic.example".into();
     let rendered = render(&email, Some(&secrets()), &settings, T0).unwrap();
-    let err = transport.send(&rendered.message).await.unwrap_err();
+    let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(matches!(err, MailError::Rejected { .. }), "{err:?}");
     assert!(err.is_permanent());
     assert!(err.to_string().contains("550"), "{err}");
 
     email.recipient = "refuse-transient@harborview-clinic.example".into();
     let rendered = render(&email, Some(&secrets()), &settings, T0).unwrap();
-    let err = transport.send(&rendered.message).await.unwrap_err();
+    let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(matches!(err, MailError::Deferred { .. }), "{err:?}");
     assert!(!err.is_permanent());
     assert!(err.to_string().contains("450"), "{err}");

@@ -15,7 +15,8 @@ use vetdesk_core::time::{ManualClock, Millis, MINUTE};
 use vetdesk_core::token::{self, NewToken, Purpose, Secrets};
 use vetdesk_core::Role;
 use vetdesk_mail::{
-    Dispatcher, MailError, MailTransport, Sensitive, SmtpOptions, SmtpTransport, TransportFactory,
+    Dispatcher, MailError, MailTransport, PreviewOutbox, Sensitive, SmtpOptions, SmtpTransport,
+    TransportFactory,
 };
 
 pub const T0: Millis = 1_750_000_000_000;
@@ -63,6 +64,7 @@ pub fn reset_email(now: Millis) -> EmailRecord {
         attempts: 0,
         created_at: now,
         sent_at: None,
+        delivered_via: None,
         last_error: None,
     }
 }
@@ -111,6 +113,15 @@ impl TransportFactory for SmtpFactory {
     }
 }
 
+/// Always the one preview outbox, whatever the settings say.
+pub struct PreviewFactory(pub PreviewOutbox);
+
+impl TransportFactory for PreviewFactory {
+    fn transport(&self, _settings: &Settings) -> Result<Arc<dyn MailTransport>, MailError> {
+        Ok(Arc::new(self.0.clone()))
+    }
+}
+
 pub const WORKSTATION: &str = "front-desk-1";
 /// How long the reset tokens behind queued emails live.
 pub const TOKEN_LIFETIME: Millis = 24 * 60 * MINUTE;
@@ -126,6 +137,21 @@ pub struct Harness {
 
 impl Harness {
     pub async fn new(settings: Settings, factory: SmtpFactory) -> Harness {
+        Self::with(settings, Arc::new(factory), |d| d).await
+    }
+
+    /// Mail goes to `outbox` (as the demo clinic's preview when it shows secrets), and each
+    /// round sweeps the folder.
+    pub async fn previewing(outbox: PreviewOutbox) -> Harness {
+        let factory = Arc::new(PreviewFactory(outbox.clone()));
+        Self::with(Settings::demo(), factory, |d| d.sweeping(outbox)).await
+    }
+
+    async fn with(
+        settings: Settings,
+        factory: Arc<dyn TransportFactory>,
+        finish: impl FnOnce(Dispatcher) -> Dispatcher,
+    ) -> Harness {
         let store = Arc::new(MemoryStore::new());
         let saved = AuditEvent::new(
             T0,
@@ -145,14 +171,14 @@ impl Harness {
         let staff_id = store.insert_staff(&[receptionist], T0).await.unwrap()[0];
         let clock = Arc::new(ManualClock::new(T0));
         let sealer = Arc::new(Sealer::new(&Sealer::generate_key()));
-        let dispatcher = Arc::new(Dispatcher::new(
+        let dispatcher = Arc::new(finish(Dispatcher::new(
             store.clone(),
             store.clone(),
             sealer.clone(),
             clock.clone(),
-            Arc::new(factory),
+            factory,
             WORKSTATION.into(),
-        ));
+        )));
         Harness {
             store,
             clock,

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use vetdesk_core::audit::AuditEvent;
-use vetdesk_core::outbox::{EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail};
+use vetdesk_core::outbox::{
+    DeliveredVia, EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail,
+};
 use vetdesk_core::ports::{EmailStore, OutboxStore, StoreResult};
 use vetdesk_core::time::Millis;
 
@@ -26,7 +28,7 @@ macro_rules! select_emails {
              ELSE (t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ",
             $now,
             ") END AS token_live, e.recipient, e.recipient_name, e.subject, e.params, e.sealed, \
-             e.status, e.attempts, e.created_at, e.sent_at, e.last_error \
+             e.status, e.attempts, e.created_at, e.sent_at, e.delivered_via, e.last_error \
              FROM emails e LEFT JOIN reset_tokens t ON t.id = e.token_id ",
             $rest
         )
@@ -59,8 +61,8 @@ const CLAIM: &str = "UPDATE emails SET status = 'sending', claimed_until = ?2 WH
 const CLAIMED: &str = select_emails!(live at "?1",
     "WHERE e.id IN (SELECT value FROM json_each(?2)) ORDER BY e.next_attempt_at, e.id");
 const MARK_SENT: &str = "UPDATE emails SET status = 'sent', sent_at = ?, message_id = ?, \
-     sealed = NULL, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL, \
-     claimed_until = NULL WHERE id = ?";
+     delivered_via = ?, sealed = NULL, attempts = attempts + 1, last_error = NULL, \
+     next_attempt_at = NULL, claimed_until = NULL WHERE id = ?";
 /// A failure without a retry time is final, so its secrets go.
 const MARK_FAILED: &str = "UPDATE emails SET status = 'failed', last_error = ?1, \
      attempts = attempts + 1, next_attempt_at = ?2, claimed_until = NULL, \
@@ -71,6 +73,10 @@ const MARK_EXPIRED: &str = "UPDATE emails SET status = 'expired', sealed = NULL,
 const NEXT_DUE: &str = "SELECT min(CASE WHEN status = 'sending' THEN claimed_until \
      ELSE next_attempt_at END) FROM emails \
      WHERE (status IN ('queued', 'failed') AND next_attempt_at IS NOT NULL) OR status = 'sending'";
+/// `?1` now, `?2` email ids as a JSON array: those whose token is used, revoked or expired.
+const DEAD_TOKENS: &str = "SELECT e.id FROM emails e JOIN reset_tokens t ON t.id = e.token_id \
+     WHERE e.id IN (SELECT value FROM json_each(?2)) \
+     AND (t.used_at IS NOT NULL OR t.revoked_at IS NOT NULL OR t.expires_at <= ?1) ORDER BY e.id";
 
 row_type! {
     DbEmail(EmailRecord), |row| {
@@ -81,6 +87,7 @@ row_type! {
         params: params(row)?,
         status: word(row, "status", EmailStatus::parse)?,
         attempts: counter(row, "attempts")?,
+        delivered_via: delivered_via(row)?,
     }
 }
 
@@ -89,6 +96,13 @@ fn token_live(row: &SqliteRow) -> sqlx::Result<Option<bool>> {
     let token_id: Option<i64> = row.try_get("token_id")?;
     let live: Option<bool> = row.try_get("token_live")?;
     Ok(token_id.map(|_| live.unwrap_or(false)))
+}
+
+fn delivered_via(row: &SqliteRow) -> sqlx::Result<Option<DeliveredVia>> {
+    match row.try_get::<Option<String>, _>("delivered_via")? {
+        Some(_) => word(row, "delivered_via", DeliveredVia::parse).map(Some),
+        None => Ok(None),
+    }
 }
 
 fn params(row: &SqliteRow) -> sqlx::Result<EmailParams> {
@@ -211,9 +225,14 @@ impl OutboxStore for SqliteStore {
         id: i64,
         now: Millis,
         message_id: &str,
+        via: DeliveredVia,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let sent = sqlx::query(MARK_SENT).bind(now).bind(message_id).bind(id);
+        let sent = sqlx::query(MARK_SENT)
+            .bind(now)
+            .bind(message_id)
+            .bind(via.as_str())
+            .bind(id);
         write(&self.pool, sent, audit).await.map_err(map)
     }
 
@@ -239,6 +258,16 @@ impl OutboxStore for SqliteStore {
     async fn next_email_due(&self) -> StoreResult<Option<Millis>> {
         sqlx::query_scalar(NEXT_DUE)
             .fetch_one(&self.pool)
+            .await
+            .map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn emails_with_dead_tokens(&self, ids: &[i64], now: Millis) -> StoreResult<Vec<i64>> {
+        sqlx::query_scalar(DEAD_TOKENS)
+            .bind(now)
+            .bind(json_list(ids.iter().copied()))
+            .fetch_all(&self.pool)
             .await
             .map_err(map)
     }

@@ -32,6 +32,7 @@ macro_rules! row_type {
 mod audit;
 mod clients;
 mod emails;
+mod limits;
 mod sessions;
 mod settings;
 mod staff;

@@ -1,20 +1,29 @@
 //! `staff`: the clinic's staff accounts.
 
 use async_trait::async_trait;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::query::QueryScalar;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use vetdesk_core::audit::AuditEvent;
+use vetdesk_core::outbox::NewEmail;
 use vetdesk_core::ports::{StaffStore, StoreResult};
+use vetdesk_core::settings::Settings;
 use vetdesk_core::staff::{NewStaff, StaffRecord, StaffStatus};
 use vetdesk_core::time::Millis;
 use vetdesk_core::{Role, StoreError};
 
 use super::audit::commit_with_audit;
-use super::{begin_write, fetch_optional, search, word, SqliteStore};
+use super::{begin_write, emails, fetch_optional, search, settings, tokens, word, SqliteStore};
 use crate::error::map;
 
 const INSERT: &str = "INSERT INTO staff \
      (username, display_name, role, email, status, password_hash, created_at) \
      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+/// The same, only into an empty table: the statement itself checks, so no other writer can
+/// slip an account in between a check and the insert.
+const INSERT_FIRST: &str = "INSERT INTO staff \
+     (username, display_name, role, email, status, password_hash, created_at) \
+     SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM staff) RETURNING id";
 /// A username wins over another account's equal email.
 const BY_LOGIN: &str = "SELECT id, username, display_name, role, email, status, password_hash \
      FROM staff WHERE username = ?1 OR lower(email) = ?1 \
@@ -37,31 +46,55 @@ row_type! {
     }
 }
 
+type IdQuery<'q> = QueryScalar<'q, Sqlite, i64, SqliteArguments<'q>>;
+
+/// `INSERT` or `INSERT_FIRST` with the staff member's columns.
+fn bind_staff<'q>(sql: &'q str, s: &'q NewStaff, now: Millis) -> IdQuery<'q> {
+    sqlx::query_scalar(sql)
+        .bind(s.username.to_lowercase())
+        .bind(&s.display_name)
+        .bind(s.role.as_str())
+        .bind(&s.email)
+        .bind(s.status.as_str())
+        .bind(&s.password_hash)
+        .bind(now)
+}
+
 async fn insert(pool: &SqlitePool, staff: &[NewStaff], now: Millis) -> sqlx::Result<Vec<i64>> {
     let mut tx = begin_write(pool).await?;
     let mut ids = Vec::with_capacity(staff.len());
     for s in staff {
-        let id = sqlx::query_scalar(INSERT)
-            .bind(s.username.to_lowercase())
-            .bind(&s.display_name)
-            .bind(s.role.as_str())
-            .bind(&s.email)
-            .bind(s.status.as_str())
-            .bind(&s.password_hash)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-        ids.push(id);
+        ids.push(bind_staff(INSERT, s, now).fetch_one(&mut *tx).await?);
     }
     tx.commit().await?;
     Ok(ids)
 }
 
-/// `false` when there is no such staff member (nothing is written).
+/// `None` when the clinic already has staff (the transaction is rolled back).
+async fn insert_first(
+    pool: &SqlitePool,
+    admin: &NewStaff,
+    settings_body: &str,
+    audit: &AuditEvent,
+) -> sqlx::Result<Option<i64>> {
+    let mut tx = begin_write(pool).await?;
+    let inserted = bind_staff(INSERT_FIRST, admin, audit.at);
+    let Some(id) = inserted.fetch_optional(&mut *tx).await? else {
+        return Ok(None);
+    };
+    settings::save_body(&mut tx, settings_body, audit.at).await?;
+    commit_with_audit(tx, &audit.clone().actor(id).subject(id)).await?;
+    Ok(Some(id))
+}
+
+/// With the account's tokens revoked and the notice queued; `false` when there is no such
+/// staff member (nothing is written).
 async fn set_email(
     pool: &SqlitePool,
     id: i64,
     email: &str,
+    notice: Option<&NewEmail>,
+    now: Millis,
     audit: &AuditEvent,
 ) -> sqlx::Result<bool> {
     let mut tx = begin_write(pool).await?;
@@ -73,6 +106,10 @@ async fn set_email(
         .rows_affected();
     if changed != 1 {
         return Ok(false);
+    }
+    tokens::revoke_account(&mut tx, id, now).await?;
+    if let Some(notice) = notice {
+        emails::insert(&mut tx, notice, None).await?;
     }
     commit_with_audit(tx, audit).await?;
     Ok(true)
@@ -102,6 +139,19 @@ impl StaffStore for SqliteStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn insert_first_admin(
+        &self,
+        admin: &NewStaff,
+        settings: &Settings,
+        audit: &AuditEvent,
+    ) -> StoreResult<Option<i64>> {
+        let body = settings::body(settings)?;
+        insert_first(&self.pool, admin, &body, audit)
+            .await
+            .map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn find_staff_by_login(&self, identifier: &str) -> StoreResult<Option<StaffRecord>> {
         let query = sqlx::query_as::<_, DbStaff>(BY_LOGIN).bind(identifier);
         fetch_optional(&self.pool, query).await.map_err(map)
@@ -118,9 +168,12 @@ impl StaffStore for SqliteStore {
         &self,
         id: i64,
         email: &str,
+        notice: Option<&NewEmail>,
+        now: Millis,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        if set_email(&self.pool, id, email, audit).await.map_err(map)? {
+        let changed = set_email(&self.pool, id, email, notice, now, audit).await;
+        if changed.map_err(map)? {
             Ok(())
         } else {
             Err(StoreError::Conflict(

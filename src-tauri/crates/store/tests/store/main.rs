@@ -4,9 +4,12 @@
 #![allow(clippy::unwrap_used)]
 
 mod backends;
+mod codes;
 mod contract;
 mod flows;
+mod limits;
 mod outbox;
+mod setup;
 mod sqlite;
 
 /// Every case of the suite, as its own `#[tokio::test]` on the backend `$backend`. A case left out
@@ -24,12 +27,20 @@ macro_rules! suite {
             contract::sessions_name_their_staff_until_they_end,
             contract::an_email_change_is_audited_and_an_unknown_account_is_a_conflict,
             contract::staff_searches_match_names_usernames_and_emails_in_name_order,
-            contract::wrong_codes_revoke_a_token_at_the_limit,
+            codes::code_attempts_are_reserved_up_to_the_limit,
+            codes::a_spent_code_is_burned_but_a_link_beside_it_lives,
+            codes::a_notice_issued_with_a_token_is_not_tied_to_it,
+            codes::an_email_change_revokes_the_accounts_tokens_and_unsent_resets_at_once,
+            codes::parallel_code_guesses_never_count_more_than_five_attempts,
+            limits::limits_count_in_fixed_windows_per_key,
+            limits::a_taken_back_attempt_frees_its_place_in_its_own_window_only,
+            limits::parallel_hits_let_no_more_than_the_limit_through,
             contract::a_reset_uses_its_token_once_and_signs_the_account_out,
             outbox::a_failed_email_waits_for_its_retry_and_a_final_failure_drops_its_secrets,
             outbox::an_expired_email_drops_its_secrets_and_is_never_sent,
             outbox::the_latest_email_is_the_newest_of_the_kinds_asked_for,
             outbox::email_and_activity_searches_match_their_text_newest_first,
+            outbox::a_preview_written_email_says_so_and_dead_tokens_are_found,
             flows::forgot_password_answers_the_same_for_known_unknown_and_emailless_accounts,
             flows::forgot_password_is_rate_limited_per_account_and_per_recipient,
             flows::a_link_is_consumed_only_by_the_submit_that_sets_the_password,
@@ -40,6 +51,10 @@ macro_rules! suite {
             flows::staff_without_email_get_an_explanation_and_can_be_given_one,
             flows::login_is_throttled_after_repeated_failures,
             flows::unknown_ids_and_bad_tokens_get_clear_errors,
+            setup::the_first_admin_comes_with_the_settings_and_only_into_an_empty_clinic,
+            setup::a_clinic_with_staff_takes_no_first_admin,
+            setup::parallel_first_admins_leave_exactly_one,
+            setup::setup_signs_the_new_admin_in_and_a_second_setup_is_refused,
         );
     };
     ($backend:ty; $($module:ident::$case:ident,)+) => {

@@ -1,10 +1,11 @@
 //! What every store promises the outbox dispatcher and the email screens, whatever the backend.
 
-use vetdesk_core::outbox::{EmailKind, EmailStatus};
+use vetdesk_core::outbox::{DeliveredVia, EmailKind, EmailStatus};
 use vetdesk_core::testing::T0;
+use vetdesk_core::token::Purpose;
 
 use crate::backends::{seeded, StoreFactory};
-use crate::contract::{audit, claim, email, issue_admin_reset, never_claimed_again};
+use crate::contract::{audit, claim, email, issue_admin_reset, never_claimed_again, token};
 
 pub async fn a_failed_email_waits_for_its_retry_and_a_final_failure_drops_its_secrets<
     F: StoreFactory,
@@ -115,4 +116,44 @@ pub async fn email_and_activity_searches_match_their_text_newest_first<F: StoreF
     }
     let setup = store.list_audit("demo_clinic_created", 10).await.unwrap();
     assert_eq!(setup[0].workstation, "setup");
+}
+
+pub async fn a_preview_written_email_says_so_and_dead_tokens_are_found<F: StoreFactory>() {
+    let (store, _guard) = seeded::<F>().await;
+    let first = issue_admin_reset(store.as_ref()).await.email_id.unwrap();
+    let tokenless = store
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap();
+    let asked = [first, tokenless, 987_654];
+    let dead = |now| store.emails_with_dead_tokens(&asked, now);
+    assert!(dead(T0).await.unwrap().is_empty(), "all live");
+    // The token lives a minute: expired, it is dead.
+    assert_eq!(dead(T0 + 60_000).await.unwrap(), vec![first]);
+
+    let resend = email(2, T0 + 1);
+    let second = store
+        .issue_token(&token(2, Purpose::AdminReset, 2), Some(&resend), &audit(T0))
+        .await
+        .unwrap()
+        .email_id
+        .unwrap();
+    // Replaced by a newer reset, the first token is dead at once; the new one is not.
+    let both = [first, second];
+    let now_dead = store.emails_with_dead_tokens(&both, T0 + 2).await;
+    assert_eq!(now_dead.unwrap(), vec![first]);
+
+    claim(store.as_ref(), T0 + 2).await;
+    store
+        .mark_email_sent(second, T0 + 3, "<id@x>", DeliveredVia::Preview, &audit(T0))
+        .await
+        .unwrap();
+    let rows = store.list_emails("", 10).await.unwrap();
+    let row = rows.iter().find(|r| r.id == second).unwrap();
+    assert_eq!(
+        (row.status, row.delivered_via),
+        (EmailStatus::Sent, Some(DeliveredVia::Preview))
+    );
+    let unsent = rows.iter().find(|r| r.id == tokenless).unwrap();
+    assert_eq!(unsent.delivered_via, None);
 }

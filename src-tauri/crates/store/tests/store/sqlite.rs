@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
+use vetdesk_core::outbox::{EmailKind, NewEmail};
 use vetdesk_core::ports::{AuditStore, EmailStore, StaffStore};
 use vetdesk_core::testing::T0;
 use vetdesk_core::{Role, StoreError};
@@ -29,6 +30,40 @@ async fn migrations_run_on_an_empty_file_and_again_on_reopen() {
     store.close().await;
     let again = SqliteStore::open(&sqlite_path(&dir)).await.unwrap();
     assert_eq!(again.count(CountedTable::Staff).await.unwrap(), 0);
+}
+
+/// Emails written before the table was rebuilt for the new kinds keep every column.
+#[tokio::test]
+async fn an_older_database_keeps_its_emails_when_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sqlite_path(&dir);
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = SqlitePool::connect_with(options).await.unwrap();
+    let mut before = sqlx::migrate!("migrations/sqlite");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.unwrap();
+    let old = SqliteStore::from_pool(pool);
+    demo::seed_staff(&old, T0, |_| demo_hash()).await.unwrap();
+    let id = old.enqueue_email(&email(2, T0), &audit(T0)).await.unwrap();
+    old.close().await;
+
+    let upgraded = SqliteStore::open(&path).await.unwrap();
+    let kept = upgraded.list_emails("", 10).await.unwrap();
+    assert_eq!((kept.len(), kept[0].id), (1, id));
+    assert_eq!(kept[0].sealed.as_deref(), Some(&[1, 2, 3][..]));
+    let notice = NewEmail {
+        kind: EmailKind::EmailChanged,
+        ..email(2, T0)
+    };
+    upgraded.enqueue_email(&notice, &audit(T0)).await.unwrap();
 }
 
 #[tokio::test]
@@ -160,7 +195,7 @@ async fn a_read_only_file_gives_a_clear_error_and_changes_nothing() {
     let pool = SqlitePool::connect_with(options).await.unwrap();
     let read_only = SqliteStore::from_pool(pool);
     let err = read_only
-        .update_staff_email(1, "new@clinic.example", &audit(T0))
+        .update_staff_email(1, "new@clinic.example", None, T0, &audit(T0))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly), "{err:?}");

@@ -1,19 +1,21 @@
 //! Forgot password: one answer for everyone, one email for a real account, and the limits.
 
-use crate::audit::{AuditAction, AuditOutcome};
+use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::outbox::{EmailKind, EmailStatus};
-use crate::ports::TokenStore;
-use crate::recovery::FORGOT_MESSAGE;
+use crate::ports::{SettingsStore, TokenStore};
+use crate::recovery::{FORGOT_MESSAGE, FORGOT_MESSAGE_NO_MAIL};
+use crate::settings::{MailTransport, Settings};
 use crate::testing::T0;
 use crate::time::{MINUTE, SECOND};
 use crate::token::{self, Purpose};
 
 use super::{clinic, Clinic, WS};
 
-/// Asks for `identifier` and checks that the answer is the one answer.
+/// Asks for `identifier` and checks that the answer is the one answer of a clinic whose mail
+/// goes to the preview outbox.
 async fn ask(c: &Clinic, identifier: &str, ws: &str) {
     let answer = c.forgot_password(identifier, ws).await.unwrap();
-    assert_eq!(answer.message, FORGOT_MESSAGE);
+    assert_eq!(answer.message, FORGOT_MESSAGE_NO_MAIL);
 }
 
 #[tokio::test]
@@ -47,6 +49,22 @@ async fn the_answer_is_the_same_whoever_asks_and_only_a_real_account_gets_mail()
 }
 
 #[tokio::test]
+async fn a_clinic_that_sends_mail_does_not_send_people_to_the_office_manager() {
+    let c = clinic().await;
+    let mut settings = Settings::demo();
+    settings.mail.transport = MailTransport::Smtp;
+    let saved = AuditEvent::new(T0, AuditAction::SettingsSaved, AuditOutcome::Ok, WS);
+    c.db.save_settings(&settings, &saved).await.unwrap();
+    for who in ["dpatel", "nobody", c.staff.no_email.username.as_str()] {
+        let answer = c.forgot_password(who, WS).await.unwrap();
+        assert_eq!(answer.message, FORGOT_MESSAGE, "{who}");
+    }
+    assert_ne!(FORGOT_MESSAGE, FORGOT_MESSAGE_NO_MAIL);
+    assert!(FORGOT_MESSAGE_NO_MAIL.starts_with(FORGOT_MESSAGE));
+    assert!(FORGOT_MESSAGE_NO_MAIL.ends_with("ask your office manager for a one-time code."));
+}
+
+#[tokio::test]
 async fn the_email_goes_to_the_registered_address_with_a_sealed_link_and_code() {
     let c = clinic().await;
     ask(&c, "DANA.PATEL@harborview-clinic.example", WS).await;
@@ -67,7 +85,9 @@ async fn the_email_goes_to_the_registered_address_with_a_sealed_link_and_code() 
             .expect("the link's digest is stored");
     assert_eq!(email.token_id, Some(stored.id));
     assert_eq!(stored.purpose, Purpose::SelfReset);
-    assert_eq!(stored.code_digest, Some(token::digest(&typed)));
+    // The code's digest is keyed with the clinic's pepper: no plain hash of it is stored.
+    assert_eq!(stored.code_digest, Some(c.t.pepper.digest(&typed)));
+    assert_ne!(stored.code_digest, Some(token::digest(&typed)));
     let shown = format!("{:?}{}", email.params, email.subject);
     assert!(!shown.contains(&link) && !shown.contains(&typed));
 }

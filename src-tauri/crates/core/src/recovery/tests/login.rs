@@ -76,10 +76,13 @@ async fn failures_past_the_burst_pause_the_username_but_not_others() {
     assert!(matches!(sixth, CoreError::Throttled { .. }));
     assert!((1..=60).contains(&secs), "{secs}");
 
-    // While paused even the right password waits, and is not checked or audited.
+    // While paused even the right password waits, and is not checked; the refusal is audited
+    // as the account's limit, like the sixth failure.
     let paused = c.sign_in_with_roster_password(&c.staff.vet).await;
     assert!(matches!(paused, Err(CoreError::Throttled { .. })));
-    assert_eq!(c.outcomes(AuditAction::Login), [AuditOutcome::Refused; 6]);
+    let mut expected = vec![AuditOutcome::Refused; 5];
+    expected.extend([AuditOutcome::RateLimitedAccount; 2]);
+    assert_eq!(c.outcomes(AuditAction::Login), expected);
 
     c.sign_in_with_roster_password(&c.staff.receptionist)
         .await

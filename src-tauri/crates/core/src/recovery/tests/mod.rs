@@ -1,14 +1,17 @@
 //! The recovery flows' decisions, on the in-memory store with a hand-moved clock.
 
+mod codes;
+mod deadline;
 mod forgot;
+mod limits;
 mod login;
+mod notices;
 mod reset;
 mod settings;
+mod setup;
 mod staff;
 
 use std::sync::Arc;
-
-use governor::clock::FakeRelativeClock;
 
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::error::CoreResult;
@@ -40,7 +43,7 @@ async fn clinic() -> Clinic {
 }
 
 impl std::ops::Deref for Clinic {
-    type Target = Recovery<FakeRelativeClock>;
+    type Target = Recovery;
 
     fn deref(&self) -> &Self::Target {
         &self.t.recovery

@@ -95,7 +95,8 @@ async fn success_consumes_the_token_revokes_the_others_ends_sessions_and_sends_a
         (EmailStatus::Queued, None)
     );
     assert!(notice.sealed.is_none(), "a notice carries no secret");
-    assert_eq!(c.t.wakes(), 2);
+    // The one-time code's notice, the reset email and this notice each woke the outbox.
+    assert_eq!(c.t.wakes(), 3);
 
     let events = c.events(AuditAction::PasswordReset);
     assert_eq!(events.len(), 1);

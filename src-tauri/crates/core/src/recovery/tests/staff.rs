@@ -149,7 +149,7 @@ async fn a_one_time_code_is_shown_once_and_never_mailed() {
     assert_eq!(c.t.wakes(), 0);
     let stored = &c.tokens()[0];
     assert_eq!(stored.purpose, Purpose::OneTimeCode);
-    assert_eq!(stored.code_digest, Some(token::digest(&first.code)));
+    assert_eq!(stored.code_digest, Some(c.t.pepper.digest(&first.code)));
     let events = c.events(AuditAction::OneTimeCode);
     assert_eq!(events[0].outcome, AuditOutcome::Issued);
     assert_eq!(

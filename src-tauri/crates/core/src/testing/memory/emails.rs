@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::audit::AuditEvent;
-use crate::outbox::{EmailKind, EmailRecord, EmailStatus, NewEmail};
+use crate::outbox::{DeliveredVia, EmailKind, EmailRecord, EmailStatus, NewEmail};
 use crate::ports::{EmailStore, OutboxStore, StoreResult};
 use crate::time::Millis;
 
@@ -136,11 +136,13 @@ impl OutboxStore for MemoryStore {
         id: i64,
         now: Millis,
         message_id: &str,
+        via: DeliveredVia,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
         self.update_email(id, audit, |row| {
             row.record.status = EmailStatus::Sent;
             row.record.sent_at = Some(now);
+            row.record.delivered_via = Some(via);
             row.record.sealed = None;
             row.record.attempts += 1;
             row.record.last_error = None;
@@ -189,5 +191,21 @@ impl OutboxStore for MemoryStore {
                 EmailStatus::Sent | EmailStatus::Expired => None,
             })
             .min())
+    }
+
+    async fn emails_with_dead_tokens(&self, ids: &[i64], now: Millis) -> StoreResult<Vec<i64>> {
+        let state = self.lock();
+        let mut dead: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| {
+                state
+                    .email(*id)
+                    .is_some_and(|r| state.row(r, now).record.token_live == Some(false))
+            })
+            .collect();
+        dead.sort_unstable();
+        dead.dedup();
+        Ok(dead)
     }
 }

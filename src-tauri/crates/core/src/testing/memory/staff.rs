@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use crate::audit::{AuditEvent, AuditRow};
 use crate::error::StoreError;
+use crate::outbox::NewEmail;
 use crate::ports::{AuditStore, SessionStore, SettingsStore, StaffStore, StoreResult};
 use crate::settings::Settings;
 use crate::staff::{NewStaff, StaffRecord};
@@ -37,21 +38,23 @@ impl StaffStore for MemoryStore {
                 "UNIQUE constraint failed: staff.username".into(),
             ));
         }
-        let mut ids = Vec::with_capacity(staff.len());
-        for s in staff {
-            let id = next_id(&state.staff);
-            state.staff.push(StaffRecord {
-                id,
-                username: s.username.to_lowercase(),
-                display_name: s.display_name.clone(),
-                role: s.role,
-                email: s.email.clone(),
-                status: s.status,
-                password_hash: s.password_hash.clone(),
-            });
-            ids.push(id);
+        Ok(staff.iter().map(|s| state.push_staff(s)).collect())
+    }
+
+    async fn insert_first_admin(
+        &self,
+        admin: &NewStaff,
+        settings: &Settings,
+        audit: &AuditEvent,
+    ) -> StoreResult<Option<i64>> {
+        let mut state = self.lock();
+        if !state.staff.is_empty() {
+            return Ok(None);
         }
-        Ok(ids)
+        let id = state.push_staff(admin);
+        state.settings = Some(settings.clone());
+        state.audit.push(audit.clone().actor(id).subject(id));
+        Ok(Some(id))
     }
 
     async fn find_staff_by_login(&self, identifier: &str) -> StoreResult<Option<StaffRecord>> {
@@ -99,6 +102,8 @@ impl StaffStore for MemoryStore {
         &self,
         id: i64,
         email: &str,
+        notice: Option<&NewEmail>,
+        now: Millis,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
         let mut state = self.lock();
@@ -107,10 +112,32 @@ impl StaffStore for MemoryStore {
                 "that staff member no longer exists".into(),
             ));
         };
+        state.check_staff(notice.and_then(|n| n.staff_id))?;
         state.check_audit(audit)?;
         state.staff[i].email = Some(email.to_string());
+        state.revoke_account_tokens(id, now);
+        if let Some(n) = notice {
+            state.push_email(n, None);
+        }
         state.audit.push(audit.clone());
         Ok(())
+    }
+}
+
+impl State {
+    /// Adds a staff member; the caller has checked that the username is free.
+    fn push_staff(&mut self, s: &NewStaff) -> i64 {
+        let id = next_id(&self.staff);
+        self.staff.push(StaffRecord {
+            id,
+            username: s.username.to_lowercase(),
+            display_name: s.display_name.clone(),
+            role: s.role,
+            email: s.email.clone(),
+            status: s.status,
+            password_hash: s.password_hash.clone(),
+        });
+        id
     }
 }
 

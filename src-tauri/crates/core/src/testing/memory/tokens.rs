@@ -4,16 +4,43 @@ use async_trait::async_trait;
 
 use crate::audit::AuditEvent;
 use crate::error::StoreError;
-use crate::outbox::NewEmail;
+use crate::outbox::{EmailStatus, NewEmail};
 use crate::ports::{Issued, StoreResult, TokenStore};
 use crate::time::Millis;
 use crate::token::{NewToken, TokenRecord};
 
-use super::{next_id, MemoryStore, Token};
+use super::{next_id, MemoryStore, State, Token};
 
 /// Neither used nor revoked; expiry aside, as the SQL updates select them.
 fn open(t: &TokenRecord) -> bool {
     t.used_at.is_none() && t.revoked_at.is_none()
+}
+
+impl State {
+    /// Revokes every open token of the account, and expires the emails of its tokens that are
+    /// queued or failed: none of them will be sent.
+    pub(super) fn revoke_account_tokens(&mut self, staff_id: i64, now: Millis) {
+        for t in self.tokens.iter_mut().map(|t| &mut t.record) {
+            if t.staff_id == staff_id && open(t) {
+                t.revoked_at = Some(now);
+            }
+        }
+        let account: Vec<i64> = self
+            .tokens
+            .iter()
+            .filter(|t| t.record.staff_id == staff_id)
+            .map(|t| t.record.id)
+            .collect();
+        for row in &mut self.emails {
+            let unsent = matches!(row.record.status, EmailStatus::Queued | EmailStatus::Failed);
+            if unsent && row.record.token_id.is_some_and(|id| account.contains(&id)) {
+                row.record.status = EmailStatus::Expired;
+                row.record.sealed = None;
+                row.next_attempt_at = None;
+                row.claimed_until = None;
+            }
+        }
+    }
 }
 
 #[async_trait]
@@ -65,7 +92,8 @@ impl TokenStore for MemoryStore {
             },
             link_digest: token.link_digest.clone(),
         });
-        let email_id = email.map(|e| state.push_email(e, Some(token_id)));
+        // Only an email that carries the token's secrets is the token's own.
+        let email_id = email.map(|e| state.push_email(e, e.sealed.is_some().then_some(token_id)));
         state.audit.push(audit.clone());
         Ok(Issued { token_id, email_id })
     }
@@ -79,18 +107,38 @@ impl TokenStore for MemoryStore {
             .map(|t| t.record.clone()))
     }
 
-    async fn live_code_tokens(&self, staff_id: i64, now: Millis) -> StoreResult<Vec<TokenRecord>> {
-        Ok(self
-            .lock()
-            .tokens
-            .iter()
-            .map(|t| &t.record)
-            .filter(|t| t.staff_id == staff_id && t.code_digest.is_some() && t.is_live(now))
-            .cloned()
-            .collect())
+    async fn reserve_code_attempt(
+        &self,
+        staff_id: i64,
+        max_attempts: u32,
+        now: Millis,
+    ) -> StoreResult<Vec<TokenRecord>> {
+        let mut state = self.lock();
+        let mut reserved = Vec::new();
+        for t in state.tokens.iter_mut().map(|t| &mut t.record) {
+            if t.staff_id == staff_id
+                && t.code_digest.is_some()
+                && t.is_live(now)
+                && t.failed_attempts < max_attempts
+            {
+                t.failed_attempts += 1;
+                reserved.push(t.clone());
+            }
+        }
+        Ok(reserved)
     }
 
-    async fn record_code_failure(
+    async fn release_code_attempt(&self, token_ids: &[i64]) -> StoreResult<()> {
+        let mut state = self.lock();
+        for t in state.tokens.iter_mut().map(|t| &mut t.record) {
+            if token_ids.contains(&t.id) {
+                t.failed_attempts = t.failed_attempts.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_wrong_code(
         &self,
         token_ids: &[i64],
         max_attempts: u32,
@@ -98,12 +146,18 @@ impl TokenStore for MemoryStore {
         audit: &AuditEvent,
     ) -> StoreResult<()> {
         self.write(audit, |state| {
-            for t in state.tokens.iter_mut().map(|t| &mut t.record) {
-                if token_ids.contains(&t.id) && open(t) {
-                    t.failed_attempts += 1;
-                    if t.failed_attempts >= max_attempts {
-                        t.revoked_at = Some(now);
-                    }
+            for t in &mut state.tokens {
+                let spent = token_ids.contains(&t.record.id)
+                    && open(&t.record)
+                    && t.record.failed_attempts >= max_attempts;
+                if !spent {
+                    continue;
+                }
+                // A token's digests cannot both be empty: one without a link is revoked whole.
+                if t.link_digest.is_some() {
+                    t.record.code_digest = None;
+                } else {
+                    t.record.revoked_at = Some(now);
                 }
             }
         })

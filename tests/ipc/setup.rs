@@ -1,0 +1,151 @@
+//! First run on an empty data folder, and the demo clinic opened beside the clinic's own
+//! database without ever touching it.
+
+use serde_json::{json, Value};
+use vetdesk_core::ports::StaffStore;
+use vetdesk_store::sqlite::CountedTable;
+use vetdesk_store::SqliteStore;
+
+use crate::{desk, desk_of, Desk, DEMO_PASSWORD};
+
+const PASSWORD: &str = "lantern orbit pickle saxophone";
+
+/// A valid Set up your clinic form, as the UI sends it.
+pub fn setup_args() -> Value {
+    json!({
+        "clinic": {
+            "name": "Bayside Pet Hospital",
+            "phone": "+1 555 0199",
+            "email": "desk@bayside-pets.example",
+            "address": "2 Pier Road, Bayside",
+        },
+        "admin": {
+            "displayName": "Noor Haddad",
+            "username": "nhaddad",
+            "email": "noor@bayside-pets.example",
+        },
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    })
+}
+
+/// What `app_info` says of the open clinic: whether it is the demo, whether it needs setting
+/// up, and its name.
+fn opened(info: &Value) -> (bool, bool, &str) {
+    let flag = |key: &str| {
+        info[key]
+            .as_bool()
+            .unwrap_or_else(|| panic!("{key} in {info}"))
+    };
+    let name = info["clinicName"].as_str().expect("clinicName");
+    (flag("demo"), flag("setupNeeded"), name)
+}
+
+fn sign_in(d: &Desk, username: &str, password: &str) -> Result<Value, Value> {
+    d.call(
+        "login",
+        json!({ "username": username, "password": password }),
+    )
+}
+
+/// The clinic's own database file, read on its own.
+fn real_database(d: &Desk) -> SqliteStore {
+    let path = d.data_dir().join("vetdesk.sqlite3");
+    tauri::async_runtime::block_on(SqliteStore::open(&path)).expect("the clinic's database")
+}
+
+#[test]
+fn a_new_install_has_no_account_until_the_clinic_is_set_up() {
+    let d = desk_of(false);
+    let info = d.ok("app_info", json!({}));
+    assert_eq!(opened(&info), (false, true, ""));
+    assert_eq!(d.count(CountedTable::Staff), 0);
+    let demo_login = sign_in(&d, "admin", DEMO_PASSWORD).unwrap_err();
+    assert_eq!(demo_login["code"], "invalidCredentials");
+
+    let mut bad = setup_args();
+    bad["admin"]["email"] = json!("noor@");
+    let refused = d.err("setup_clinic", bad);
+    assert_eq!(
+        (&refused["code"], &refused["field"]),
+        (&json!("invalidInput"), &json!("admin.email"))
+    );
+    let mut weak = setup_args();
+    weak["password"] = json!("short");
+    weak["confirm"] = json!("short");
+    assert_eq!(d.err("setup_clinic", weak)["field"], "password");
+    assert_eq!(d.count(CountedTable::Staff), 0);
+
+    let me = d.ok("setup_clinic", setup_args());
+    assert_eq!(
+        (&me["username"], &me["role"]),
+        (&json!("nhaddad"), &json!("admin"))
+    );
+    assert_eq!(d.ok("current_session", json!({}))["username"], "nhaddad");
+    let info = d.ok("app_info", json!({}));
+    assert_eq!(opened(&info), (false, false, "Bayside Pet Hospital"));
+    assert_eq!(info["mailTransport"], "preview");
+    let settings = d.ok("get_settings", json!({}));
+    assert_eq!(settings["mail"]["fromAddress"], "desk@bayside-pets.example");
+
+    let mut again = setup_args();
+    again["admin"]["username"] = json!("intruder");
+    assert_eq!(d.code("setup_clinic", again), "forbidden");
+    assert_eq!(d.count(CountedTable::Staff), 1);
+    d.ok("logout", json!({}));
+    assert_eq!(sign_in(&d, "nhaddad", PASSWORD).unwrap()["role"], "admin");
+}
+
+#[test]
+fn a_demo_launch_opens_the_seeded_demo_clinic_in_its_own_file() {
+    let d = desk();
+    let info = d.ok("app_info", json!({}));
+    assert_eq!(opened(&info), (true, false, "Harborview Animal Clinic"));
+    assert!(d.count(CountedTable::Staff) >= 30);
+    assert!(d.count(CountedTable::Clients) >= 2_000);
+    assert!(d.data_dir().join("demo.sqlite3").is_file());
+    assert!(!d.data_dir().join("vetdesk.sqlite3").exists());
+    assert_eq!(d.login("admin")["role"], "admin");
+}
+
+#[test]
+fn the_demo_clinic_opens_beside_the_real_one_and_leaves_it_untouched() {
+    let d = desk_of(false);
+    d.ok("setup_clinic", setup_args());
+
+    let info = d.ok("open_demo_clinic", json!({}));
+    assert_eq!(opened(&info), (true, false, "Harborview Animal Clinic"));
+    assert_eq!(d.ok("current_session", json!({})), Value::Null);
+    assert_eq!(
+        sign_in(&d, "nhaddad", PASSWORD).unwrap_err()["code"],
+        "invalidCredentials"
+    );
+    d.login("admin");
+    // The demo's admins are public: their SMTP password goes to the demo's own keyring entry.
+    let mut settings = d.ok("get_settings", json!({}));
+    settings["mail"]["host"] = json!("smtp.evil.example");
+    let smtp = json!({ "settings": settings, "smtpPassword": "demo smtp secret" });
+    d.ok("save_settings", smtp);
+
+    let info = d.ok("leave_demo_clinic", json!({}));
+    assert_eq!(opened(&info), (false, false, "Bayside Pet Hospital"));
+    assert_eq!(d.ok("current_session", json!({})), Value::Null);
+    assert_eq!(
+        sign_in(&d, "admin", DEMO_PASSWORD).unwrap_err()["code"],
+        "invalidCredentials"
+    );
+    sign_in(&d, "nhaddad", PASSWORD).unwrap();
+    let own = d.ok("get_settings", json!({}));
+    assert_eq!(own["mail"]["hasPassword"], false);
+    assert_eq!(own["mail"]["host"], "");
+
+    let real = real_database(&d);
+    tauri::async_runtime::block_on(async {
+        assert_eq!(real.count(CountedTable::Staff).await.unwrap(), 1);
+        assert_eq!(real.count(CountedTable::Clients).await.unwrap(), 0);
+        for demo_account in ["admin", "mreyes", "dpatel", "jokafor", "cadmin"] {
+            let found = real.find_staff_by_login(demo_account).await.unwrap();
+            assert!(found.is_none(), "{demo_account} is in the real database");
+        }
+    });
+}
