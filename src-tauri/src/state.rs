@@ -99,6 +99,8 @@ pub struct AppState {
     keys: WorkstationKeys,
     pub workstation: String,
     pub smtp_options: SmtpOptions,
+    /// Why this workstation's keys are in files rather than the system keyring, when they are.
+    pub keyring_warning: Option<String>,
     /// A `vetdesk://reset` token that arrived before the window was listening.
     pub pending_link: Mutex<Option<String>>,
     /// Told whenever a clinic opens, so the window title can say which.
@@ -120,8 +122,9 @@ impl AppState {
             ))
         })?;
         let secrets = keyrings.clinic.as_ref();
-        let key = workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file())?;
-        let pepper = workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file())?;
+        let (key, outbox_warning) = workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file())?;
+        let (pepper, pepper_warning) =
+            workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file())?;
         let keys = WorkstationKeys {
             sealer: Arc::new(Sealer::new(&key)),
             pepper: CodePepper::new(pepper),
@@ -135,6 +138,7 @@ impl AppState {
             keys,
             workstation: workstation_name(),
             smtp_options: smtp_options_from_env(),
+            keyring_warning: outbox_warning.or(pepper_warning),
             pending_link: Mutex::new(None),
             on_open: Box::new(on_open),
         })
@@ -184,35 +188,48 @@ impl AppState {
 }
 
 /// A key of this workstation's: the one that seals queued reset links, or the code pepper. Kept
-/// in the OS keyring under `entry`; where there is none (a headless server without Secret
-/// Service) in `file`, which only this user can read.
+/// in the OS keyring under `entry`. Where no keyring answers (a desktop without Secret Service)
+/// it is kept in `file`, which only this user can read, and the answer carries a warning for the
+/// window to show; a file key moves into the keyring once one answers.
 fn workstation_key(
     secrets: &dyn SecretStore,
     entry: &str,
     file: &Path,
-) -> Result<[u8; KEY_BYTES], CoreError> {
+) -> Result<([u8; KEY_BYTES], Option<String>), CoreError> {
     let engine = base64::engine::general_purpose::STANDARD;
     let decode = |text: &str| -> Option<[u8; KEY_BYTES]> {
         engine.decode(text.trim()).ok()?.try_into().ok()
     };
-    match secrets.get(entry) {
+    let refused = match secrets.get(entry) {
         Ok(Some(stored)) => {
-            return decode(stored.expose()).ok_or_else(|| {
+            let key = decode(stored.expose()).ok_or_else(|| {
                 CoreError::Internal(format!("the {entry} in the keyring is damaged"))
-            })
+            })?;
+            return Ok((key, None));
         }
         Ok(None) => {
-            let key = Sealer::generate_key();
+            let key = match std::fs::read_to_string(file) {
+                Ok(text) => decode(&text)
+                    .ok_or_else(|| CoreError::Internal(format!("{} is damaged", file.display())))?,
+                Err(_) => Sealer::generate_key(),
+            };
             match secrets.set(entry, &Sensitive::new(engine.encode(key))) {
-                Ok(()) => return Ok(key),
-                Err(e) => tracing::warn!(error = %e, entry, "keyring refused the key"),
+                Ok(()) => {
+                    // The keyring holds it now; a copy on disk would only be something to steal.
+                    let _ = std::fs::remove_file(file);
+                    return Ok((key, None));
+                }
+                Err(e) => e,
             }
         }
-        Err(e) => {
-            tracing::warn!(error = %e, entry, "no keyring; keeping the key in a private file")
-        }
-    }
-    key_file(file, decode)
+        Err(e) => e,
+    };
+    tracing::warn!(error = %refused, entry, "no keyring; keeping the key in a private file");
+    let warning = format!(
+        "{refused} Until one answers, VetDesk keeps its own keys in private files in its data \
+         folder, and cannot save an SMTP password."
+    );
+    Ok((key_file(file, decode)?, Some(warning)))
 }
 
 fn key_file(
@@ -250,4 +267,81 @@ fn smtp_options_from_env() -> SmtpOptions {
     let extra_root_pem =
         std::env::var_os("VETDESK_SMTP_CA_FILE").and_then(|p| std::fs::read(p).ok());
     SmtpOptions { extra_root_pem }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use vetdesk_secrets::SecretError;
+
+    use super::*;
+
+    /// A keyring in memory that can be made to stop answering.
+    #[derive(Default)]
+    struct FakeKeyring {
+        entries: Mutex<HashMap<String, String>>,
+        down: bool,
+    }
+
+    impl SecretStore for FakeKeyring {
+        fn get(&self, name: &str) -> Result<Option<Sensitive<String>>, SecretError> {
+            if self.down {
+                return Err(SecretError::Unavailable("no Secret Service".into()));
+            }
+            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(entries.get(name).cloned().map(Sensitive::new))
+        }
+        fn set(&self, name: &str, value: &Sensitive<String>) -> Result<(), SecretError> {
+            if self.down {
+                return Err(SecretError::Unavailable("no Secret Service".into()));
+            }
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.insert(name.to_string(), value.expose().clone());
+            Ok(())
+        }
+        fn delete(&self, _name: &str) -> Result<(), SecretError> {
+            Ok(())
+        }
+    }
+
+    fn key_in(dir: &tempfile::TempDir, keyring: &FakeKeyring) -> ([u8; KEY_BYTES], Option<String>) {
+        workstation_key(keyring, OUTBOX_KEY, &dir.path().join("outbox.key")).expect("a key")
+    }
+
+    #[test]
+    fn a_keyring_keeps_the_key_and_no_file_is_written() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keyring = FakeKeyring::default();
+        let (first, warning) = key_in(&dir, &keyring);
+        assert_eq!(warning, None);
+        assert_eq!(key_in(&dir, &keyring).0, first);
+        assert!(!dir.path().join("outbox.key").exists());
+    }
+
+    #[test]
+    fn without_a_keyring_the_key_is_a_private_file_and_the_window_is_told() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let down = FakeKeyring {
+            down: true,
+            ..FakeKeyring::default()
+        };
+        let (first, warning) = key_in(&dir, &down);
+        let warning = warning.expect("a warning for the window");
+        assert!(warning.contains("not available"), "{warning}");
+        assert!(warning.contains("private files"), "{warning}");
+        assert_eq!(key_in(&dir, &down).0, first);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = std::fs::metadata(dir.path().join("outbox.key")).expect("key file");
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        }
+
+        // Once a keyring answers, the same key moves into it and the file goes.
+        let up = FakeKeyring::default();
+        assert_eq!(key_in(&dir, &up), (first, None));
+        assert!(!dir.path().join("outbox.key").exists());
+        assert_eq!(key_in(&dir, &up).0, first);
+    }
 }

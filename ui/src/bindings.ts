@@ -48,6 +48,8 @@ export type AppInfo = {
 	setupNeeded: boolean,
 	/**  The demo clinic is open. */
 	demo: boolean,
+	/**  Set when no system keyring answered: what that means and what to do, in words. */
+	keyringWarning: string | null,
 };
 
 export type AuditRow = {

@@ -62,6 +62,31 @@ describe("mail not being sent", () => {
     }));
 });
 
+describe("no system keyring", () => {
+  const WARNING =
+    "The system keyring is not available (no Secret Service). Until one answers, VetDesk keeps its own keys in private files in its data folder, and cannot save an SMTP password.";
+
+  test("the status bar and Settings say so in words", () =>
+    withApp({ config: { keyringWarning: WARNING } }, async (page) => {
+      await signIn(page, "amorgan");
+      assert.equal(await text(page.getByTestId("keyring-status")), "No system keyring");
+      assert.equal(await page.getByTestId("keyring-warning").count(), 0, "only on Settings");
+      await page.getByTestId("nav-settings").click();
+      await page.getByTestId("min-length").waitFor();
+      assert.equal(await text(page.getByTestId("keyring-warning")), WARNING);
+      await shot(page, "settings-no-keyring");
+    }));
+
+  test("nothing is said while the keyring answers", () =>
+    withApp(async (page) => {
+      await signIn(page, "amorgan");
+      await page.getByTestId("nav-settings").click();
+      await page.getByTestId("min-length").waitFor();
+      assert.equal(await page.getByTestId("keyring-status").count(), 0);
+      assert.equal(await page.getByTestId("keyring-warning").count(), 0);
+    }));
+});
+
 describe("where a message went", () => {
   /** Sends Jordan Smith a reset from the staff card and waits until the status settles. */
   async function resetJordan(page) {

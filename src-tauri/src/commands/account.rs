@@ -19,10 +19,12 @@ pub struct AppInfo {
     pub setup_needed: bool,
     /// The demo clinic is open.
     pub demo: bool,
+    /// Set when no system keyring answered: what that means and what to do, in words.
+    pub keyring_warning: Option<String>,
 }
 
 /// What the window shows of `clinic` before anyone signs in.
-pub(crate) async fn info(clinic: &Clinic) -> CommandResult<AppInfo> {
+pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<AppInfo> {
     let settings = clinic.recovery.settings().await?;
     let setup_needed = clinic.recovery.setup_needed().await?;
     Ok(AppInfo {
@@ -37,13 +39,14 @@ pub(crate) async fn info(clinic: &Clinic) -> CommandResult<AppInfo> {
         mail_transport: settings.mail.transport,
         setup_needed,
         demo: clinic.demo,
+        keyring_warning: state.keyring_warning.clone(),
     })
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
-    info(&state.clinic()).await
+    info(&state, &state.clinic()).await
 }
 
 #[tauri::command]

@@ -30,7 +30,7 @@ pub async fn setup_clinic(
 #[specta::specta]
 pub async fn open_demo_clinic(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     let demo = state.switch(true).await?;
-    info(&demo).await
+    info(&state, &demo).await
 }
 
 /// Back from the demo clinic to the clinic's own database, signed out.
@@ -38,5 +38,5 @@ pub async fn open_demo_clinic(state: State<'_, AppState>) -> CommandResult<AppIn
 #[specta::specta]
 pub async fn leave_demo_clinic(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     let own = state.switch(false).await?;
-    info(&own).await
+    info(&state, &own).await
 }

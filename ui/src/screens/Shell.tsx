@@ -205,6 +205,12 @@ export function Shell({
             />
             {info.mailTransport === "preview" ? "Mail: preview outbox" : "Mail: SMTP"}
           </p>
+          {info.keyringWarning ? (
+            <p data-testid="keyring-status">
+              <span class="dot dot-warning" aria-hidden="true" />
+              No system keyring
+            </p>
+          ) : null}
           <p class="muted">Version {info.version}</p>
         </div>
       </nav>
@@ -234,6 +240,11 @@ export function Shell({
                 : undefined
             }
           />
+        ) : null}
+        {section === "settings" && info.keyringWarning ? (
+          <Notice tone="warning" testid="keyring-warning" live={false}>
+            <p>{info.keyringWarning}</p>
+          </Notice>
         ) : null}
         {section === "home" ? <Home session={session} info={info} /> : null}
         {section === "staff" ? <StaffList session={session} /> : null}

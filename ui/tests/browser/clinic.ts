@@ -22,6 +22,8 @@ export type MockConfig = {
   demo?: boolean;
   /** A real clinic's first start: nobody has an account yet. */
   setupNeeded?: boolean;
+  /** What the back end says when no system keyring answered. */
+  keyringWarning?: string | null;
 };
 
 /** An outbox row; a `fixed` one keeps its status, the others move on with time. */
@@ -99,6 +101,7 @@ export function newClinic(config: MockConfig) {
     mailTransport: transport,
     setupNeeded,
     demo: setupNeeded ? false : (config.demo ?? true),
+    keyringWarning: config.keyringWarning ?? null,
   };
   return {
     info,
