@@ -198,6 +198,24 @@ impl From<&EmailRecord> for EmailRow {
 
 /// How long a dispatcher holds a claimed email before another may take it over.
 pub const CLAIM_LEASE: Millis = 2 * MINUTE;
+
+/// Who holds a claimed email: a workstation, and which run of the app on it. Only one app runs
+/// per workstation, so a later run knows the claims of an earlier one are dead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimant {
+    pub workstation: String,
+    /// Tells this run from earlier ones; any text that a restart does not repeat.
+    pub run: String,
+}
+
+impl Claimant {
+    pub fn new(workstation: impl Into<String>, run: impl Into<String>) -> Self {
+        Self {
+            workstation: workstation.into(),
+            run: run.into(),
+        }
+    }
+}
 /// After this many failed attempts an email stays failed until someone presses Resend.
 pub const MAX_ATTEMPTS: u32 = 8;
 

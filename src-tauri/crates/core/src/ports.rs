@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use crate::audit::{AuditEvent, AuditRow};
 use crate::error::{CoreResult, StoreError};
 use crate::limits::Limit;
-use crate::outbox::{DeliveredVia, EmailKind, EmailRecord, NewEmail};
+use crate::outbox::{Claimant, DeliveredVia, EmailKind, EmailRecord, NewEmail};
 use crate::settings::Settings;
 use crate::staff::{NewStaff, StaffRecord};
 use crate::time::Millis;
@@ -138,13 +138,20 @@ pub trait EmailStore: Send + Sync {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Takes up to `limit` emails that are due (queued or failed with a retry time that has
-    /// come, or sending with an expired lease), marks them sending until `now + lease`.
+    /// come, or sending with an expired lease), marks them sending until `now + lease`, held
+    /// by `by`.
     async fn claim_due_emails(
         &self,
         now: Millis,
         lease: Millis,
         limit: u32,
+        by: &Claimant,
     ) -> StoreResult<Vec<EmailRecord>>;
+    /// Makes due again, at once, the emails still sending that earlier runs of `by`'s
+    /// workstation claimed: those runs are gone, so their leases need not run out. Each goes
+    /// back to queued, or failed if it has failed before; other workstations' claims, and this
+    /// run's, stay. Answers how many.
+    async fn release_dead_claims(&self, by: &Claimant) -> StoreResult<u64>;
     /// `via`: which transport took it, so the screens say whether a mail server accepted it.
     async fn mark_email_sent(
         &self,

@@ -1,14 +1,17 @@
 //! The outbox dispatcher: claims due emails, sends them, and records what happened. Delivery is
-//! at least once; a failure is retried with backoff until it succeeds or is final.
+//! at least once; a failure is retried with backoff until it succeeds or is final. An email is
+//! claimed just before it is sent and marked sent as soon as it is accepted, so that a crash
+//! can repeat at most the one email in flight; on start the dispatcher takes back its own
+//! workstation's claims from before the crash instead of waiting out their lease.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use vetdesk_core::outbox::{
-    retry_delay, DeliveredVia, EmailKind, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS,
+    retry_delay, Claimant, DeliveredVia, EmailKind, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS,
 };
 use vetdesk_core::ports::{OutboxStore, SettingsStore};
 use vetdesk_core::seal::Sealer;
@@ -21,8 +24,11 @@ use crate::preview::PreviewOutbox;
 use crate::render::{render, render_without_secrets};
 use crate::transport::MailTransport;
 
-/// How many emails one round claims.
+/// How many emails one round handles.
 pub const BATCH_SIZE: u32 = 20;
+/// How many emails are claimed at once: one, so that none waits claimed behind a slow send,
+/// where its lease could run out and another workstation send it too.
+const CLAIM_AT_ONCE: u32 = 1;
 /// The longest the dispatcher sleeps without looking at the outbox.
 pub const MAX_IDLE: Duration = Duration::from_secs(30);
 /// The shortest pause between rounds that did not fill a batch, so that a row another
@@ -54,8 +60,16 @@ pub struct Dispatcher {
     sealer: Arc<Sealer>,
     clock: Arc<dyn Clock>,
     transports: Arc<dyn TransportFactory>,
-    workstation: String,
+    claimant: Claimant,
     preview: Option<PreviewOutbox>,
+}
+
+/// This process's run of the app: a dispatcher claims as it, and a later process takes back
+/// what it left claimed. Clinics reopened in one process share it, as their dispatchers may
+/// overlap while the old one finishes its round.
+fn this_run() -> &'static str {
+    static RUN: OnceLock<String> = OnceLock::new();
+    RUN.get_or_init(|| format!("{}-{:016x}", std::process::id(), rand::random::<u64>()))
 }
 
 /// Why one attempt did not deliver, in words fit for the Activity screen.
@@ -89,9 +103,16 @@ impl Dispatcher {
             sealer,
             clock,
             transports,
-            workstation,
+            claimant: Claimant::new(workstation, this_run()),
             preview: None,
         }
+    }
+
+    /// Claims as run `run` of the workstation instead of this process's run, as a restarted
+    /// app would; for tests, which restart within one process.
+    pub fn in_run(mut self, run: impl Into<String>) -> Self {
+        self.claimant.run = run.into();
+        self
     }
 
     /// Each round also deletes the copies in `preview` whose token has died (used, revoked or
@@ -101,35 +122,53 @@ impl Dispatcher {
         self
     }
 
-    /// One round: sweep the preview outbox, claim what is due and try each email once.
+    /// Makes this workstation's emails that an earlier run left claimed due at once: that run
+    /// is gone (one app runs per workstation). Answers how many.
+    pub async fn release_dead_claims(&self) -> Result<u64, DispatchError> {
+        let released = self.outbox.release_dead_claims(&self.claimant).await?;
+        if released > 0 {
+            tracing::info!(released, "emails claimed before a restart are due again");
+        }
+        Ok(released)
+    }
+
+    /// One round: sweep the preview outbox, then claim what is due and try each email once,
+    /// up to [`BATCH_SIZE`] emails.
     pub async fn run_once(&self) -> Result<DispatchReport, DispatchError> {
         self.sweep_preview().await;
         let mut report = DispatchReport::default();
-        let claimed = self
-            .outbox
-            .claim_due_emails(self.clock.now(), CLAIM_LEASE, BATCH_SIZE)
-            .await?;
-        if claimed.is_empty() {
-            return Ok(report);
-        }
-        let settings = self
-            .settings
-            .load_settings()
-            .await?
-            .unwrap_or_else(Settings::demo);
-        let transport = self.transports.transport(&settings);
-        for email in &claimed {
+        let mut how = None;
+        let mut handled = 0;
+        while handled < BATCH_SIZE {
+            let claimed = self
+                .outbox
+                .claim_due_emails(self.clock.now(), CLAIM_LEASE, CLAIM_AT_ONCE, &self.claimant)
+                .await?;
+            let Some(email) = claimed.first() else {
+                break;
+            };
+            handled += 1;
+            // Read once a round, when there is something to send.
+            let (settings, transport) = match &how {
+                Some(how) => how,
+                None => {
+                    let settings = self
+                        .settings
+                        .load_settings()
+                        .await?
+                        .unwrap_or_else(Settings::demo);
+                    let transport = self.transports.transport(&settings);
+                    how.insert((settings, transport))
+                }
+            };
             let now = self.clock.now();
             if is_expired(email, now) {
                 self.expire(email, now).await?;
                 report.expired += 1;
                 continue;
             }
-            let attempt = match &transport {
-                Ok(transport) => {
-                    self.deliver(email, &settings, transport.as_ref(), now)
-                        .await
-                }
+            let attempt = match transport {
+                Ok(transport) => self.deliver(email, settings, transport.as_ref(), now).await,
                 Err(e) => Err(Failure::from(e)),
             };
             match attempt {
@@ -148,9 +187,17 @@ impl Dispatcher {
 
     /// Rounds until `shutdown`: after each, sleeps until the next email is due (at most
     /// [`MAX_IDLE`]) or until `wake` is notified because a new email was queued.
+    /// First, and until it succeeds, it takes back the claims of this workstation's earlier run.
     pub async fn run(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
-        tracing::info!(workstation = %self.workstation, "outbox dispatcher started");
+        tracing::info!(workstation = %self.claimant.workstation, "outbox dispatcher started");
+        let mut released = false;
         loop {
+            if !released {
+                match self.release_dead_claims().await {
+                    Ok(_) => released = true,
+                    Err(e) => tracing::warn!(error = %e, "could not take back earlier claims"),
+                }
+            }
             let busy = match self.run_once().await {
                 Ok(report) => report.sent + report.failed + report.expired >= BATCH_SIZE,
                 Err(e) => {
@@ -169,7 +216,7 @@ impl Dispatcher {
                 () = tokio::time::sleep(pause) => {}
             }
         }
-        tracing::info!(workstation = %self.workstation, "outbox dispatcher stopped");
+        tracing::info!(workstation = %self.claimant.workstation, "outbox dispatcher stopped");
     }
 
     async fn idle_time(&self) -> Duration {
@@ -327,8 +374,8 @@ impl Dispatcher {
         action: AuditAction,
         outcome: AuditOutcome,
     ) -> AuditEvent {
-        let event =
-            AuditEvent::new(now, action, outcome, &self.workstation).detail(email.kind.as_str());
+        let event = AuditEvent::new(now, action, outcome, &self.claimant.workstation)
+            .detail(email.kind.as_str());
         match email.staff_id {
             Some(id) => event.subject(id),
             None => event,

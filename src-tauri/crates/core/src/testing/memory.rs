@@ -17,7 +17,7 @@ use async_trait::async_trait;
 
 use crate::audit::AuditEvent;
 use crate::error::{CoreResult, StoreError};
-use crate::outbox::{EmailRecord, EmailStatus, NewEmail};
+use crate::outbox::{Claimant, EmailRecord, EmailStatus, NewEmail};
 use crate::ports::{Keyring, StoreResult};
 use crate::settings::Settings;
 use crate::staff::StaffRecord;
@@ -53,6 +53,8 @@ pub struct OutboxRow {
     pub record: EmailRecord,
     pub next_attempt_at: Option<Millis>,
     pub claimed_until: Option<Millis>,
+    /// Who holds it while it is sending.
+    pub claimed_by: Option<Claimant>,
     pub message_id: Option<String>,
 }
 
@@ -228,6 +230,7 @@ impl State {
             },
             next_attempt_at: Some(email.created_at),
             claimed_until: None,
+            claimed_by: None,
             message_id: None,
         });
         id

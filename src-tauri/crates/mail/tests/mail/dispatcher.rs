@@ -1,15 +1,22 @@
 //! The outbox dispatcher with a real SMTP server, core's in-memory store and a manual clock.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use async_trait::async_trait;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
-use vetdesk_core::audit::{AuditAction, AuditOutcome};
-use vetdesk_core::outbox::{EmailStatus, MAX_ATTEMPTS};
-use vetdesk_core::settings::SmtpSecurity;
+use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
+use vetdesk_core::outbox::{
+    Claimant, DeliveredVia, EmailKind, EmailStatus, NewEmail, CLAIM_LEASE, MAX_ATTEMPTS,
+};
+use vetdesk_core::ports::{EmailStore, OutboxStore};
+use vetdesk_core::settings::{Settings, SmtpSecurity};
+use vetdesk_core::testing::MemoryStore;
 use vetdesk_core::time::{MINUTE, SECOND};
-use vetdesk_mail::{DispatchReport, SmtpOptions};
+use vetdesk_mail::{
+    DispatchReport, Dispatcher, MailError, MailTransport, SmtpOptions, TransportFactory,
+};
 
 use crate::support::*;
 use vetdesk_testkit::smtp::{free_port, ServerOptions, SmtpServer};
@@ -232,4 +239,162 @@ async fn the_running_dispatcher_sends_when_woken_and_stops_on_shutdown() {
         .await
         .expect("the dispatcher stops on shutdown")
         .unwrap();
+}
+
+/// Queues a notice without a token, due now: several can wait side by side.
+async fn queue_notice(harness: &Harness) -> i64 {
+    let record = reset_email(T0);
+    let notice = NewEmail {
+        kind: EmailKind::PasswordChanged,
+        staff_id: Some(harness.staff_id),
+        recipient: record.recipient,
+        recipient_name: record.recipient_name,
+        subject: EmailKind::PasswordChanged.subject("Harborview Animal Clinic"),
+        params: record.params,
+        sealed: None,
+        created_at: T0,
+    };
+    let audit = AuditEvent::new(T0, AuditAction::PasswordReset, AuditOutcome::Ok, "w");
+    harness.store.enqueue_email(&notice, &audit).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_restarted_dispatcher_sends_what_its_dead_run_left_claimed_at_once() {
+    let server = SmtpServer::start(&ServerOptions::default(), None);
+    let harness = Harness::new(
+        smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false),
+        plain_factory(),
+    )
+    .await;
+    let mine = queue_notice(&harness).await;
+    let theirs = queue_notice(&harness).await;
+    // Killed mid-send: this workstation's previous run holds one, another workstation the other.
+    let dead = Claimant::new(WORKSTATION, "killed-run");
+    let alive = Claimant::new("front-desk-2", "its-run");
+    for (by, id) in [(&dead, mine), (&alive, theirs)] {
+        let claimed = harness.store.claim_due_emails(T0, CLAIM_LEASE, 1, by).await;
+        assert_eq!(claimed.unwrap()[0].id, id);
+    }
+    assert_eq!(
+        harness.dispatcher.run_once().await.unwrap(),
+        DispatchReport::default(),
+        "both leases still run"
+    );
+
+    // The manual clock stands still: only taking back the dead claim can make it due.
+    let wake = Arc::new(Notify::new());
+    let shutdown = CancellationToken::new();
+    let started = tokio::time::Instant::now();
+    let task = tokio::spawn(harness.dispatcher.clone().run(wake, shutdown.clone()));
+    while harness.row(mine).record.status != EmailStatus::Sent {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "not sent within 5 s of the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.wait_for(1).len(), 1);
+    assert_eq!(harness.row(theirs).record.status, EmailStatus::Sending);
+    assert_eq!(harness.row(theirs).claimed_by, Some(alive));
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("the dispatcher stops on shutdown")
+        .unwrap();
+}
+
+/// Counts, at each send, how many emails stand claimed; hangs forever on `hang_on`, as a
+/// process killed there would never get further.
+struct Recording {
+    store: Arc<MemoryStore>,
+    sends: Arc<Mutex<Vec<(i64, usize)>>>,
+    hang_on: Option<i64>,
+}
+
+#[async_trait]
+impl MailTransport for Recording {
+    async fn send(&self, _message: &lettre::Message, id: Option<i64>) -> Result<(), MailError> {
+        let id = id.unwrap();
+        let claimed = self
+            .store
+            .email_rows()
+            .iter()
+            .filter(|r| r.record.status == EmailStatus::Sending)
+            .count();
+        self.sends.lock().unwrap().push((id, claimed));
+        if self.hang_on == Some(id) {
+            std::future::pending::<()>().await;
+        }
+        Ok(())
+    }
+
+    fn via(&self) -> DeliveredVia {
+        DeliveredVia::Smtp
+    }
+
+    fn carries_secrets(&self) -> bool {
+        true
+    }
+}
+
+struct RecordingFactory(Arc<Recording>);
+
+impl TransportFactory for RecordingFactory {
+    fn transport(&self, _settings: &Settings) -> Result<Arc<dyn MailTransport>, MailError> {
+        Ok(self.0.clone())
+    }
+}
+
+#[tokio::test]
+async fn a_crash_mid_batch_repeats_at_most_the_email_in_flight() {
+    let harness = Harness::new(Settings::demo(), plain_factory()).await;
+    let mut ids = [0; 3];
+    for id in &mut ids {
+        *id = queue_notice(&harness).await;
+    }
+    let sends: Arc<Mutex<Vec<(i64, usize)>>> = Arc::default();
+    let factory = |hang_on| {
+        RecordingFactory(Arc::new(Recording {
+            store: harness.store.clone(),
+            sends: sends.clone(),
+            hang_on,
+        }))
+    };
+    let dispatcher = |run: &str, factory: RecordingFactory| {
+        let dispatcher = Dispatcher::new(
+            harness.store.clone(),
+            harness.store.clone(),
+            harness.sealer.clone(),
+            harness.clock.clone(),
+            Arc::new(factory),
+            WORKSTATION.into(),
+        );
+        Arc::new(dispatcher.in_run(run))
+    };
+
+    // The first run is killed while the server takes the second email: it never records it.
+    let first = dispatcher("first", factory(Some(ids[1])));
+    let round = tokio::spawn(async move { first.run_once().await });
+    while sends.lock().unwrap().len() < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    round.abort();
+    let statuses = || ids.map(|id| harness.row(id).record.status);
+    assert_eq!(
+        statuses(),
+        [EmailStatus::Sent, EmailStatus::Sending, EmailStatus::Queued],
+        "only the email in flight was claimed"
+    );
+
+    let second = dispatcher("second", factory(None));
+    assert_eq!(second.release_dead_claims().await.unwrap(), 1);
+    assert_eq!(second.run_once().await.unwrap().sent, 2);
+    assert_eq!(statuses(), [EmailStatus::Sent; 3]);
+    let sends = sends.lock().unwrap().clone();
+    let sent: Vec<i64> = sends.iter().map(|(id, _)| *id).collect();
+    assert_eq!(sent, [ids[0], ids[1], ids[1], ids[2]], "one duplicate");
+    assert!(
+        sends.iter().all(|(_, claimed)| *claimed == 1),
+        "one email claimed at a time: {sends:?}"
+    );
 }

@@ -1,6 +1,11 @@
 //! The SMTP transport against a real server: every security mode, AUTH, and the errors an admin
 //! sees when a setting is wrong.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
 use vetdesk_core::settings::SmtpSecurity;
 use vetdesk_mail::{render, send_test_email, MailError, MailTransport, SmtpOptions, SmtpTransport};
 
@@ -9,6 +14,58 @@ use vetdesk_testkit::smtp::{free_port, ServerOptions, SmtpServer, TestCerts, Tls
 
 fn auth() -> Option<(String, String)> {
     Some((SMTP_USER.to_string(), SMTP_PASSWORD.to_string()))
+}
+
+/// A TCP relay in front of the test server that counts the connections made through it and can
+/// cut them all, as a server's idle timeout would.
+struct CountingProxy {
+    port: u16,
+    accepted: Arc<AtomicUsize>,
+    relays: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    listening: JoinHandle<()>,
+}
+
+impl CountingProxy {
+    async fn start(target: u16) -> CountingProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let relays = Arc::new(Mutex::new(Vec::new()));
+        let (count, tasks) = (accepted.clone(), relays.clone());
+        let listening = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let relay = tokio::spawn(async move {
+                    let mut server = TcpStream::connect(("127.0.0.1", target)).await.unwrap();
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                });
+                tasks.lock().unwrap().push(relay);
+            }
+        });
+        CountingProxy {
+            port,
+            accepted,
+            relays,
+            listening,
+        }
+    }
+
+    fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    fn cut_all(&self) {
+        for relay in self.relays.lock().unwrap().drain(..) {
+            relay.abort();
+        }
+    }
+}
+
+impl Drop for CountingProxy {
+    fn drop(&mut self) {
+        self.listening.abort();
+        self.cut_all();
+    }
 }
 
 #[tokio::test]
@@ -74,6 +131,59 @@ async fn starttls_with_auth_delivers_to_a_server_with_the_clinics_own_ca() {
     assert_eq!(received[0].envelope["authenticated"], true);
     let (text, html) = bodies(&received[0].parsed());
     assert!(text.contains(CODE) && html.contains(CODE));
+}
+
+#[tokio::test]
+async fn emails_in_a_row_share_one_authenticated_connection() {
+    let certs = TestCerts::generate();
+    let options = ServerOptions {
+        tls: Some(TlsMode::StartTls),
+        auth: auth(),
+    };
+    let server = SmtpServer::start(&options, Some(&certs));
+    let proxy = CountingProxy::start(server.port).await;
+    let settings = smtp_settings("localhost", proxy.port, SmtpSecurity::StartTls, true);
+    let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
+    let transport =
+        SmtpTransport::new(&settings.mail, password(), &options_trusting(&certs.ca_pem)).unwrap();
+    for _ in 0..3 {
+        transport.send(&rendered.message, None).await.unwrap();
+    }
+    let received = server.wait_for(3);
+    assert_eq!(received.len(), 3);
+    assert!(received
+        .iter()
+        .all(|r| r.envelope["tls"] == true && r.envelope["authenticated"] == true));
+    assert_eq!(proxy.connections(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_is_replaced() {
+    let server = SmtpServer::start(&ServerOptions::default(), None);
+    let proxy = CountingProxy::start(server.port).await;
+    let settings = smtp_settings("127.0.0.1", proxy.port, SmtpSecurity::Plain, false);
+    let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
+    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    transport.send(&rendered.message, None).await.unwrap();
+    proxy.cut_all();
+    transport.send(&rendered.message, None).await.unwrap();
+    assert_eq!(server.wait_for(2).len(), 2);
+    assert_eq!(proxy.connections(), 2);
+}
+
+#[tokio::test]
+async fn an_email_after_a_refused_one_still_goes_out() {
+    let server = SmtpServer::start(&ServerOptions::default(), None);
+    let settings = smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false);
+    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let mut email = reset_email(T0);
+    email.recipient = "refuse-permanent@harborview-clinic.example".into();
+    let refused = render(&email, Some(&secrets()), &settings, T0).unwrap();
+    let err = transport.send(&refused.message, None).await.unwrap_err();
+    assert!(matches!(err, MailError::Rejected { .. }), "{err:?}");
+    let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
+    transport.send(&rendered.message, None).await.unwrap();
+    assert_eq!(server.wait_for(1).len(), 1);
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use vetdesk_core::audit::AuditEvent;
 use vetdesk_core::outbox::{
-    DeliveredVia, EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail,
+    Claimant, DeliveredVia, EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail,
 };
 use vetdesk_core::ports::{EmailStore, OutboxStore, StoreResult};
 use vetdesk_core::time::Millis;
@@ -51,8 +51,10 @@ const SEARCH: &str = select_emails!(live at "0",
      OR lower(e.recipient_name) LIKE ?2 ESCAPE '\\' OR e.status LIKE ?2 ESCAPE '\\' \
      OR e.kind LIKE ?2 ESCAPE '\\' OR lower(e.subject) LIKE ?2 ESCAPE '\\' \
      ORDER BY e.id DESC LIMIT ?3");
-/// `?1` now, `?2` the end of the lease, `?3` the limit; answers the claimed ids.
-const CLAIM: &str = "UPDATE emails SET status = 'sending', claimed_until = ?2 WHERE id IN \
+/// `?1` now, `?2` the end of the lease, `?3` the limit, `?4` the workstation, `?5` its run;
+/// answers the claimed ids.
+const CLAIM: &str = "UPDATE emails SET status = 'sending', claimed_until = ?2, claimed_by = ?4, \
+     claim_run = ?5 WHERE id IN \
      (SELECT id FROM emails WHERE (status IN ('queued', 'failed') \
       AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?1) \
       OR (status = 'sending' AND claimed_until < ?1) \
@@ -62,13 +64,21 @@ const CLAIMED: &str = select_emails!(live at "?1",
     "WHERE e.id IN (SELECT value FROM json_each(?2)) ORDER BY e.next_attempt_at, e.id");
 const MARK_SENT: &str = "UPDATE emails SET status = 'sent', sent_at = ?, message_id = ?, \
      delivered_via = ?, sealed = NULL, attempts = attempts + 1, last_error = NULL, \
-     next_attempt_at = NULL, claimed_until = NULL WHERE id = ?";
+     next_attempt_at = NULL, claimed_until = NULL, claimed_by = NULL, claim_run = NULL WHERE id = ?";
 /// A failure without a retry time is final, so its secrets go.
 const MARK_FAILED: &str = "UPDATE emails SET status = 'failed', last_error = ?1, \
-     attempts = attempts + 1, next_attempt_at = ?2, claimed_until = NULL, \
+     attempts = attempts + 1, next_attempt_at = ?2, claimed_until = NULL, claimed_by = NULL, \
+     claim_run = NULL, \
      sealed = CASE WHEN ?2 IS NULL THEN NULL ELSE sealed END WHERE id = ?3";
 const MARK_EXPIRED: &str = "UPDATE emails SET status = 'expired', sealed = NULL, \
-     next_attempt_at = NULL, claimed_until = NULL WHERE id = ?";
+     next_attempt_at = NULL, claimed_until = NULL, claimed_by = NULL, claim_run = NULL \
+     WHERE id = ?";
+/// `?1` the workstation, `?2` its current run: one statement, so that no claim of the dead run
+/// is missed. A claimed row kept its due time; `coalesce` only guards against one that did not.
+const RELEASE_DEAD: &str = "UPDATE emails SET \
+     status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'failed' END, \
+     next_attempt_at = coalesce(next_attempt_at, 0), claimed_until = NULL, claimed_by = NULL, \
+     claim_run = NULL WHERE status = 'sending' AND claimed_by = ?1 AND claim_run IS NOT ?2";
 /// A claimed email is due again when its lease runs out.
 const NEXT_DUE: &str = "SELECT min(CASE WHEN status = 'sending' THEN claimed_until \
      ELSE next_attempt_at END) FROM emails \
@@ -156,12 +166,15 @@ async fn claim(
     now: Millis,
     lease: Millis,
     limit: u32,
+    by: &Claimant,
 ) -> sqlx::Result<Vec<EmailRecord>> {
     let mut tx = begin_write(pool).await?;
     let ids: Vec<i64> = sqlx::query_scalar(CLAIM)
         .bind(now)
         .bind(now + lease)
         .bind(limit)
+        .bind(&by.workstation)
+        .bind(&by.run)
         .fetch_all(&mut *tx)
         .await?;
     let claimed = sqlx::query_as::<_, DbEmail>(CLAIMED)
@@ -215,8 +228,20 @@ impl OutboxStore for SqliteStore {
         now: Millis,
         lease: Millis,
         limit: u32,
+        by: &Claimant,
     ) -> StoreResult<Vec<EmailRecord>> {
-        claim(&self.pool, now, lease, limit).await.map_err(map)
+        claim(&self.pool, now, lease, limit, by).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn release_dead_claims(&self, by: &Claimant) -> StoreResult<u64> {
+        let released = sqlx::query(RELEASE_DEAD)
+            .bind(&by.workstation)
+            .bind(&by.run)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(released.rows_affected())
     }
 
     #[tracing::instrument(skip_all)]

@@ -2,7 +2,7 @@
 
 use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use vetdesk_core::outbox::{
-    DeliveredVia, EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail,
+    Claimant, DeliveredVia, EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail,
 };
 use vetdesk_core::ports::{Issued, Store, TokenStore};
 use vetdesk_core::staff::{NewStaff, StaffStatus};
@@ -72,8 +72,16 @@ pub async fn live_codes(store: &dyn Store, staff_id: i64, now: i64) -> Vec<Token
 }
 
 /// What the dispatcher takes at `now`, with a one-second lease.
+/// The workstation and run the suite claims as, unless a case says otherwise.
+pub fn claimant() -> Claimant {
+    Claimant::new("desk-1", "run-1")
+}
+
 pub async fn claim(store: &dyn Store, now: i64) -> Vec<EmailRecord> {
-    store.claim_due_emails(now, 1_000, 10).await.unwrap()
+    store
+        .claim_due_emails(now, 1_000, 10, &claimant())
+        .await
+        .unwrap()
 }
 
 /// After a final outcome, the email is never claimed again.

@@ -41,6 +41,8 @@ macro_rules! suite {
             outbox::the_latest_email_is_the_newest_of_the_kinds_asked_for,
             outbox::email_and_activity_searches_match_their_text_newest_first,
             outbox::a_preview_written_email_says_so_and_dead_tokens_are_found,
+            outbox::a_restarted_workstation_takes_back_its_dead_claims_at_once,
+            outbox::live_claims_are_not_released,
             flows::forgot_password_answers_the_same_for_known_unknown_and_emailless_accounts,
             flows::forgot_password_is_rate_limited_per_account_and_per_recipient,
             flows::a_link_is_consumed_only_by_the_submit_that_sets_the_password,

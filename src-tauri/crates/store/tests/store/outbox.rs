@@ -1,11 +1,14 @@
 //! What every store promises the outbox dispatcher and the email screens, whatever the backend.
 
-use vetdesk_core::outbox::{DeliveredVia, EmailKind, EmailStatus};
+use vetdesk_core::outbox::{Claimant, DeliveredVia, EmailKind, EmailStatus};
+use vetdesk_core::ports::Store;
 use vetdesk_core::testing::T0;
 use vetdesk_core::token::Purpose;
 
 use crate::backends::{seeded, StoreFactory};
-use crate::contract::{audit, claim, email, issue_admin_reset, never_claimed_again, token};
+use crate::contract::{
+    audit, claim, claimant, email, issue_admin_reset, never_claimed_again, token,
+};
 
 pub async fn a_failed_email_waits_for_its_retry_and_a_final_failure_drops_its_secrets<
     F: StoreFactory,
@@ -156,4 +159,103 @@ pub async fn a_preview_written_email_says_so_and_dead_tokens_are_found<F: StoreF
     );
     let unsent = rows.iter().find(|r| r.id == tokenless).unwrap();
     assert_eq!(unsent.delivered_via, None);
+}
+
+/// Claims the next due email for `by`, with a lease of a second.
+async fn claim_one(store: &dyn Store, now: i64, by: &Claimant) -> Vec<i64> {
+    let claimed = store.claim_due_emails(now, 1_000, 1, by).await.unwrap();
+    claimed.iter().map(|e| e.id).collect()
+}
+
+pub async fn a_restarted_workstation_takes_back_its_dead_claims_at_once<F: StoreFactory>() {
+    let (store, _guard) = seeded::<F>().await;
+    let store = store.as_ref();
+    let mine = store
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap();
+    let retried = store
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap();
+    let theirs = store
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap();
+    let dead = claimant();
+    let other = Claimant::new("desk-2", "run-9");
+    assert_eq!(claim_one(store, T0, &dead).await, vec![mine]);
+    assert_eq!(claim_one(store, T0, &dead).await, vec![retried]);
+    store
+        .mark_email_failed(retried, "timed out", Some(T0), &audit(T0))
+        .await
+        .unwrap();
+    assert_eq!(claim_one(store, T0, &dead).await, vec![retried]);
+    assert_eq!(claim_one(store, T0, &other).await, vec![theirs]);
+
+    // The same workstation, started again: its dead run's two claims are due at once.
+    let restarted = Claimant::new("desk-1", "run-2");
+    assert_eq!(store.release_dead_claims(&restarted).await.unwrap(), 2);
+    let rows = store.list_emails("", 10).await.unwrap();
+    let status = |id| rows.iter().find(|r| r.id == id).unwrap().status;
+    assert_eq!(status(mine), EmailStatus::Queued);
+    assert_eq!(status(retried), EmailStatus::Failed, "it had failed before");
+    assert_eq!(status(theirs), EmailStatus::Sending);
+    assert!(store.next_email_due().await.unwrap().unwrap() <= T0 + 10);
+    let again = store
+        .claim_due_emails(T0 + 10, 1_000, 10, &restarted)
+        .await
+        .unwrap();
+    let mut ids: Vec<i64> = again.iter().map(|e| e.id).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        vec![mine, retried],
+        "the other workstation's claim stays"
+    );
+    assert_eq!(again.iter().map(|e| e.attempts).sum::<u32>(), 1);
+    // Released once, nothing of the dead run is left to release.
+    assert_eq!(store.release_dead_claims(&restarted).await.unwrap(), 0);
+}
+
+pub async fn live_claims_are_not_released<F: StoreFactory>() {
+    let (store, _guard) = seeded::<F>().await;
+    let store = store.as_ref();
+    let mine = store
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap();
+    let theirs = store
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap();
+    let me = claimant();
+    assert_eq!(claim_one(store, T0, &me).await, vec![mine]);
+    let other = Claimant::new("desk-2", "run-1");
+    assert_eq!(claim_one(store, T0, &other).await, vec![theirs]);
+    // This run may still be sending its own; another workstation may be alive: only the lease
+    // frees those.
+    assert_eq!(store.release_dead_claims(&me).await.unwrap(), 0);
+    let third = Claimant::new("desk-3", "run-1");
+    assert_eq!(store.release_dead_claims(&third).await.unwrap(), 0);
+    assert!(claim_one(store, T0 + 1_000, &third).await.is_empty());
+    let taken_over = store.claim_due_emails(T0 + 1_001, 1_000, 10, &third).await;
+    assert_eq!(taken_over.unwrap().len(), 2);
+    // A takeover moves the claim; a sent email holds none to release.
+    store
+        .mark_email_sent(mine, T0 + 1_002, "<id@x>", DeliveredVia::Smtp, &audit(T0))
+        .await
+        .unwrap();
+    assert_eq!(store.release_dead_claims(&other).await.unwrap(), 0);
+    let third_restarted = Claimant::new("desk-3", "run-2");
+    assert_eq!(
+        store.release_dead_claims(&third_restarted).await.unwrap(),
+        1
+    );
+    let rows = store.list_emails("", 10).await.unwrap();
+    let status = |id| rows.iter().find(|r| r.id == id).unwrap().status;
+    assert_eq!(
+        (status(mine), status(theirs)),
+        (EmailStatus::Sent, EmailStatus::Queued)
+    );
 }

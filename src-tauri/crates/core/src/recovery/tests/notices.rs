@@ -3,7 +3,7 @@
 
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::error::CoreError;
-use crate::outbox::{EmailKind, EmailStatus};
+use crate::outbox::{Claimant, EmailKind, EmailStatus};
 use crate::ports::{OutboxStore, TokenStore};
 use crate::testing::T0;
 use crate::time::MINUTE;
@@ -53,7 +53,10 @@ async fn an_email_change_revokes_tokens_and_unsent_resets_and_tells_the_old_addr
     let by_code = c.reset(code("dpatel", &typed), NEW_PASSWORD).await;
     assert!(matches!(by_link, Err(CoreError::TokenInvalid)));
     assert!(matches!(by_code, Err(CoreError::TokenInvalid)));
-    let claimed = c.db.claim_due_emails(now, MINUTE, 10).await.unwrap();
+    let claimed =
+        c.db.claim_due_emails(now, MINUTE, 10, &Claimant::new(WS, "run-1"))
+            .await
+            .unwrap();
     let kinds: Vec<_> = claimed.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [EmailKind::CodeIssued, EmailKind::EmailChanged]);
 }
@@ -121,7 +124,10 @@ async fn issuing_a_code_tells_its_owner_who_did_without_the_code() {
     c.reset(code("dpatel", &issued.code), NEW_PASSWORD)
         .await
         .unwrap();
-    let claimed = c.db.claim_due_emails(c.now(), MINUTE, 10).await.unwrap();
+    let claimed =
+        c.db.claim_due_emails(c.now(), MINUTE, 10, &Claimant::new(WS, "run-1"))
+            .await
+            .unwrap();
     assert_eq!(claimed[0].kind, EmailKind::CodeIssued);
     assert_eq!(claimed[0].token_live, None);
 }

@@ -2,7 +2,7 @@
 
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::error::{CoreError, ErrorCode};
-use crate::outbox::{EmailKind, EmailStatus};
+use crate::outbox::{Claimant, EmailKind, EmailStatus};
 use crate::ports::OutboxStore;
 use crate::testing::T0;
 use crate::time::MINUTE;
@@ -145,7 +145,10 @@ async fn an_expired_link_is_refused_and_its_email_will_not_go_out() {
     let err = c.reset(link(&token), NEW_PASSWORD).await.unwrap_err();
     assert!(matches!(err, CoreError::TokenInvalid));
     assert_eq!(c.tokens()[0].used_at, None);
-    let claimed = c.db.claim_due_emails(c.now(), MINUTE, 10).await.unwrap();
+    let claimed =
+        c.db.claim_due_emails(c.now(), MINUTE, 10, &Claimant::new(WS, "run-1"))
+            .await
+            .unwrap();
     assert_eq!(claimed[0].token_live, Some(false));
     c.sign_in_with_roster_password(&c.staff.vet).await.unwrap();
 }

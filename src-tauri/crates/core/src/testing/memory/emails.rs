@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::audit::AuditEvent;
-use crate::outbox::{DeliveredVia, EmailKind, EmailRecord, EmailStatus, NewEmail};
+use crate::outbox::{Claimant, DeliveredVia, EmailKind, EmailRecord, EmailStatus, NewEmail};
 use crate::ports::{EmailStore, OutboxStore, StoreResult};
 use crate::time::Millis;
 
@@ -33,6 +33,12 @@ fn is_due(row: &OutboxRow, now: Millis) -> bool {
         EmailStatus::Sending => row.claimed_until.is_some_and(|until| until < now),
         EmailStatus::Sent | EmailStatus::Expired => false,
     }
+}
+
+/// Ends a claim, as every final or failed attempt does.
+fn unclaim(row: &mut OutboxRow) {
+    row.claimed_until = None;
+    row.claimed_by = None;
 }
 
 impl MemoryStore {
@@ -108,6 +114,7 @@ impl OutboxStore for MemoryStore {
         now: Millis,
         lease: Millis,
         limit: u32,
+        by: &Claimant,
     ) -> StoreResult<Vec<EmailRecord>> {
         let mut state = self.lock();
         let mut due: Vec<(Option<Millis>, usize)> = state
@@ -124,11 +131,35 @@ impl OutboxStore for MemoryStore {
             let row = &mut state.emails[*i];
             row.record.status = EmailStatus::Sending;
             row.claimed_until = Some(now + lease);
+            row.claimed_by = Some(by.clone());
         }
         Ok(due
             .iter()
             .map(|(_, i)| state.record(&state.emails[*i], now))
             .collect())
+    }
+
+    async fn release_dead_claims(&self, by: &Claimant) -> StoreResult<u64> {
+        let mut state = self.lock();
+        let mut released = 0;
+        for row in &mut state.emails {
+            let dead = row.record.status == EmailStatus::Sending
+                && row.claimed_by.as_ref().is_some_and(|holder| {
+                    holder.workstation == by.workstation && holder.run != by.run
+                });
+            if dead {
+                row.record.status = if row.record.attempts == 0 {
+                    EmailStatus::Queued
+                } else {
+                    EmailStatus::Failed
+                };
+                // A claimed row always kept its due time; a missing one would never be due.
+                row.next_attempt_at = row.next_attempt_at.or(Some(0));
+                unclaim(row);
+                released += 1;
+            }
+        }
+        Ok(released)
     }
 
     async fn mark_email_sent(
@@ -148,7 +179,7 @@ impl OutboxStore for MemoryStore {
             row.record.last_error = None;
             row.message_id = Some(message_id.to_string());
             row.next_attempt_at = None;
-            row.claimed_until = None;
+            unclaim(row);
         })
     }
 
@@ -164,7 +195,7 @@ impl OutboxStore for MemoryStore {
             row.record.last_error = Some(error.to_string());
             row.record.attempts += 1;
             row.next_attempt_at = retry_at;
-            row.claimed_until = None;
+            unclaim(row);
             if retry_at.is_none() {
                 row.record.sealed = None;
             }
@@ -176,7 +207,7 @@ impl OutboxStore for MemoryStore {
             row.record.status = EmailStatus::Expired;
             row.record.sealed = None;
             row.next_attempt_at = None;
-            row.claimed_until = None;
+            unclaim(row);
         })
     }
 
