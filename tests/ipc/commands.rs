@@ -138,7 +138,8 @@ fn staff_commands_enforce_roles_and_validate_input() {
     let sent = d.ok("send_staff_reset", json!({ "staffId": vet }));
     assert_eq!(
         sent["message"],
-        "Reset password link has been sent to d•••@harborview-clinic.example"
+        "Email is not set up, so the reset email for d•••@harborview-clinic.example was written \
+         to the preview outbox and not sent. Use Show one-time code to hand over a code in person."
     );
     let again = d.err("send_staff_reset", json!({ "staffId": vet }));
     assert_eq!(again["code"], "resendTooSoon");

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { shot, useChromium, withApp } from "./chromium.mjs";
+import { message } from "./fixture.mjs";
 import { eventually, signIn, text } from "./page.mjs";
 
 useChromium();
@@ -106,6 +107,10 @@ describe("where a message went", () => {
   test("an email written to the preview outbox is not called accepted", () =>
     withApp(REAL_CLINIC, async (page) => {
       const status = await resetJordan(page);
+      assert.equal(
+        await text(page.getByTestId("reset-message")),
+        message("resetKeptInPreview", { email: "j•••@riverside-vet.example" }),
+      );
       assert.equal(await status.getAttribute("data-via"), "preview");
       assert.equal(await text(page.getByTestId("reset-status-badge")), "Preview only");
       const detail = await text(page.getByTestId("reset-status-detail"));
@@ -118,6 +123,10 @@ describe("where a message went", () => {
   test("an email a mail server took says it was accepted", () =>
     withApp({ config: { demo: false, mailTransport: "smtp" } }, async (page) => {
       const status = await resetJordan(page);
+      assert.equal(
+        await text(page.getByTestId("reset-message")),
+        message("resetSent", { email: "j•••@riverside-vet.example" }),
+      );
       assert.equal(await status.getAttribute("data-via"), "smtp");
       assert.equal(await text(page.getByTestId("reset-status-badge")), "Sent");
       assert.match(

@@ -215,7 +215,9 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       audit(c, "staff_reset.sent", "queued", s.username, `Link valid ${minutes / 60} h`);
       return {
         maskedEmail: mask(s.email),
-        message: say("resetSent", { email: mask(s.email) }),
+        message: say(c.settings.mail.transport === "smtp" ? "resetSent" : "resetKeptInPreview", {
+          email: mask(s.email),
+        }),
         resendAvailableAt: c.cooldowns[s.id],
       };
     },

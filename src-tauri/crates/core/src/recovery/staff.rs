@@ -5,7 +5,7 @@ use crate::access;
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::error::{CoreError, CoreResult};
 use crate::outbox::{EmailKind, EmailRecord, NewEmail};
-use crate::settings::Settings;
+use crate::settings::{MailTransport, Settings};
 use crate::staff::{
     OneTimeCode, ResetSent, ResetStatus, StaffCard, StaffRecord, StaffRow, StaffStatus,
 };
@@ -108,8 +108,17 @@ impl Recovery {
             )
             .await?;
         let masked = validate::mask_email(&email);
+        // With the preview outbox nothing leaves the clinic; saying "sent" would send a colleague
+        // to an inbox that stays empty.
+        let message = match settings.mail.transport {
+            MailTransport::Smtp => format!("Reset password link has been sent to {masked}"),
+            MailTransport::Preview => format!(
+                "Email is not set up, so the reset email for {masked} was written to the preview \
+                 outbox and not sent. Use Show one-time code to hand over a code in person."
+            ),
+        };
         Ok(ResetSent {
-            message: format!("Reset password link has been sent to {masked}"),
+            message,
             masked_email: masked,
             resend_available_at: sent_at + RESEND_INTERVAL,
         })

@@ -257,9 +257,14 @@ pub async fn roles_are_enforced_in_the_core<F: StoreFactory>() {
     assert_eq!(email_count(c.store.as_ref()).await, 0);
     assert_eq!(live_tokens(&c).await, 0);
     let sent = send_reset(&c, &manager, vet.id).await.unwrap();
-    assert_eq!(
-        sent.message,
-        "Reset password link has been sent to d•••@harborview-clinic.example"
+    // The demo settings send to the preview outbox, and the words say so.
+    assert!(
+        sent.message.starts_with(
+            "Email is not set up, so the reset email for d•••@harborview-clinic.example was \
+             written to the preview outbox and not sent."
+        ),
+        "{}",
+        sent.message
     );
 }
 

@@ -103,7 +103,8 @@ async fn a_resend_too_soon_says_how_many_seconds_are_left() {
     assert_eq!(sent.masked_email, "d•••@harborview-clinic.example");
     assert_eq!(
         sent.message,
-        "Reset password link has been sent to d•••@harborview-clinic.example"
+        "Email is not set up, so the reset email for d•••@harborview-clinic.example was written \
+         to the preview outbox and not sent. Use Show one-time code to hand over a code in person."
     );
     assert_eq!(sent.resend_available_at, T0 + 60 * SECOND);
     let email = c.emails().remove(0).record;
@@ -267,4 +268,19 @@ impl super::Clinic {
     async fn card_offers_reset(&self, actor: &StaffRecord, staff_id: i64) -> bool {
         self.staff_card(actor, staff_id).await.unwrap().can_reset
     }
+}
+
+#[tokio::test]
+async fn the_words_say_sent_only_when_a_mail_server_will_take_it() {
+    let c = clinic().await;
+    let (admin, vet) = (&c.staff.admin, &c.staff.vet);
+    let mut settings = c.settings().await.unwrap();
+    settings.mail.transport = crate::settings::MailTransport::Smtp;
+    settings.mail.host = "smtp.harborview-clinic.example".into();
+    c.save_settings(admin, settings, None, WS).await.unwrap();
+    let sent = c.send_staff_reset(admin, vet.id, WS).await.unwrap();
+    assert_eq!(
+        sent.message,
+        "Reset password link has been sent to d•••@harborview-clinic.example"
+    );
 }
