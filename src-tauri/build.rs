@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "password_policy",
     "check_reset_link",
     "complete_reset",
+    "change_password",
     "pending_reset_link",
     "list_staff",
     "staff_card",

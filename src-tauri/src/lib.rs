@@ -37,6 +37,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             account::password_policy,
             account::check_reset_link,
             account::complete_reset,
+            account::change_password,
             account::pending_reset_link,
             staff::list_staff,
             staff::staff_card,

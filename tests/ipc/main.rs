@@ -9,6 +9,7 @@
 mod commands;
 mod limits;
 mod messages;
+mod password;
 mod private;
 mod setup;
 

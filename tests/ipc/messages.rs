@@ -186,6 +186,8 @@ fn the_ui_fixture_speaks_the_commands_words() {
     );
 
     d.login("jokafor");
+    let wrong_current = json!({ "current": "not it", "password": "x", "confirm": "x" });
+    f.refusal("currentPasswordWrong", &d, "change_password", wrong_current);
     f.refusal("forbiddenStaffList", &d, "list_staff", q.clone());
     f.refusal("forbiddenSettings", &d, "get_settings", json!({}));
     f.refusal("forbiddenActivity", &d, "list_activity", q);

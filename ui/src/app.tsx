@@ -10,6 +10,7 @@ import {
 } from "./bindings";
 import { ErrorAlert } from "./components/ErrorAlert";
 import {
+  OWN_PASSWORD_CHANGED,
   PASSWORD_CHANGED,
   PASSWORD_CHANGED_ELSEWHERE,
   SESSION_ENDED,
@@ -194,6 +195,7 @@ export function App() {
           onDismissNotice={() => setNotice(null)}
           onSignOut={() => void signOut()}
           onSettingsSaved={() => void refreshInfo()}
+          onPasswordChanged={() => setNotice(OWN_PASSWORD_CHANGED)}
         />
       );
     }

@@ -20,6 +20,8 @@ export const commands = {
 	passwordPolicy: () => typedError<PasswordPolicyInfo, CommandError>(__TAURI_INVOKE("password_policy")),
 	checkResetLink: (token: string) => typedError<ResetTarget, CommandError>(__TAURI_INVOKE("check_reset_link", { token })),
 	completeReset: (secret: ResetSecret, password: string, confirm: string) => typedError<null, CommandError>(__TAURI_INVOKE("complete_reset", { secret, password, confirm })),
+	/**  The signed-in person's own password; this workstation's session stays, every other ends. */
+	changePassword: (current: string, password: string, confirm: string) => typedError<null, CommandError>(__TAURI_INVOKE("change_password", { current, password, confirm })),
 	/**  A reset link that opened the app before the window was listening for it. */
 	pendingResetLink: () => typedError<string | null, CommandError>(__TAURI_INVOKE("pending_reset_link")),
 	listStaff: (query: string) => typedError<StaffRow[], CommandError>(__TAURI_INVOKE("list_staff", { query })),

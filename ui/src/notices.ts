@@ -11,6 +11,11 @@ export const PASSWORD_CHANGED_ELSEWHERE: AppNotice = {
   testid: "reset-done",
 };
 
+export const OWN_PASSWORD_CHANGED: AppNotice = {
+  text: "Your password was changed. Your other sessions were signed out.",
+  testid: "password-changed",
+};
+
 export const SESSION_ENDED: AppNotice = {
   text: "Your session has ended. Sign in again to continue.",
   testid: "session-ended",

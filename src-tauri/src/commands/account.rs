@@ -132,6 +132,27 @@ pub async fn complete_reset(
     Ok(())
 }
 
+/// The signed-in person's own password; this workstation's session stays, every other ends.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_password(
+    state: State<'_, AppState>,
+    current: String,
+    password: String,
+    confirm: String,
+) -> CommandResult<()> {
+    let (clinic, actor) = state.actor().await?;
+    let session = clinic
+        .session_id()
+        .ok_or(vetdesk_core::CoreError::NotSignedIn)?;
+    let ws = &state.workstation;
+    clinic
+        .recovery
+        .change_password(&actor, session, &current, &password, &confirm, ws)
+        .await?;
+    Ok(())
+}
+
 /// A reset link that opened the app before the window was listening for it.
 #[tauri::command]
 #[specta::specta]

@@ -6,6 +6,7 @@ import type { IconName } from "../components/iconShapes";
 import { Notice } from "../components/Notice";
 import { isManager, roleLabel } from "../format";
 import type { AppNotice } from "../notices";
+import { ChangePasswordDialog } from "./account/ChangePasswordDialog";
 import { Activity } from "./activity/Activity";
 import { Home } from "./Home";
 import { MailPreview } from "./mail/MailPreview";
@@ -73,6 +74,7 @@ export function Shell({
   onDismissNotice,
   onSignOut,
   onSettingsSaved,
+  onPasswordChanged,
 }: {
   info: AppInfo;
   session: SessionInfo;
@@ -80,10 +82,12 @@ export function Shell({
   onDismissNotice: () => void;
   onSignOut: () => void;
   onSettingsSaved: () => void;
+  onPasswordChanged: () => void;
 }) {
   const allowed = allowedSections(info, session);
   const [section, setSection] = useState<Section>(allowed[0]);
   const mainRef = useRef<HTMLElement>(null);
+  const [changing, setChanging] = useState(false);
 
   useEffect(() => {
     if (!allowed.includes(section)) setSection(allowed[0]);
@@ -146,6 +150,18 @@ export function Shell({
           <Badge tone="neutral" testid="session-role">
             {roleLabel(session.role)}
           </Badge>
+          <button
+            type="button"
+            class="button button-ghost button-small"
+            data-testid="change-password"
+            onClick={() => {
+              onDismissNotice();
+              setChanging(true);
+            }}
+          >
+            <Icon name="key" size={18} />
+            Change password
+          </button>
           <button
             type="button"
             class="button button-ghost button-small"
@@ -252,6 +268,15 @@ export function Shell({
         {section === "activity" ? <Activity /> : null}
         {section === "preview" ? <MailPreview /> : null}
       </main>
+      {changing ? (
+        <ChangePasswordDialog
+          onClose={() => setChanging(false)}
+          onChanged={() => {
+            setChanging(false);
+            onPasswordChanged();
+          }}
+        />
+      ) : null}
     </div>
   );
 }

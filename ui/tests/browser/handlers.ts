@@ -175,6 +175,30 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       audit(c, "password.reset", "success", staff.username, `via ${secret.kind}`, null);
       return null;
     },
+    changePassword: (current, password, confirm) => {
+      const s = byId(requireSession().staffId);
+      const key = s.username.toLowerCase();
+      // A wrong current password counts against the account's sign-in limit, as at sign-in.
+      if ((c.failures[key] ?? 0) >= 3)
+        fail("throttled", say("throttled", { seconds: 30 }), { retryAfterSecs: 30 });
+      if (c.passwords[s.username] !== current) {
+        c.failures[key] = (c.failures[key] ?? 0) + 1;
+        audit(c, "password_changed", "refused", s.username);
+        fail("invalidInput", say("currentPasswordWrong"), { field: "current" });
+      }
+      c.failures[key] = 0;
+      checkNewPassword(c, password, confirm, [s.username, "riverside"]);
+      c.passwords[s.username] = password;
+      if (s.email)
+        addEmail(c, {
+          kind: "password_changed",
+          recipient: s.email,
+          subject: "Your VetDesk password was changed",
+          ...mailBody(c, "Password changed", ["Your VetDesk password was just changed."]),
+        });
+      audit(c, "password_changed", "ok", s.username);
+      return null;
+    },
     pendingResetLink: () => {
       const token = c.pendingLink;
       c.pendingLink = null;

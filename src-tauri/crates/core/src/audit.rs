@@ -32,6 +32,7 @@ audit_words! {
         ForgotPassword => "forgot_password",
         ResetCode => "reset_code",
         PasswordReset => "password_reset",
+        PasswordChanged => "password_changed",
         AdminReset => "admin_reset",
         OneTimeCode => "one_time_code",
         StaffEmailChanged => "staff_email_changed",

@@ -114,6 +114,18 @@ pub trait TokenStore: Send + Sync {
         email: Option<&NewEmail>,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
+    /// In one transaction: set the password hash, revoke the account's live tokens (expiring
+    /// their unsent emails), end its sessions other than `keep_session`, queue `email` and
+    /// append `audit`.
+    async fn change_password(
+        &self,
+        staff_id: i64,
+        keep_session: i64,
+        password_hash: &str,
+        now: Millis,
+        email: Option<&NewEmail>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
 }
 
 /// Emails as the screens see them: queue one, find the latest, list them.

@@ -13,7 +13,7 @@ use super::Recovery;
 const NO_ACCOUNT: i64 = 0;
 
 /// Longer than any password the policy allows, in any encoding; refused before hashing.
-const PASSWORD_INPUT_MAX_BYTES: usize = 4 * crate::policy::MAX_LENGTH as usize;
+pub(super) const PASSWORD_INPUT_MAX_BYTES: usize = 4 * crate::policy::MAX_LENGTH as usize;
 
 impl Recovery {
     /// Every attempt counts against the workstation and, when the name matches an account,

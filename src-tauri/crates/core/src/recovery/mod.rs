@@ -4,6 +4,7 @@
 
 mod forgot;
 mod login;
+mod password;
 mod reset;
 mod settings;
 mod setup;
@@ -14,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use rand::RngCore;
 
 pub use forgot::{FORGOT_MESSAGE, FORGOT_MESSAGE_NO_MAIL};
+pub use password::WRONG_CURRENT;
 pub use setup::{ClinicDetails, FirstAdmin, ALREADY_SET_UP};
 
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};

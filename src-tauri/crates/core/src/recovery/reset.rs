@@ -10,7 +10,6 @@ use crate::deadline::{at_deadline, ANSWER_AFTER};
 use crate::error::{CoreError, CoreResult, StoreError};
 use crate::limits::{self, Action, Who};
 use crate::outbox::EmailKind;
-use crate::policy::{PasswordPolicy, BREACHED_MESSAGE};
 use crate::staff::{ResetSecret, ResetTarget, StaffRecord, StaffStatus};
 use crate::token::{self, TokenRecord, MAX_CODE_ATTEMPTS};
 use crate::validate;
@@ -178,27 +177,8 @@ impl Recovery {
     ) -> CoreResult<()> {
         let staff = self.reset_account(&token).await?;
         let settings = self.settings().await?;
-        let email_local = staff.email.clone().unwrap_or_default();
-        PasswordPolicy::new(settings.password_min_length).check(
-            password,
-            confirm,
-            &[
-                &settings.clinic.name,
-                &staff.username,
-                &staff.display_name,
-                &email_local,
-                "vetdesk",
-            ],
-        )?;
-        let seen = match &settings.breach_check_url {
-            Some(url) => self.breach.times_seen(url, password).await,
-            None => None,
-        };
-        if let Some(seen) = seen {
-            if seen > 0 {
-                return Err(CoreError::WeakPassword(BREACHED_MESSAGE.into()));
-            }
-        }
+        self.check_new_password(&settings, &staff, password, confirm)
+            .await?;
         let hash = self.hashing.hash(password.to_string()).await?;
         let now = self.clock.now();
         let notice = staff.email.clone().map(|email| {

@@ -16,6 +16,9 @@ const STAFF_OF: &str = "SELECT s.id, s.username, s.display_name, s.role, s.email
      WHERE x.id = ? AND x.ended_at IS NULL";
 const END: &str = "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL";
 const END_ALL: &str = "UPDATE sessions SET ended_at = ? WHERE staff_id = ? AND ended_at IS NULL";
+/// `?1` now, `?2` the account, `?3` the session that stays.
+const END_OTHERS: &str = "UPDATE sessions SET ended_at = ?1 \
+     WHERE staff_id = ?2 AND id <> ?3 AND ended_at IS NULL";
 
 async fn create(pool: &SqlitePool, staff_id: i64, now: Millis) -> sqlx::Result<i64> {
     sqlx::query_scalar(CREATE)
@@ -43,6 +46,22 @@ pub(super) async fn end_all(
     now: Millis,
 ) -> sqlx::Result<()> {
     end(conn, END_ALL, staff_id, now).await
+}
+
+/// Signs the account out everywhere but `keep`; part of a password change's transaction.
+pub(super) async fn end_others(
+    conn: &mut SqliteConnection,
+    staff_id: i64,
+    keep: i64,
+    now: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query(END_OTHERS)
+        .bind(now)
+        .bind(staff_id)
+        .bind(keep)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 #[async_trait]

@@ -135,7 +135,7 @@ async fn burn_spent(
     write(pool, burn, audit).await
 }
 
-/// Part of an email change's transaction: every live token of the account is revoked, and the
+/// Part of an email or password change's transaction: every live token of the account is revoked, and the
 /// emails of its tokens that have not gone out are expired with their secrets.
 pub(super) async fn revoke_account(
     conn: &mut SqliteConnection,
@@ -186,6 +186,26 @@ async fn consume(
     }
     commit_with_audit(tx, audit).await?;
     Ok(true)
+}
+
+/// A signed-in change: unlike a reset, no token is consumed and the session it came from stays.
+async fn change(
+    pool: &SqlitePool,
+    staff_id: i64,
+    keep_session: i64,
+    password_hash: &str,
+    now: Millis,
+    email: Option<&NewEmail>,
+    audit: &AuditEvent,
+) -> sqlx::Result<()> {
+    let mut tx = begin_write(pool).await?;
+    staff::set_password(&mut tx, staff_id, password_hash, now).await?;
+    revoke_account(&mut tx, staff_id, now).await?;
+    sessions::end_others(&mut tx, staff_id, keep_session, now).await?;
+    if let Some(e) = email {
+        emails::insert(&mut tx, e, None).await?;
+    }
+    commit_with_audit(tx, audit).await
 }
 
 #[async_trait]
@@ -248,5 +268,28 @@ impl TokenStore for SqliteStore {
         consume(&self.pool, token_id, password_hash, now, email, audit)
             .await
             .map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_password(
+        &self,
+        staff_id: i64,
+        keep_session: i64,
+        password_hash: &str,
+        now: Millis,
+        email: Option<&NewEmail>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        change(
+            &self.pool,
+            staff_id,
+            keep_session,
+            password_hash,
+            now,
+            email,
+            audit,
+        )
+        .await
+        .map_err(map)
     }
 }

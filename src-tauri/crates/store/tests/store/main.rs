@@ -9,6 +9,7 @@ mod contract;
 mod flows;
 mod limits;
 mod outbox;
+mod password;
 mod setup;
 mod sqlite;
 
@@ -36,6 +37,8 @@ macro_rules! suite {
             limits::a_taken_back_attempt_frees_its_place_in_its_own_window_only,
             limits::parallel_hits_let_no_more_than_the_limit_through,
             contract::a_reset_uses_its_token_once_and_signs_the_account_out,
+            password::a_password_change_keeps_this_session_and_ends_the_accounts_others,
+            password::a_password_change_whose_audit_fails_changes_nothing,
             outbox::a_failed_email_waits_for_its_retry_and_a_final_failure_drops_its_secrets,
             outbox::an_expired_email_drops_its_secrets_and_is_never_sent,
             outbox::the_latest_email_is_the_newest_of_the_kinds_asked_for,

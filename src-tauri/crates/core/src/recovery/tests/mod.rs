@@ -6,6 +6,7 @@ mod forgot;
 mod limits;
 mod login;
 mod notices;
+mod password;
 mod reset;
 mod settings;
 mod setup;

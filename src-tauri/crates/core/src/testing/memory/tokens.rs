@@ -1,4 +1,5 @@
-//! Reset tokens: issuing, finding, counting wrong codes and the reset that consumes one.
+//! Reset tokens: issuing, finding, counting wrong codes, the reset that consumes one and the
+//! signed-in password change that revokes them.
 
 use async_trait::async_trait;
 
@@ -9,7 +10,7 @@ use crate::ports::{Issued, StoreResult, TokenStore};
 use crate::time::Millis;
 use crate::token::{NewToken, TokenRecord};
 
-use super::{next_id, MemoryStore, State, Token};
+use super::{index, next_id, MemoryStore, State, Token};
 
 /// Neither used nor revoked; expiry aside, as the SQL updates select them.
 fn open(t: &TokenRecord) -> bool {
@@ -200,5 +201,35 @@ impl TokenStore for MemoryStore {
         }
         state.audit.push(audit.clone());
         Ok(true)
+    }
+
+    async fn change_password(
+        &self,
+        staff_id: i64,
+        keep_session: i64,
+        password_hash: &str,
+        now: Millis,
+        email: Option<&NewEmail>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut state = self.lock();
+        state.check_staff(Some(staff_id))?;
+        state.check_staff(email.and_then(|e| e.staff_id))?;
+        state.check_audit(audit)?;
+        for s in state.staff.iter_mut().filter(|s| s.id == staff_id) {
+            s.password_hash = password_hash.to_string();
+        }
+        state.revoke_account_tokens(staff_id, now);
+        let keep = index(keep_session);
+        for (i, s) in state.sessions.iter_mut().enumerate() {
+            if s.staff_id == staff_id && Some(i) != keep {
+                s.ended_at.get_or_insert(now);
+            }
+        }
+        if let Some(e) = email {
+            state.push_email(e, None);
+        }
+        state.audit.push(audit.clone());
+        Ok(())
     }
 }
