@@ -132,10 +132,9 @@ impl Dispatcher {
         Ok(released)
     }
 
-    /// One round: sweep the preview outbox, then claim what is due and try each email once,
-    /// up to [`BATCH_SIZE`] emails.
+    /// One round: claim what is due and try each email once, up to [`BATCH_SIZE`] emails; then
+    /// sweep the preview outbox, after the sends so that it never delays one.
     pub async fn run_once(&self) -> Result<DispatchReport, DispatchError> {
-        self.sweep_preview().await;
         let mut report = DispatchReport::default();
         let mut how = None;
         let mut handled = 0;
@@ -182,6 +181,7 @@ impl Dispatcher {
                 }
             }
         }
+        self.sweep_preview().await;
         Ok(report)
     }
 

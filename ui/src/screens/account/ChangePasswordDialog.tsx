@@ -8,6 +8,7 @@ import { errorFor, focusField } from "../../fieldError";
 import { useTextInput } from "../../hooks";
 import { useCommand } from "../../useCommand";
 import { promptForEmpty } from "../auth/emptyField";
+import { BusyButton } from "../../components/BusyButton";
 
 // The names are the back end's field keys, so an error lands under the field it names.
 const NAMING = {
@@ -76,16 +77,15 @@ export function ChangePasswordDialog({
           <button type="button" class="button button-ghost" onClick={onClose}>
             Cancel
           </button>
-          <button
-            type="submit"
+          <BusyButton
             form="change-password-form"
             class="button button-primary"
-            data-testid="change-password-submit"
-            disabled={change.busy}
-            aria-busy={change.busy}
+            testid="change-password-submit"
+            busy={change.busy}
+            busyLabel="Saving…"
           >
-            {change.busy ? "Saving…" : "Change password"}
-          </button>
+            Change password
+          </BusyButton>
         </>
       }
     >

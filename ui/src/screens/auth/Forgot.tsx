@@ -8,6 +8,7 @@ import { useTextInput } from "../../hooks";
 import { useCommand } from "../../useCommand";
 import { AuthLayout, type RecoveryProps } from "./AuthLayout";
 import { promptForEmpty } from "./emptyField";
+import { BusyButton } from "../../components/BusyButton";
 
 const NO_IDENTIFIER = "Enter your username or the email address the clinic has on file for you.";
 
@@ -54,15 +55,14 @@ export function Forgot({
           <div class="message-slot">
             <ErrorAlert error={missing ?? request.error} />
           </div>
-          <button
-            type="submit"
+          <BusyButton
             class="button button-primary button-block"
-            data-testid="forgot-submit"
-            disabled={request.busy}
-            aria-busy={request.busy}
+            testid="forgot-submit"
+            busy={request.busy}
+            busyLabel="Sending…"
           >
-            {request.busy ? "Sending…" : "Send reset link"}
-          </button>
+            Send reset link
+          </BusyButton>
         </form>
       ) : (
         <div class="stack">

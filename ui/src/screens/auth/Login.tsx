@@ -12,6 +12,7 @@ import { LeaveDemo } from "../setup/LeaveDemo";
 import { AuthLayout } from "./AuthLayout";
 import { promptForEmpty } from "./emptyField";
 import { NO_USERNAME, UsernameField, useUsername } from "./UsernameField";
+import { BusyButton } from "../../components/BusyButton";
 
 const NO_PASSWORD = "Enter your password.";
 const PASSWORD = {
@@ -98,15 +99,15 @@ export function Login({
             ) : null}
           </ErrorAlert>
         </div>
-        <button
-          type="submit"
+        <BusyButton
           class="button button-primary button-block"
-          data-testid="login-submit"
-          disabled={signIn.busy || waitSecs > 0}
-          aria-busy={signIn.busy}
+          testid="login-submit"
+          busy={signIn.busy}
+          busyLabel="Signing in…"
+          disabled={waitSecs > 0}
         >
-          {signIn.busy ? "Signing in…" : "Sign in"}
-        </button>
+          Sign in
+        </BusyButton>
       </form>
       <div class="auth-links">
         <button

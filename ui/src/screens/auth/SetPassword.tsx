@@ -15,6 +15,7 @@ import { useTextInput } from "../../hooks";
 import { useCommand } from "../../useCommand";
 import { AuthLayout, type RecoveryProps } from "./AuthLayout";
 import { promptForEmpty } from "./emptyField";
+import { BusyButton } from "../../components/BusyButton";
 
 type LinkCheck =
   | { state: "checking" }
@@ -148,15 +149,15 @@ export function SetPassword({
               {secretRejected ? <div class="button-row">{retryActions}</div> : null}
             </ErrorAlert>
           </div>
-          <button
-            type="submit"
+          <BusyButton
             class="button button-primary button-block"
-            data-testid="set-password-submit"
-            disabled={reset.busy || secretRejected}
-            aria-busy={reset.busy}
+            testid="set-password-submit"
+            busy={reset.busy}
+            busyLabel="Saving…"
+            disabled={secretRejected}
           >
-            {reset.busy ? "Saving…" : "Set new password"}
-          </button>
+            Set new password
+          </BusyButton>
         </form>
       ) : null}
     </AuthLayout>

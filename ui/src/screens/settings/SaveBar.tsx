@@ -1,6 +1,7 @@
 import type { CommandError } from "../../bindings";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { Notice } from "../../components/Notice";
+import { BusyButton } from "../../components/BusyButton";
 
 /** The form's status line and its Discard and Save buttons. */
 export function SaveBar({
@@ -40,15 +41,14 @@ export function SaveBar({
         >
           Discard changes
         </button>
-        <button
-          type="submit"
+        <BusyButton
           class="button button-primary"
-          data-testid="settings-save"
-          disabled={saving}
-          aria-busy={saving}
+          testid="settings-save"
+          busy={saving}
+          busyLabel="Saving…"
         >
-          {saving ? "Saving…" : "Save settings"}
-        </button>
+          Save settings
+        </BusyButton>
       </div>
     </div>
   );

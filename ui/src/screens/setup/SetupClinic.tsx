@@ -16,6 +16,7 @@ import { useTextInput } from "../../hooks";
 import { useCommand } from "../../useCommand";
 import { AuthLayout } from "../auth/AuthLayout";
 import { TryDemo } from "./TryDemo";
+import { BusyButton } from "../../components/BusyButton";
 
 const NAMING = {
   password: { label: "Password", testid: "setup-password", name: "password" },
@@ -168,15 +169,14 @@ export function SetupClinic({
         <div class="message-slot">
           <ErrorAlert error={elsewhere} />
         </div>
-        <button
-          type="submit"
+        <BusyButton
           class="button button-primary button-block"
-          data-testid="setup-submit"
-          disabled={setup.busy}
-          aria-busy={setup.busy}
+          testid="setup-submit"
+          busy={setup.busy}
+          busyLabel="Setting up…"
         >
-          {setup.busy ? "Setting up…" : "Set up and sign in"}
-        </button>
+          Set up and sign in
+        </BusyButton>
       </form>
       <TryDemo onOpened={onDemo} />
     </AuthLayout>

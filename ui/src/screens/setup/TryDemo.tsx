@@ -1,6 +1,7 @@
 import type { AppInfo } from "../../bindings";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useOpenClinic } from "./useOpenClinic";
+import { BusyButton } from "../../components/BusyButton";
 
 /** The separate, explicit way into the demo clinic, beside setting up a real one. */
 export function TryDemo({ onOpened }: { onOpened: (info: AppInfo) => void }) {
@@ -16,16 +17,16 @@ export function TryDemo({ onOpened }: { onOpened: (info: AppInfo) => void }) {
         reaches your clinic, and you can come back here at any time.
       </p>
       <ErrorAlert error={demo.error} testid="demo-error" />
-      <button
+      <BusyButton
         type="button"
         class="button button-secondary"
-        data-testid="try-demo"
-        disabled={demo.busy}
-        aria-busy={demo.busy}
+        testid="try-demo"
+        busy={demo.busy}
+        busyLabel="Opening the demo clinic…"
         onClick={() => void demo.open()}
       >
-        {demo.busy ? "Opening the demo clinic…" : "Try the demo clinic"}
-      </button>
+        Try the demo clinic
+      </BusyButton>
     </section>
   );
 }

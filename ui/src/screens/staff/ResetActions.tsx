@@ -1,4 +1,5 @@
 import { formatDuration } from "../../format";
+import { BusyButton } from "../../components/BusyButton";
 
 /** Reset, Resend and one-time code buttons, with the wait before the next email may go. */
 export function ResetActions({
@@ -21,16 +22,17 @@ export function ResetActions({
   const sendBlocked = !canSend || busy !== null || waitSecs > 0;
   return (
     <div class="action-row">
-      <button
+      <BusyButton
         type="button"
         class="button button-primary"
-        data-testid="reset-password"
+        testid="reset-password"
+        busy={busy === "send"}
+        busyLabel="Sending…"
         disabled={sendBlocked}
-        aria-busy={busy === "send"}
         onClick={onReset}
       >
-        {busy === "send" ? "Sending…" : "Reset password"}
-      </button>
+        Reset password
+      </BusyButton>
       {hasSent ? (
         <button
           type="button"

@@ -124,10 +124,7 @@ pub async fn email_and_activity_searches_match_their_text_newest_first<F: StoreF
 pub async fn a_preview_written_email_says_so_and_dead_tokens_are_found<F: StoreFactory>() {
     let (store, _guard) = seeded::<F>().await;
     let first = issue_admin_reset(store.as_ref()).await.email_id.unwrap();
-    let tokenless = store
-        .enqueue_email(&email(2, T0), &audit(T0))
-        .await
-        .unwrap();
+    let tokenless = queued(store.as_ref()).await;
     let asked = [first, tokenless, 987_654];
     let dead = |now| store.emails_with_dead_tokens(&asked, now);
     assert!(dead(T0).await.unwrap().is_empty(), "all live");
@@ -162,6 +159,14 @@ pub async fn a_preview_written_email_says_so_and_dead_tokens_are_found<F: StoreF
 }
 
 /// Claims the next due email for `by`, with a lease of a second.
+/// A reset email to staff member 2, queued at `T0`; its id.
+async fn queued(store: &dyn Store) -> i64 {
+    store
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap()
+}
+
 async fn claim_one(store: &dyn Store, now: i64, by: &Claimant) -> Vec<i64> {
     let claimed = store.claim_due_emails(now, 1_000, 1, by).await.unwrap();
     claimed.iter().map(|e| e.id).collect()
@@ -170,18 +175,9 @@ async fn claim_one(store: &dyn Store, now: i64, by: &Claimant) -> Vec<i64> {
 pub async fn a_restarted_workstation_takes_back_its_dead_claims_at_once<F: StoreFactory>() {
     let (store, _guard) = seeded::<F>().await;
     let store = store.as_ref();
-    let mine = store
-        .enqueue_email(&email(2, T0), &audit(T0))
-        .await
-        .unwrap();
-    let retried = store
-        .enqueue_email(&email(2, T0), &audit(T0))
-        .await
-        .unwrap();
-    let theirs = store
-        .enqueue_email(&email(2, T0), &audit(T0))
-        .await
-        .unwrap();
+    let mine = queued(store).await;
+    let retried = queued(store).await;
+    let theirs = queued(store).await;
     let dead = claimant();
     let other = Claimant::new("desk-2", "run-9");
     assert_eq!(claim_one(store, T0, &dead).await, vec![mine]);
@@ -221,14 +217,8 @@ pub async fn a_restarted_workstation_takes_back_its_dead_claims_at_once<F: Store
 pub async fn live_claims_are_not_released<F: StoreFactory>() {
     let (store, _guard) = seeded::<F>().await;
     let store = store.as_ref();
-    let mine = store
-        .enqueue_email(&email(2, T0), &audit(T0))
-        .await
-        .unwrap();
-    let theirs = store
-        .enqueue_email(&email(2, T0), &audit(T0))
-        .await
-        .unwrap();
+    let mine = queued(store).await;
+    let theirs = queued(store).await;
     let me = claimant();
     assert_eq!(claim_one(store, T0, &me).await, vec![mine]);
     let other = Claimant::new("desk-2", "run-1");
