@@ -3,7 +3,9 @@
 aiosmtpd on 127.0.0.1, writing every message it accepts to --maildir as <n>.eml (the bytes as
 received) beside <n>.json (the envelope). Options turn on STARTTLS (then required before mail),
 implicit TLS, and AUTH (then required; over TLS when TLS is on). Recipients whose local part
-starts with "refuse-permanent" or "refuse-transient" get a 550 or a 450. Prints
+starts with "refuse-permanent" or "refuse-transient" get a 550 or a 450. --data-delay makes it
+slow: it waits that many seconds after storing each message before it answers 250, so that a
+client that dies meanwhile has delivered a message it never saw accepted. Prints
 "LISTENING <port>" once it accepts connections.
 """
 
@@ -19,9 +21,10 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Mailbox:
-    def __init__(self, maildir, implicit_tls):
+    def __init__(self, maildir, implicit_tls, data_delay):
         self.maildir = maildir
         self.implicit_tls = implicit_tls
+        self.data_delay = data_delay
         self.counter = itertools.count(1)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -48,6 +51,8 @@ class Mailbox:
         with open(base + ".eml.tmp", "wb") as f:
             f.write(envelope.original_content)
         os.replace(base + ".eml.tmp", base + ".eml")
+        if self.data_delay > 0:
+            await asyncio.sleep(self.data_delay)
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -73,6 +78,7 @@ def main():
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--data-delay", type=float, default=0.0)
     args = parser.parse_args()
     os.makedirs(args.maildir, exist_ok=True)
 
@@ -93,7 +99,7 @@ def main():
             # connection is encrypted from the first byte anyway.
             auth_require_tls=starttls,
         )
-    handler = Mailbox(args.maildir, args.implicit_tls)
+    handler = Mailbox(args.maildir, args.implicit_tls, args.data_delay)
 
     async def serve():
         server = await asyncio.get_running_loop().create_server(

@@ -101,6 +101,25 @@ impl SmtpServer {
 
     /// Starts on `port` (0 for any free one) and returns once the server accepts connections.
     pub fn start_on(port: u16, options: &ServerOptions, certs: Option<&TestCerts>) -> SmtpServer {
+        Self::launch(port, options, certs, None)
+    }
+
+    /// A slow server: it stores each message, then waits `data_delay` before it answers 250.
+    /// A client that dies meanwhile has delivered a message it never saw accepted.
+    pub fn start_slow(
+        data_delay: Duration,
+        options: &ServerOptions,
+        certs: Option<&TestCerts>,
+    ) -> SmtpServer {
+        Self::launch(0, options, certs, Some(data_delay))
+    }
+
+    fn launch(
+        port: u16,
+        options: &ServerOptions,
+        certs: Option<&TestCerts>,
+        data_delay: Option<Duration>,
+    ) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("received");
         let mut command = Command::new(python());
@@ -131,6 +150,11 @@ impl SmtpServer {
                 .arg(user)
                 .arg("--password")
                 .arg(password);
+        }
+        if let Some(delay) = data_delay {
+            command
+                .arg("--data-delay")
+                .arg(format!("{:.3}", delay.as_secs_f64()));
         }
         let mut child = command.spawn().unwrap_or_else(|e| {
             panic!(

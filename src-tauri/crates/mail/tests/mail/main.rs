@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod crash;
 mod dispatcher;
 mod logging;
 mod notices;

@@ -153,22 +153,7 @@ impl Harness {
         finish: impl FnOnce(Dispatcher) -> Dispatcher,
     ) -> Harness {
         let store = Arc::new(MemoryStore::new());
-        let saved = AuditEvent::new(
-            T0,
-            AuditAction::SettingsSaved,
-            AuditOutcome::Ok,
-            WORKSTATION,
-        );
-        store.save_settings(&settings, &saved).await.unwrap();
-        let receptionist = NewStaff {
-            username: "receptionist".into(),
-            display_name: "Test Receptionist".into(),
-            role: Role::Receptionist,
-            email: Some("receptionist@harborview-clinic.example".into()),
-            status: StaffStatus::Active,
-            password_hash: "not used here".into(),
-        };
-        let staff_id = store.insert_staff(&[receptionist], T0).await.unwrap()[0];
+        let staff_id = seed_clinic(store.as_ref(), &settings, T0).await;
         let clock = Arc::new(ManualClock::new(T0));
         let sealer = Arc::new(Sealer::new(&Sealer::generate_key()));
         let dispatcher = Arc::new(finish(Dispatcher::new(
@@ -236,4 +221,29 @@ impl Harness {
         });
         events
     }
+}
+
+/// Saves `settings` and adds the receptionist the test emails go to; answers the receptionist's
+/// id.
+pub async fn seed_clinic<S: SettingsStore + StaffStore>(
+    store: &S,
+    settings: &Settings,
+    now: Millis,
+) -> i64 {
+    let saved = AuditEvent::new(
+        now,
+        AuditAction::SettingsSaved,
+        AuditOutcome::Ok,
+        WORKSTATION,
+    );
+    store.save_settings(settings, &saved).await.unwrap();
+    let receptionist = NewStaff {
+        username: "receptionist".into(),
+        display_name: "Test Receptionist".into(),
+        role: Role::Receptionist,
+        email: Some("receptionist@harborview-clinic.example".into()),
+        status: StaffStatus::Active,
+        password_hash: "not used here".into(),
+    };
+    store.insert_staff(&[receptionist], now).await.unwrap()[0]
 }
