@@ -11,7 +11,7 @@ use vetdesk_core::limits::LimitConfig;
 use vetdesk_core::ports::{PasswordHashing, Store};
 use vetdesk_core::recovery::{Recovery, RecoveryParts};
 use vetdesk_core::seal::Sealer;
-use vetdesk_core::staff::StaffRecord;
+use vetdesk_core::session::Actor;
 use vetdesk_core::token::CodePepper;
 use vetdesk_core::{Clock, CoreError, SystemClock};
 use vetdesk_mail::PreviewOutbox;
@@ -103,9 +103,21 @@ impl Clinic {
         *self.session.lock().unwrap_or_else(|e| e.into_inner()) = id;
     }
 
-    /// The signed-in staff member; forgets the session if it has ended (e.g. after a reset).
-    pub async fn actor(&self) -> Result<StaffRecord, CoreError> {
-        let result = self.recovery.actor(self.session_id()).await;
+    /// The signed-in staff member, unless the screen is locked; forgets the session if it has
+    /// ended (after a reset, or at the end of its lifetime).
+    pub async fn actor(&self, ws: &str) -> Result<Actor, CoreError> {
+        let result = self.recovery.actor(self.session_id(), ws).await;
+        self.forget_ended(result)
+    }
+
+    /// The signed-in staff member and whether the screen is locked.
+    pub async fn signed_in(&self, ws: &str) -> Result<(Actor, bool), CoreError> {
+        let result = self.recovery.signed_in(self.session_id(), ws).await;
+        self.forget_ended(result)
+    }
+
+    /// Forgets the session when `result` says it has ended.
+    pub fn forget_ended<T>(&self, result: Result<T, CoreError>) -> Result<T, CoreError> {
         if matches!(result, Err(CoreError::NotSignedIn)) {
             self.set_session(None);
         }

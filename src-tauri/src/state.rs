@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use base64::Engine;
 use vetdesk_core::seal::{Sealer, KEY_BYTES};
-use vetdesk_core::staff::StaffRecord;
+use vetdesk_core::session::Actor;
 use vetdesk_core::token::CodePepper;
 use vetdesk_core::CoreError;
 use vetdesk_mail::SmtpOptions;
@@ -161,9 +161,9 @@ impl AppState {
     }
 
     /// The signed-in staff member of the open clinic, with that clinic.
-    pub async fn actor(&self) -> Result<(Arc<Clinic>, StaffRecord), CoreError> {
+    pub async fn actor(&self) -> Result<(Arc<Clinic>, Actor), CoreError> {
         let clinic = self.clinic();
-        let actor = clinic.actor().await?;
+        let actor = clinic.actor(&self.workstation).await?;
         Ok((clinic, actor))
     }
 

@@ -91,6 +91,7 @@ async fn main() {
     ));
     tokio::spawn(dispatcher.run(wake, tokio_util::sync::CancellationToken::new()));
     let admin = store.find_staff_by_login("admin").await.unwrap().unwrap();
+    let admin = clinic.at_desk(&admin).await;
 
     let mut times = Vec::with_capacity(SAMPLES);
     for (n, id) in ids.iter().enumerate() {

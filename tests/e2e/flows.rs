@@ -9,7 +9,7 @@ use crate::harness::{Desk, SmtpTarget};
 
 const NEW_PASSWORD: &str = "copper kettle meadow lantern";
 
-fn plain_target(server: &SmtpServer) -> SmtpTarget {
+pub(crate) fn plain_target(server: &SmtpServer) -> SmtpTarget {
     SmtpTarget {
         port: server.port,
         security: SmtpSecurity::Plain,

@@ -180,6 +180,18 @@ impl Desk {
         .unwrap_or_else(|e| panic!("[data-testid={testid}] did not appear: {e}"))
     }
 
+    /// Waits until no element of `testid` is left.
+    pub async fn wait_gone(&self, testid: &str) {
+        let deadline = Instant::now() + WAIT;
+        while within(testid, self.client.find(Self::css(testid)))
+            .await
+            .is_ok()
+        {
+            assert!(Instant::now() < deadline, "[data-testid={testid}] stayed");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Clicks once the element takes the click (dialogs fade in, buttons enable after a load).
     pub async fn click(&self, testid: &str) {
         let deadline = Instant::now() + WAIT;

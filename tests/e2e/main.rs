@@ -8,3 +8,4 @@ mod first_run;
 mod flows;
 mod harness;
 mod mail_preview;
+mod session;

@@ -11,6 +11,7 @@ mod limits;
 mod messages;
 mod password;
 mod private;
+mod session;
 mod setup;
 
 use serde_json::Value;
@@ -84,6 +85,15 @@ impl Desk {
 
     pub fn count(&self, table: CountedTable) -> i64 {
         tauri::async_runtime::block_on(self.store.count(table)).expect("count")
+    }
+
+    /// Moves every session's sign-in, last password entry and last activity `minutes` back, as
+    /// if that time had passed at a desk nobody touched.
+    pub fn idle_for(&self, minutes: i64) {
+        let sql = "UPDATE sessions SET created_at = created_at - ?1, \
+             authenticated_at = authenticated_at - ?1, active_at = active_at - ?1";
+        let query = sqlx::query(sql).bind(minutes * 60_000);
+        tauri::async_runtime::block_on(query.execute(self.store.pool())).expect("backdate");
     }
 
     pub fn staff_id(&self, username: &str) -> i64 {

@@ -212,6 +212,8 @@ fn the_ui_fixture_speaks_the_commands_words() {
     f.refusal("minLengthOutOfRange", &d, "save_settings", short);
     let ftp = save(&|s| s["breachCheckUrl"] = json!("ftp://breach.example"));
     f.refusal("httpsOnly", &d, "save_settings", ftp);
+    let long_day = save(&|s| s["sessions"]["maxHours"] = json!(48));
+    f.refusal("hoursOutOfRange", &d, "save_settings", long_day);
     let to = json!({ "to": "frontdesk@harborview-clinic.example" });
     f.check(
         "testEmailPreview",
@@ -238,6 +240,23 @@ fn the_ui_fixture_speaks_the_commands_words() {
         "forgotAnswer",
         &d.ok("forgot_password", json!({ "identifier": "nobody" }))["message"],
     );
+
+    d.idle_for(6);
+    d.ok("session_activity", json!({}));
+    f.refusal(
+        "reauthRequired",
+        &d,
+        "save_settings",
+        json!({ "settings": settings }),
+    );
+    f.refusal(
+        "wrongPassword",
+        &d,
+        "confirm_password",
+        json!({ "password": "not it" }),
+    );
+    d.ok("lock_session", json!({}));
+    f.refusal("locked", &d, "list_staff", json!({ "query": "" }));
 
     setup_words(&f, &d);
 

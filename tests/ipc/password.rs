@@ -50,9 +50,7 @@ fn a_change_keeps_this_desk_signed_in_and_signs_out_the_others() {
         Value::Null
     );
     assert_eq!(d.ok("current_session", json!({}))["username"], "dpatel");
-    assert!(block_on(d.store.session_staff(elsewhere))
-        .unwrap()
-        .is_none());
+    assert!(block_on(d.store.find_session(elsewhere)).unwrap().is_none());
     assert_eq!(d.count(CountedTable::Emails), emails + 1, "the notice");
     let secret = json!({ "kind": "code", "username": "dpatel", "code": code });
     let reset = json!({ "secret": secret, "password": "x", "confirm": "x" });

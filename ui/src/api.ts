@@ -1,5 +1,8 @@
 import type { CommandError, ErrorCode } from "./bindings";
 
+/** What the app does when a command answers that the session ended or the screen locked. */
+export type SessionEvents = { ended: () => void; locked: () => void };
+
 /** What every generated command resolves to. */
 export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
@@ -14,12 +17,12 @@ function unexpected(e: unknown): CommandError {
 }
 
 /**
- * Awaits a command from `commands`, turning an unexpected exception into a
- * CommandError and telling `onSessionEnded` when the back end says the session is over.
+ * Awaits a command from `commands`, turning an unexpected exception into a CommandError and
+ * telling `events` when the back end says the session is over or the screen is locked.
  */
 export async function call<T>(
   request: Promise<Result<T, CommandError>>,
-  onSessionEnded?: () => void,
+  events?: SessionEvents,
 ): Promise<Result<T, CommandError>> {
   let result: Result<T, CommandError>;
   try {
@@ -29,7 +32,8 @@ export async function call<T>(
   }
   if (result.status === "error") {
     const error = normalizeError(result.error);
-    if (error.code === "notSignedIn") onSessionEnded?.();
+    if (error.code === "notSignedIn") events?.ended();
+    if (error.code === "locked") events?.locked();
     return { status: "error", error };
   }
   return result;

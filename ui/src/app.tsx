@@ -1,5 +1,5 @@
 import { listen } from "@tauri-apps/api/event";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { call } from "./api";
 import {
   commands,
@@ -22,7 +22,7 @@ import { ResetCode } from "./screens/auth/ResetCode";
 import { SetPassword } from "./screens/auth/SetPassword";
 import { SetupClinic } from "./screens/setup/SetupClinic";
 import { Shell } from "./screens/Shell";
-import { SessionEndedContext } from "./useCommand";
+import { SessionEventsContext } from "./useCommand";
 
 type AuthRoute =
   | { name: "login" }
@@ -33,6 +33,8 @@ type AuthRoute =
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  // The screen is locked over the current page; only the password or signing out opens it.
+  const [locked, setLocked] = useState(false);
   const [bootError, setBootError] = useState<CommandError | null>(null);
   const [route, setRoute] = useState<AuthRoute>({ name: "login" });
   const [notice, setNotice] = useState<AppNotice | null>(null);
@@ -42,9 +44,16 @@ export function App() {
 
   const sessionEnded = useCallback(() => {
     setSession(null);
+    setLocked(false);
     setRoute({ name: "login" });
     setNotice(SESSION_ENDED);
   }, []);
+  const events = useMemo(() => ({ ended: sessionEnded, locked: () => setLocked(true) }), []);
+
+  const signedIn = (s: SessionInfo) => {
+    setSession(s);
+    setLocked(s.locked);
+  };
 
   const boot = useCallback(async () => {
     setBootError(null);
@@ -54,7 +63,8 @@ export function App() {
       return;
     }
     setInfo(i.data);
-    setSession(s.status === "ok" ? s.data : null);
+    if (s.status === "ok" && s.data) signedIn(s.data);
+    else setSession(null);
   }, []);
 
   const refreshInfo = useCallback(async () => {
@@ -109,8 +119,9 @@ export function App() {
   };
 
   const signOut = async () => {
-    await call(commands.logout(), sessionEnded);
+    await call(commands.logout(), events);
     setSession(null);
+    setLocked(false);
     setNotice(null);
     setRoute({ name: "login" });
   };
@@ -124,16 +135,14 @@ export function App() {
   };
 
   const resetDone = async () => {
-    const s = await call(commands.currentSession(), sessionEnded);
+    const s = await call(commands.currentSession(), events);
     const still = s.status === "ok" ? s.data : null;
     setSession(still);
     setRoute({ name: "login" });
     setNotice(still ? PASSWORD_CHANGED_ELSEWHERE : PASSWORD_CHANGED);
   };
 
-  return (
-    <SessionEndedContext.Provider value={sessionEnded}>{screen()}</SessionEndedContext.Provider>
-  );
+  return <SessionEventsContext.Provider value={events}>{screen()}</SessionEventsContext.Provider>;
 
   function screen() {
     if (bootError) {
@@ -164,7 +173,7 @@ export function App() {
           info={info}
           onDone={(s) => {
             setNotice(null);
-            setSession(s);
+            signedIn(s);
             void refreshInfo();
           }}
           onDemo={clinicOpened}
@@ -191,6 +200,8 @@ export function App() {
         <Shell
           info={info}
           session={session}
+          locked={locked}
+          onLocked={setLocked}
           notice={notice}
           onDismissNotice={() => setNotice(null)}
           onSignOut={() => void signOut()}
@@ -232,7 +243,7 @@ export function App() {
             onSignedIn={(s) => {
               setNotice(null);
               setLastUsername("");
-              setSession(s);
+              signedIn(s);
             }}
             onForgot={(u) => {
               setLastUsername(u);

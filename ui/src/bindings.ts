@@ -15,7 +15,17 @@ export const commands = {
 	leaveDemoClinic: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("leave_demo_clinic")),
 	login: (username: string, password: string) => typedError<SessionInfo, CommandError>(__TAURI_INVOKE("login", { username, password })),
 	logout: () => typedError<null, CommandError>(__TAURI_INVOKE("logout")),
+	/**  Who is signed in at this workstation, and whether the screen is locked. */
 	currentSession: () => typedError<SessionInfo | null, CommandError>(__TAURI_INVOKE("current_session")),
+	/**  The window saw its person at work; refused once the session is locked. */
+	sessionActivity: () => typedError<null, CommandError>(__TAURI_INVOKE("session_activity")),
+	/**  Locks the screen over the current page. */
+	lockSession: () => typedError<null, CommandError>(__TAURI_INVOKE("lock_session")),
+	/**
+	 *  The signed-in person's password, entered again: it unlocks the screen, and covers sensitive
+	 *  changes for the next few minutes.
+	 */
+	confirmPassword: (password: string) => typedError<null, CommandError>(__TAURI_INVOKE("confirm_password", { password })),
 	forgotPassword: (identifier: string) => typedError<ForgotAnswer, CommandError>(__TAURI_INVOKE("forgot_password", { identifier })),
 	passwordPolicy: () => typedError<PasswordPolicyInfo, CommandError>(__TAURI_INVOKE("password_policy")),
 	checkResetLink: (token: string) => typedError<ResetTarget, CommandError>(__TAURI_INVOKE("check_reset_link", { token })),
@@ -52,6 +62,8 @@ export type AppInfo = {
 	demo: boolean,
 	/**  Set when no system keyring answered: what that means and what to do, in words. */
 	keyringWarning: string | null,
+	/**  Minutes without activity before the window locks. */
+	idleLockMinutes: number,
 };
 
 export type AuditRow = {
@@ -124,7 +136,14 @@ export type EmailStatus = "queued" | "sending" | "sent" | "failed" | "expired";
  *  The few codes a screen or a test branches on. Add one only when a consumer needs it; every
  *  other failure is `Failed`, and its message says what to do.
  */
-export type ErrorCode = "invalidInput" | "invalidCredentials" | "throttled" | "forbidden" | "notFound" | "notSignedIn" | "tokenInvalid" | "resendTooSoon" | "failed";
+export type ErrorCode = "invalidInput" | "invalidCredentials" | "throttled" | "forbidden" | "notFound" | "notSignedIn" | 
+/**  The screen is locked: the window asks for the signed-in person's password. */
+"locked" | 
+/**
+ *  The change needs the password entered within the last few minutes: the window asks for
+ *  it in place and tries again.
+ */
+"reauthRequired" | "tokenInvalid" | "resendTooSoon" | "failed";
 
 /**  The person setting up the clinic, who becomes its first admin. */
 export type FirstAdmin = {
@@ -220,11 +239,26 @@ export type ResetTarget = {
 
 export type Role = "admin" | "officeManager" | "veterinarian" | "technician" | "receptionist";
 
+export type SessionBounds = {
+	idleLockMinutes: Bounds,
+	maxHours: Bounds,
+};
+
 export type SessionInfo = {
 	staffId: number,
 	username: string,
 	displayName: string,
 	role: Role,
+	/**  The screen is locked: only this person's password or signing out opens it. */
+	locked: boolean,
+};
+
+/**  How long a shared desk stays open to the person who signed in. */
+export type SessionSettings = {
+	/**  Minutes without activity before the screen locks. */
+	idleLockMinutes: number,
+	/**  Hours after sign-in when the session ends. */
+	maxHours: number,
 };
 
 export type Settings = {
@@ -232,6 +266,8 @@ export type Settings = {
 	mail: MailSettings,
 	lifetimes: Lifetimes,
 	passwordMinLength: number,
+	/**  Idle lock and absolute lifetime of a signed-in session. */
+	sessions: SessionSettings,
 	/**  k-anonymity range endpoint (HIBP style); `None` turns the breached-password lookup off. */
 	breachCheckUrl: string | null,
 };
@@ -240,6 +276,7 @@ export type Settings = {
 export type SettingsLimits = {
 	lifetimes: LifetimeBounds,
 	passwordMinLength: Bounds,
+	sessions: SessionBounds,
 	port: Bounds,
 };
 

@@ -62,11 +62,17 @@ export async function tearDown() {
 
 /**
  * Opens the app on a fresh page (fresh mock clinic), runs `body`, then checks that the page
- * logged no errors and broke no Content-Security-Policy rule.
+ * logged no errors and broke no Content-Security-Policy rule. `clock: true` gives the page a
+ * clock the test moves.
  */
 export async function withApp(options, body) {
   if (typeof options === "function") [options, body] = [{}, options];
-  const { config = {}, viewport = { width: 1280, height: 800 }, allowConsole = [] } = options;
+  const {
+    config = {},
+    viewport = { width: 1280, height: 800 },
+    allowConsole = [],
+    clock = false,
+  } = options;
   assertBrowser();
   const page = await context.newPage();
   await page.setViewportSize(viewport);
@@ -81,6 +87,8 @@ export async function withApp(options, body) {
   await page.addInitScript((c) => {
     window.__MOCK_CONFIG__ = c;
   }, config);
+  // A hand-moved clock for the page and the mock clinic alike (page.clock.fastForward).
+  if (clock) await page.clock.install();
   try {
     await page.goto(server.url);
     // Started: a sign-in/recovery card or the signed-in shell is on screen.

@@ -21,6 +21,8 @@ pub struct AppInfo {
     pub demo: bool,
     /// Set when no system keyring answered: what that means and what to do, in words.
     pub keyring_warning: Option<String>,
+    /// Minutes without activity before the window locks.
+    pub idle_lock_minutes: u32,
 }
 
 /// What the window shows of `clinic` before anyone signs in.
@@ -40,6 +42,7 @@ pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<App
         setup_needed,
         demo: clinic.demo,
         keyring_warning: state.keyring_warning.clone(),
+        idle_lock_minutes: settings.sessions.idle_lock_minutes,
     })
 }
 
@@ -76,14 +79,56 @@ pub async fn logout(state: State<'_, AppState>) -> CommandResult<()> {
     Ok(())
 }
 
+/// Who is signed in at this workstation, and whether the screen is locked.
 #[tauri::command]
 #[specta::specta]
 pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option<SessionInfo>> {
-    match state.clinic().actor().await {
-        Ok(staff) => Ok(Some(SessionInfo::from(&staff))),
+    match state.clinic().signed_in(&state.workstation).await {
+        Ok((actor, locked)) => Ok(Some(SessionInfo {
+            locked,
+            ..SessionInfo::from(&actor.staff)
+        })),
         Err(vetdesk_core::CoreError::NotSignedIn) => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The window saw its person at work; refused once the session is locked.
+#[tauri::command]
+#[specta::specta]
+pub async fn session_activity(state: State<'_, AppState>) -> CommandResult<()> {
+    let clinic = state.clinic();
+    let session = clinic.session_id();
+    let noted = clinic
+        .recovery
+        .note_activity(session, &state.workstation)
+        .await;
+    Ok(clinic.forget_ended(noted)?)
+}
+
+/// Locks the screen over the current page.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_session(state: State<'_, AppState>) -> CommandResult<()> {
+    let clinic = state.clinic();
+    let session = clinic.session_id();
+    let locked = clinic.recovery.lock(session, &state.workstation).await;
+    Ok(clinic.forget_ended(locked)?)
+}
+
+/// The signed-in person's password, entered again: it unlocks the screen, and covers sensitive
+/// changes for the next few minutes.
+#[tauri::command]
+#[specta::specta]
+pub async fn confirm_password(state: State<'_, AppState>, password: String) -> CommandResult<()> {
+    let clinic = state.clinic();
+    let session = clinic.session_id();
+    let ws = &state.workstation;
+    let confirmed = clinic
+        .recovery
+        .confirm_password(session, &password, ws)
+        .await;
+    Ok(clinic.forget_ended(confirmed)?)
 }
 
 #[tauri::command]
@@ -128,7 +173,7 @@ pub async fn complete_reset(
         .answer_complete_reset(secret, &password, &confirm, &state.workstation)
         .await?;
     // A reset ends every session of that account, this workstation's included if it was theirs.
-    let _ = clinic.actor().await;
+    let _ = clinic.signed_in(&state.workstation).await;
     Ok(())
 }
 
@@ -142,13 +187,10 @@ pub async fn change_password(
     confirm: String,
 ) -> CommandResult<()> {
     let (clinic, actor) = state.actor().await?;
-    let session = clinic
-        .session_id()
-        .ok_or(vetdesk_core::CoreError::NotSignedIn)?;
     let ws = &state.workstation;
     clinic
         .recovery
-        .change_password(&actor, session, &current, &password, &confirm, ws)
+        .change_password(&actor, &current, &password, &confirm, ws)
         .await?;
     Ok(())
 }

@@ -81,6 +81,14 @@ export const iconShapes = {
       <path d="m10.5 12.5 9-9M17 6l2.5 2.5M14.5 8.5 16.5 10.5" />
     </>
   ),
+  /** A padlock, closed. */
+  lock: () => (
+    <>
+      <rect x="5" y="10.5" width="14" height="10" rx="2" />
+      <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" />
+      <path d="M12 14.5v2" />
+    </>
+  ),
   home: () => (
     <>
       <path d="M3 10.5 12 3l9 7.5" />

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from "preact/hooks";
-import type { AppInfo, SessionInfo } from "../bindings";
+import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
+import { call } from "../api";
+import { commands, type AppInfo, type SessionInfo } from "../bindings";
 import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import type { IconName } from "../components/iconShapes";
@@ -11,8 +12,12 @@ import { Activity } from "./activity/Activity";
 import { Home } from "./Home";
 import { MailPreview } from "./mail/MailPreview";
 import { MailNotSent, mailNotSent } from "./MailNotSent";
+import { ConfirmPasswordDialog } from "./lock/ConfirmPasswordDialog";
+import { LockScreen } from "./lock/LockScreen";
+import { useIdleLock } from "./lock/useIdleLock";
 import { Settings } from "./settings/Settings";
 import { StaffList } from "./staff/StaffList";
+import { ReauthContext, SessionEventsContext } from "../useCommand";
 
 export type Section = "home" | "staff" | "settings" | "activity" | "preview";
 
@@ -70,6 +75,8 @@ const NAV: Record<Section, NavItem> = {
 export function Shell({
   info,
   session,
+  locked,
+  onLocked,
   notice,
   onDismissNotice,
   onSignOut,
@@ -78,6 +85,8 @@ export function Shell({
 }: {
   info: AppInfo;
   session: SessionInfo;
+  locked: boolean;
+  onLocked: (locked: boolean) => void;
   notice: AppNotice | null;
   onDismissNotice: () => void;
   onSignOut: () => void;
@@ -88,6 +97,29 @@ export function Shell({
   const [section, setSection] = useState<Section>(allowed[0]);
   const mainRef = useRef<HTMLElement>(null);
   const [changing, setChanging] = useState(false);
+  const events = useContext(SessionEventsContext);
+  // The answer to a pending "Confirm it's you", while one is asked.
+  const [asking, setAsking] = useState<((confirmed: boolean) => void) | null>(null);
+  const pending = useRef<Promise<boolean> | null>(null);
+
+  const lock = useCallback(() => {
+    onLocked(true);
+    void call(commands.lockSession(), events);
+  }, [events]);
+  useIdleLock(info.idleLockMinutes, !locked, lock, () => {
+    void call(commands.sessionActivity(), events);
+  });
+
+  const reauth = useCallback(() => {
+    pending.current ??= new Promise<boolean>((resolve) => {
+      setAsking(() => (confirmed: boolean) => {
+        pending.current = null;
+        setAsking(null);
+        resolve(confirmed);
+      });
+    });
+    return pending.current;
+  }, []);
 
   useEffect(() => {
     if (!allowed.includes(section)) setSection(allowed[0]);
@@ -123,160 +155,189 @@ export function Shell({
   const current = NAV[section];
 
   return (
-    <div class="shell">
-      <a class="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header class="topbar">
-        <div class="topbar-brand">
-          <span class="brand-mark" aria-hidden="true">
-            <Icon name="paw" size={20} />
-          </span>
-          <span class="brand-name">VetDesk</span>
-          <span class="topbar-divider" aria-hidden="true" />
-          <span class="topbar-clinic" data-testid="clinic-name">
-            {info.clinicName}
-          </span>
-          {info.demo ? (
-            <Badge tone="warning" testid="demo-badge">
-              Demo
-            </Badge>
-          ) : null}
-        </div>
-        <div class="topbar-user">
-          <span class="user-name" data-testid="session-user">
-            {session.displayName}
-          </span>
-          <Badge tone="neutral" testid="session-role">
-            {roleLabel(session.role)}
-          </Badge>
-          <button
-            type="button"
-            class="button button-ghost button-small"
-            data-testid="change-password"
-            onClick={() => {
-              onDismissNotice();
-              setChanging(true);
-            }}
-          >
-            <Icon name="key" size={18} />
-            Change password
-          </button>
-          <button
-            type="button"
-            class="button button-ghost button-small"
-            data-testid="signout"
-            onClick={onSignOut}
-          >
-            <Icon name="signOut" size={18} />
-            Sign out
-          </button>
-        </div>
-      </header>
-      <nav class="sidenav" aria-label="Main">
-        <ul class="nav-list">
-          {allowed.includes("home") ? navButton("home") : null}
-          {setupItems.length > 0 ? (
-            <li>
-              <p class="nav-group" id="nav-setup">
-                Setup
-              </p>
-              <ul class="nav-list" aria-labelledby="nav-setup">
-                {allowed.includes("staff") ? (
-                  <li>
-                    <p class="nav-subgroup" id="nav-org">
-                      Organization
-                    </p>
-                    <ul class="nav-list" aria-labelledby="nav-org">
-                      {navButton("staff")}
-                    </ul>
-                  </li>
-                ) : null}
-                {allowed.includes("settings") ? navButton("settings") : null}
-                {allowed.includes("activity") ? navButton("activity") : null}
-              </ul>
-            </li>
-          ) : null}
-          {allowed.includes("preview") ? (
-            <li class="nav-separated">
-              <ul class="nav-list">{navButton("preview")}</ul>
-            </li>
-          ) : null}
-        </ul>
-        <div class="nav-footer" data-testid="env-status">
-          {info.demo ? (
-            <p data-testid="demo-status">
-              <span class="dot dot-warning" aria-hidden="true" />
-              Demo clinic: made-up data
-            </p>
-          ) : null}
-          <p>
-            <span class="dot" aria-hidden="true" />
-            {info.database === "remote" ? "Clinic database" : "Local database"}
-          </p>
-          <p>
-            <span
-              class={info.mailTransport === "preview" ? "dot dot-warning" : "dot"}
-              aria-hidden="true"
-            />
-            {info.mailTransport === "preview" ? "Mail: preview outbox" : "Mail: SMTP"}
-          </p>
-          {info.keyringWarning ? (
-            <p data-testid="keyring-status">
-              <span class="dot dot-warning" aria-hidden="true" />
-              No system keyring
-            </p>
-          ) : null}
-          <p class="muted">Version {info.version}</p>
-        </div>
-      </nav>
-      <main class="content" id="main" tabIndex={-1} ref={mainRef}>
-        <p class="breadcrumb" aria-label="You are here">
-          {current.crumbs.map((c, i) => (
-            <span key={c}>
-              {i > 0 ? (
-                <span class="crumb-sep" aria-hidden="true">
-                  ›
-                </span>
-              ) : null}
-              <span class={i === current.crumbs.length - 1 ? "crumb-current" : undefined}>{c}</span>
+    <ReauthContext.Provider value={reauth}>
+      <div class="shell">
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="topbar">
+          <div class="topbar-brand">
+            <span class="brand-mark" aria-hidden="true">
+              <Icon name="paw" size={20} />
             </span>
-          ))}
-        </p>
-        {notice ? (
-          <Notice tone="success" testid={notice.testid}>
-            <p>{notice.text}</p>
-          </Notice>
-        ) : null}
-        {(section === "staff" || section === "settings") && mailNotSent(info) ? (
-          <MailNotSent
-            onOpenSettings={
-              section === "staff" && allowed.includes("settings")
-                ? () => open("settings")
-                : undefined
-            }
+            <span class="brand-name">VetDesk</span>
+            <span class="topbar-divider" aria-hidden="true" />
+            <span class="topbar-clinic" data-testid="clinic-name">
+              {info.clinicName}
+            </span>
+            {info.demo ? (
+              <Badge tone="warning" testid="demo-badge">
+                Demo
+              </Badge>
+            ) : null}
+          </div>
+          <div class="topbar-user">
+            <span class="user-name" data-testid="session-user">
+              {session.displayName}
+            </span>
+            <Badge tone="neutral" testid="session-role">
+              {roleLabel(session.role)}
+            </Badge>
+            <button
+              type="button"
+              class="button button-ghost button-small"
+              data-testid="change-password"
+              onClick={() => {
+                onDismissNotice();
+                setChanging(true);
+              }}
+            >
+              <Icon name="key" size={18} />
+              Change password
+            </button>
+            <button
+              type="button"
+              class="button button-ghost button-small"
+              data-testid="lock-now"
+              title="Lock the screen; your page stays as it is"
+              onClick={lock}
+            >
+              <Icon name="lock" size={18} />
+              Lock
+            </button>
+            <button
+              type="button"
+              class="button button-ghost button-small"
+              data-testid="signout"
+              onClick={onSignOut}
+            >
+              <Icon name="signOut" size={18} />
+              Sign out
+            </button>
+          </div>
+        </header>
+        <nav class="sidenav" aria-label="Main">
+          <ul class="nav-list">
+            {allowed.includes("home") ? navButton("home") : null}
+            {setupItems.length > 0 ? (
+              <li>
+                <p class="nav-group" id="nav-setup">
+                  Setup
+                </p>
+                <ul class="nav-list" aria-labelledby="nav-setup">
+                  {allowed.includes("staff") ? (
+                    <li>
+                      <p class="nav-subgroup" id="nav-org">
+                        Organization
+                      </p>
+                      <ul class="nav-list" aria-labelledby="nav-org">
+                        {navButton("staff")}
+                      </ul>
+                    </li>
+                  ) : null}
+                  {allowed.includes("settings") ? navButton("settings") : null}
+                  {allowed.includes("activity") ? navButton("activity") : null}
+                </ul>
+              </li>
+            ) : null}
+            {allowed.includes("preview") ? (
+              <li class="nav-separated">
+                <ul class="nav-list">{navButton("preview")}</ul>
+              </li>
+            ) : null}
+          </ul>
+          <div class="nav-footer" data-testid="env-status">
+            {info.demo ? (
+              <p data-testid="demo-status">
+                <span class="dot dot-warning" aria-hidden="true" />
+                Demo clinic: made-up data
+              </p>
+            ) : null}
+            <p>
+              <span class="dot" aria-hidden="true" />
+              {info.database === "remote" ? "Clinic database" : "Local database"}
+            </p>
+            <p>
+              <span
+                class={info.mailTransport === "preview" ? "dot dot-warning" : "dot"}
+                aria-hidden="true"
+              />
+              {info.mailTransport === "preview" ? "Mail: preview outbox" : "Mail: SMTP"}
+            </p>
+            {info.keyringWarning ? (
+              <p data-testid="keyring-status">
+                <span class="dot dot-warning" aria-hidden="true" />
+                No system keyring
+              </p>
+            ) : null}
+            <p class="muted">Version {info.version}</p>
+          </div>
+        </nav>
+        <main class="content" id="main" tabIndex={-1} ref={mainRef}>
+          <p class="breadcrumb" aria-label="You are here">
+            {current.crumbs.map((c, i) => (
+              <span key={c}>
+                {i > 0 ? (
+                  <span class="crumb-sep" aria-hidden="true">
+                    ›
+                  </span>
+                ) : null}
+                <span class={i === current.crumbs.length - 1 ? "crumb-current" : undefined}>
+                  {c}
+                </span>
+              </span>
+            ))}
+          </p>
+          {notice ? (
+            <Notice tone="success" testid={notice.testid}>
+              <p>{notice.text}</p>
+            </Notice>
+          ) : null}
+          {(section === "staff" || section === "settings") && mailNotSent(info) ? (
+            <MailNotSent
+              onOpenSettings={
+                section === "staff" && allowed.includes("settings")
+                  ? () => open("settings")
+                  : undefined
+              }
+            />
+          ) : null}
+          {section === "settings" && info.keyringWarning ? (
+            <Notice tone="warning" testid="keyring-warning" live={false}>
+              <p>{info.keyringWarning}</p>
+            </Notice>
+          ) : null}
+          {section === "home" ? <Home session={session} info={info} /> : null}
+          {section === "staff" ? <StaffList session={session} /> : null}
+          {section === "settings" ? <Settings onSaved={onSettingsSaved} /> : null}
+          {section === "activity" ? <Activity /> : null}
+          {section === "preview" ? <MailPreview /> : null}
+        </main>
+        {changing ? (
+          <ChangePasswordDialog
+            onClose={() => setChanging(false)}
+            onChanged={() => {
+              setChanging(false);
+              onPasswordChanged();
+            }}
           />
         ) : null}
-        {section === "settings" && info.keyringWarning ? (
-          <Notice tone="warning" testid="keyring-warning" live={false}>
-            <p>{info.keyringWarning}</p>
-          </Notice>
+        {asking ? (
+          <ConfirmPasswordDialog
+            displayName={session.displayName}
+            onConfirmed={() => asking(true)}
+            onCancel={() => asking(false)}
+          />
         ) : null}
-        {section === "home" ? <Home session={session} info={info} /> : null}
-        {section === "staff" ? <StaffList session={session} /> : null}
-        {section === "settings" ? <Settings onSaved={onSettingsSaved} /> : null}
-        {section === "activity" ? <Activity /> : null}
-        {section === "preview" ? <MailPreview /> : null}
-      </main>
-      {changing ? (
-        <ChangePasswordDialog
-          onClose={() => setChanging(false)}
-          onChanged={() => {
-            setChanging(false);
-            onPasswordChanged();
-          }}
-        />
-      ) : null}
-    </div>
+        {locked ? (
+          <LockScreen
+            info={info}
+            session={session}
+            onUnlocked={() => onLocked(false)}
+            onSignOut={onSignOut}
+          />
+        ) : null}
+      </div>
+    </ReauthContext.Provider>
   );
 }

@@ -78,6 +78,7 @@ function initialSettings(transport: MailTransport): Settings {
       oneTimeCodeMinutes: 15,
     },
     passwordMinLength: passwordPolicy.minLength,
+    sessions: { idleLockMinutes: 10, maxHours: 12 },
     breachCheckUrl: null,
   };
 }
@@ -102,10 +103,14 @@ export function newClinic(config: MockConfig) {
     setupNeeded,
     demo: setupNeeded ? false : (config.demo ?? true),
     keyringWarning: config.keyringWarning ?? null,
+    idleLockMinutes: 10,
   };
   return {
     info,
     session: null as SessionInfo | null,
+    /** When the signed-in person last entered their password, and was last seen at work. */
+    authenticatedAt: 0,
+    activeAt: 0,
     failures: {} as Record<string, number>,
     staff,
     passwords: Object.fromEntries(staff.map((s) => [s.username, DEMO_PASSWORD])),

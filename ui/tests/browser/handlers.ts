@@ -2,6 +2,8 @@
 // renamed command or a changed argument or answer type fails the type check.
 import type { commands, Role, StaffCard, StaffRow } from "../../src/bindings";
 import { MIN, now, type Clinic } from "./clinic";
+
+const REAUTH_WITHIN = 5 * MIN;
 import { fail, passwordPolicy, say, settingsLimits } from "./messages";
 import { addEmail, audit, emailView, mailBody, resetEmail } from "./outbox";
 import { checkSettings, EMAIL_RE } from "./settings-rules";
@@ -41,7 +43,23 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
   const byUsername = (u: string) =>
     c.staff.find((s) => s.username.toLowerCase() === u.toLowerCase());
 
-  const requireSession = () => c.session ?? fail("notSignedIn", say("notSignedIn"));
+  /** The signed-in person, unless the screen is locked or idle past the clinic's limit. */
+  const signedIn = () => c.session ?? fail("notSignedIn", say("notSignedIn"));
+  const requireSession = () => {
+    const s = signedIn();
+    if (!s.locked && now() - c.activeAt >= c.settings.sessions.idleLockMinutes * MIN + MIN)
+      s.locked = true;
+    if (s.locked) fail("locked", say("locked"));
+    return s;
+  };
+  /** Sensitive changes need the password entered within the last five minutes. */
+  const requireRecentPassword = () => {
+    if (now() - c.authenticatedAt > REAUTH_WITHIN) fail("reauthRequired", say("reauthRequired"));
+  };
+  const startSession = () => {
+    c.authenticatedAt = now();
+    c.activeAt = now();
+  };
   const requireManager = (refusal: "forbiddenStaffList" | "forbiddenActivity") => {
     const s = requireSession();
     if (!isManager(s.role)) fail("forbidden", say(refusal));
@@ -109,12 +127,44 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
         fail("invalidCredentials", say("invalidCredentials"));
       }
       c.failures[key] = 0;
-      c.session = { staffId: s.id, username: s.username, displayName: s.displayName, role: s.role };
+      c.session = {
+        staffId: s.id,
+        username: s.username,
+        displayName: s.displayName,
+        role: s.role,
+        locked: false,
+      };
+      startSession();
       audit(c, "login", "ok");
       return { ...c.session };
     },
-    logout: () => {
+    sessionActivity: () => {
       requireSession();
+      c.activeAt = now();
+      return null;
+    },
+    lockSession: () => {
+      signedIn().locked = true;
+      return null;
+    },
+    confirmPassword: (password) => {
+      const s = signedIn();
+      const key = s.username.toLowerCase();
+      if ((c.failures[key] ?? 0) >= 3)
+        fail("throttled", say("throttled", { seconds: 30 }), { retryAfterSecs: 30 });
+      if (c.passwords[s.username] !== password) {
+        c.failures[key] = (c.failures[key] ?? 0) + 1;
+        audit(c, s.locked ? "unlock" : "reauthenticate", "refused", s.username);
+        fail("invalidInput", say("wrongPassword"), { field: "password" });
+      }
+      c.failures[key] = 0;
+      audit(c, s.locked ? "unlock" : "reauthenticate", "ok", s.username);
+      s.locked = false;
+      startSession();
+      return null;
+    },
+    logout: () => {
+      signedIn();
       audit(c, "logout", "ok");
       c.session = null;
       return null;
@@ -222,6 +272,7 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
     sendStaffReset: (staffId) => {
       const s = resettable(staffId);
       if (!s.email) fail("failed", say("noEmail", { name: s.displayName }));
+      if (s.role === "admin") requireRecentPassword();
       const until = Math.max(c.cooldowns[s.id] ?? 0, c.hiddenCooldowns[s.id] ?? 0);
       if (until > now()) {
         const seconds = Math.ceil((until - now()) / 1000);
@@ -247,6 +298,7 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
     },
     issueOneTimeCode: (staffId) => {
       const s = resettable(staffId);
+      requireRecentPassword();
       const code = CODES[c.codeCounter++ % CODES.length];
       const expiresAt = now() + c.settings.lifetimes.oneTimeCodeMinutes * MIN;
       c.codes[s.id] = { code, expiresAt, attempts: 0, used: false };
@@ -259,6 +311,8 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       if (!v) fail("invalidInput", say("required", { field: "Email" }), { field: "email" });
       if (!EMAIL_RE.test(v) || v.length > 254)
         fail("invalidInput", say("invalidEmail", { field: "Email" }), { field: "email" });
+      if (v.toLowerCase() === s.email?.toLowerCase()) return card(s);
+      requireRecentPassword();
       s.email = v;
       audit(c, "staff.email_updated", "ok", s.username);
       return card(s);
@@ -274,6 +328,7 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
     saveSettings: (settings, smtpPassword) => {
       requireAdmin();
       checkSettings(settings);
+      requireRecentPassword();
       const next = structuredClone(settings);
       // null keeps the stored password; "" removes it.
       next.mail.hasPassword =

@@ -92,6 +92,10 @@ window.__clinic = {
   failNext: (cmd: "staff_card", code: "notSignedIn") => {
     clinic.failNext[cmd] = code;
   },
+  // The back end locks the session on its own clock, the window unaware.
+  lockNow: () => {
+    if (clinic.session) clinic.session.locked = true;
+  },
   codeFor: (staffId: number) => clinic.codes[staffId]?.code ?? null,
   DEMO_PASSWORD,
   FORGOT_MESSAGE: say("forgotAnswer"),

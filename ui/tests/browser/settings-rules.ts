@@ -46,6 +46,14 @@ export function checkSettings(s: Settings) {
         maxLength: passwordPolicy.maxLength,
       }),
     );
+  const { idleLockMinutes, maxHours } = settingsLimits.sessions;
+  if (!inBounds(s.sessions.idleLockMinutes, idleLockMinutes))
+    refuse(
+      "sessions.idleLockMinutes",
+      say("lifetimeOutOfRange", { label: "Lock after", ...idleLockMinutes }),
+    );
+  if (!inBounds(s.sessions.maxHours, maxHours))
+    refuse("sessions.maxHours", say("hoursOutOfRange", { label: "Sign out after", ...maxHours }));
   if (s.breachCheckUrl && !s.breachCheckUrl.startsWith("https://"))
     refuse("breachCheckUrl", say("httpsOnly", { field: "Breach check address" }));
 }

@@ -69,7 +69,8 @@ export function setUpClinic(
   c.settings.mail.fromName = clinic.name;
   c.settings.mail.fromAddress = clinic.email;
   c.info = { ...c.info, clinicName: clinic.name, setupNeeded: false };
-  c.session = { staffId: 1, username, displayName: me.displayName, role: "admin" };
+  c.session = { staffId: 1, username, displayName: me.displayName, role: "admin", locked: false };
+  c.authenticatedAt = c.activeAt = Date.now();
   audit(c, "clinic_set_up", "ok");
   return { ...c.session };
 }

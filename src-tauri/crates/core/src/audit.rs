@@ -29,6 +29,8 @@ audit_words! {
     AuditAction {
         Login => "login",
         Logout => "logout",
+        Unlock => "unlock",
+        Reauthenticate => "reauthenticate",
         ForgotPassword => "forgot_password",
         ResetCode => "reset_code",
         PasswordReset => "password_reset",

@@ -15,6 +15,11 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     NotSignedIn,
+    /// The screen is locked: the window asks for the signed-in person's password.
+    Locked,
+    /// The change needs the password entered within the last few minutes: the window asks for
+    /// it in place and tries again.
+    ReauthRequired,
     TokenInvalid,
     ResendTooSoon,
     Failed,
@@ -52,6 +57,10 @@ pub enum CoreError {
     NotFound(&'static str),
     #[error("Your session has ended. Please sign in again.")]
     NotSignedIn,
+    #[error("This workstation is locked. Enter your password to unlock it.")]
+    Locked,
+    #[error("Enter your password again to confirm this change.")]
+    ReauthRequired,
     #[error(
         "This reset link or code is no longer valid: it may have expired, been used, or been \
          replaced by a newer one. Ask for a new one."
@@ -88,6 +97,8 @@ impl CoreError {
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
             CoreError::NotFound(_) => ErrorCode::NotFound,
             CoreError::NotSignedIn => ErrorCode::NotSignedIn,
+            CoreError::Locked => ErrorCode::Locked,
+            CoreError::ReauthRequired => ErrorCode::ReauthRequired,
             CoreError::TokenInvalid => ErrorCode::TokenInvalid,
             CoreError::ResendTooSoon { .. } => ErrorCode::ResendTooSoon,
             CoreError::NoEmail(_)

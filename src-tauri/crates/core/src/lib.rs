@@ -16,6 +16,7 @@ pub mod recovery;
 pub mod role;
 pub mod seal;
 pub mod sensitive;
+pub mod session;
 pub mod settings;
 pub mod staff;
 #[cfg(any(test, feature = "test-support"))]

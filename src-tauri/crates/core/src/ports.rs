@@ -8,6 +8,7 @@ use crate::audit::{AuditEvent, AuditRow};
 use crate::error::{CoreResult, StoreError};
 use crate::limits::Limit;
 use crate::outbox::{Claimant, DeliveredVia, EmailKind, EmailRecord, NewEmail};
+use crate::session::Actor;
 use crate::settings::Settings;
 use crate::staff::{NewStaff, StaffRecord};
 use crate::time::Millis;
@@ -63,9 +64,16 @@ pub trait StaffStore: Send + Sync {
 
 #[async_trait]
 pub trait SessionStore: Send + Sync {
+    /// A session begun, authenticated and active at `now`, unlocked.
     async fn create_session(&self, staff_id: i64, now: Millis) -> StoreResult<i64>;
-    /// The staff member behind a session that has not ended.
-    async fn session_staff(&self, session_id: i64) -> StoreResult<Option<StaffRecord>>;
+    /// A session that has not ended, with its staff member.
+    async fn find_session(&self, session_id: i64) -> StoreResult<Option<Actor>>;
+    /// Notes activity at `now` on a session that has neither ended nor locked.
+    async fn touch_session(&self, session_id: i64, now: Millis) -> StoreResult<()>;
+    /// Locks a session that has not ended; a locked one keeps the time it first locked.
+    async fn lock_session(&self, session_id: i64, now: Millis) -> StoreResult<()>;
+    /// The password was entered at `now`: authenticated, active and unlocked, if not ended.
+    async fn authenticate_session(&self, session_id: i64, now: Millis) -> StoreResult<()>;
     async fn end_session(&self, session_id: i64, now: Millis) -> StoreResult<()>;
 }
 

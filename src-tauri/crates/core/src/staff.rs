@@ -94,6 +94,8 @@ pub struct SessionInfo {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The screen is locked: only this person's password or signing out opens it.
+    pub locked: bool,
 }
 
 impl From<&StaffRecord> for SessionInfo {
@@ -103,6 +105,7 @@ impl From<&StaffRecord> for SessionInfo {
             username: s.username.clone(),
             display_name: s.display_name.clone(),
             role: s.role,
+            locked: false,
         }
     }
 }

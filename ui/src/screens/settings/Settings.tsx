@@ -17,6 +17,7 @@ import { LifetimesSection } from "./LifetimesSection";
 import { MailSection } from "./MailSection";
 import { PasswordsSection } from "./PasswordsSection";
 import { SaveBar } from "./SaveBar";
+import { SessionsSection } from "./SessionsSection";
 
 export function Settings({ onSaved }: { onSaved: () => void }) {
   const [saved, setSaved] = useState<SettingsData | null>(null);
@@ -78,7 +79,9 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
     e.preventDefault();
     setSavedNotice(false);
     setInvalid(null);
-    const r = await save.run(commands.saveSettings(fromDraft(draft, saved), smtpPasswordOf(draft)));
+    const r = await save.run(() =>
+      commands.saveSettings(fromDraft(draft, saved), smtpPasswordOf(draft)),
+    );
     if (!r) return;
     if (r.status === "ok") {
       setSaved(r.data);
@@ -108,6 +111,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
         />
         <LifetimesSection bind={bind} limits={limits.lifetimes} />
         <PasswordsSection bind={bind} minLength={limits.passwordMinLength} />
+        <SessionsSection bind={bind} limits={limits.sessions} />
         <SaveBar
           error={save.error}
           saved={savedNotice}

@@ -17,6 +17,8 @@ export type TextKey =
   | "mail.replyTo"
   | `lifetimes.${LifetimeKey}`
   | "passwordMinLength"
+  | "sessions.idleLockMinutes"
+  | "sessions.maxHours"
   | "breachCheckUrl"
   | "smtpPassword";
 
@@ -76,6 +78,8 @@ export function toDraft(s: Settings): Draft {
     "lifetimes.portalInviteMinutes": String(s.lifetimes.portalInviteMinutes),
     "lifetimes.oneTimeCodeMinutes": String(s.lifetimes.oneTimeCodeMinutes),
     passwordMinLength: String(s.passwordMinLength),
+    "sessions.idleLockMinutes": String(s.sessions.idleLockMinutes),
+    "sessions.maxHours": String(s.sessions.maxHours),
     breachCheckUrl: s.breachCheckUrl ?? "",
     smtpPassword: "",
     removeSmtpPassword: false,
@@ -113,6 +117,10 @@ export function fromDraft(d: Draft, base: Settings): Settings {
       oneTimeCodeMinutes: Number(d["lifetimes.oneTimeCodeMinutes"]),
     },
     passwordMinLength: Number(d.passwordMinLength),
+    sessions: {
+      idleLockMinutes: Number(d["sessions.idleLockMinutes"]),
+      maxHours: Number(d["sessions.maxHours"]),
+    },
     breachCheckUrl: orNull(d.breachCheckUrl),
   };
 }

@@ -23,7 +23,7 @@ export function EmailForm({
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const r = await save.run(commands.updateStaffEmail(staffId, draft.trim()));
+    const r = await save.run(() => commands.updateStaffEmail(staffId, draft.trim()));
     if (r?.status === "ok") onSaved(r.data);
     else if (r?.error.field === "email") inputRef.current?.focus();
   };

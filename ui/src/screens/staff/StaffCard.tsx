@@ -64,7 +64,7 @@ export function StaffCardDialog({
     setConfirming(false);
     issue.clear();
     setResetMessage(null);
-    const r = await send.run(commands.sendStaffReset(row.id));
+    const r = await send.run(() => commands.sendStaffReset(row.id));
     if (r?.status === "ok") {
       setResetMessage(r.data.message);
       setCooldownUntil(r.data.resendAvailableAt);
@@ -76,7 +76,7 @@ export function StaffCardDialog({
 
   const issueCode = async () => {
     send.clear();
-    const r = await issue.run(commands.issueOneTimeCode(row.id));
+    const r = await issue.run(() => commands.issueOneTimeCode(row.id));
     if (r?.status === "ok") setCode(r.data);
     if (r) await refresh();
   };

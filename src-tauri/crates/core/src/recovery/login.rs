@@ -100,26 +100,4 @@ impl Recovery {
         self.store.append_audit(&event).await?;
         Ok((session, SessionInfo::from(staff)))
     }
-
-    /// The signed-in staff member behind `session`, read fresh so that a reset or a role change
-    /// takes effect at once.
-    pub async fn actor(&self, session: Option<i64>) -> CoreResult<StaffRecord> {
-        let id = session.ok_or(CoreError::NotSignedIn)?;
-        match self.store.session_staff(id).await? {
-            Some(s) if s.status == StaffStatus::Active => Ok(s),
-            _ => Err(CoreError::NotSignedIn),
-        }
-    }
-
-    pub async fn logout(&self, session: i64, ws: &str) -> CoreResult<()> {
-        if let Some(s) = self.store.session_staff(session).await? {
-            let event = self
-                .audit(AuditAction::Logout, AuditOutcome::Ok, ws)
-                .actor(s.id)
-                .subject(s.id);
-            self.store.append_audit(&event).await?;
-        }
-        self.store.end_session(session, self.clock.now()).await?;
-        Ok(())
-    }
 }

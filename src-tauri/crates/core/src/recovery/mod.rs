@@ -6,6 +6,7 @@ mod forgot;
 mod login;
 mod password;
 mod reset;
+mod session;
 mod settings;
 mod setup;
 mod staff;
@@ -16,6 +17,7 @@ use rand::RngCore;
 
 pub use forgot::{FORGOT_MESSAGE, FORGOT_MESSAGE_NO_MAIL};
 pub use password::WRONG_CURRENT;
+pub use session::WRONG_PASSWORD;
 pub use setup::{ClinicDetails, FirstAdmin, ALREADY_SET_UP};
 
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};

@@ -2,82 +2,64 @@
 
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::error::{CoreError, CoreResult};
-use crate::limits::{self, Action, Who};
 use crate::outbox::EmailKind;
 use crate::policy::{PasswordPolicy, BREACHED_MESSAGE};
+use crate::session::Actor;
 use crate::settings::Settings;
 use crate::staff::StaffRecord;
 use crate::validate::Field;
 
-use super::login::PASSWORD_INPUT_MAX_BYTES;
 use super::Recovery;
 
 pub const CURRENT: Field = Field::new("current", "Current password");
 pub const WRONG_CURRENT: &str = "Your current password is not right.";
 
 impl Recovery {
-    /// The current password is a sign-in attempt: it counts against the account's sign-in limit
-    /// first, so this form cannot guess past it. Then the new one must pass the policy; the
+    /// The current password is a sign-in attempt (see `own_password`). Then the new one must pass the policy; the
     /// change ends every other session of the account, revokes its tokens and queues
     /// "password changed".
     pub async fn change_password(
         &self,
-        actor: &StaffRecord,
-        session: i64,
+        actor: &Actor,
         current: &str,
         password: &str,
         confirm: &str,
         ws: &str,
     ) -> CoreResult<()> {
-        let account = Who::Account(actor.id);
-        if let Some(wait) = self.over_limit(Action::SignIn, account).await? {
-            self.audit_change(actor, AuditOutcome::RateLimitedAccount, ws)
-                .await?;
-            return Err(CoreError::Throttled {
-                retry_after_secs: limits::seconds(wait),
-            });
-        }
-        let right = !current.is_empty()
-            && current.len() <= PASSWORD_INPUT_MAX_BYTES
-            && self
-                .hashing
-                .verify(current.to_string(), actor.password_hash.clone())
-                .await;
-        if !right {
-            self.audit_change(actor, AuditOutcome::Refused, ws).await?;
+        let action = AuditAction::PasswordChanged;
+        if !self.own_password(actor, current, action, ws).await? {
             return Err(CoreError::invalid(CURRENT, WRONG_CURRENT));
         }
-        self.take_back(Action::SignIn, &[account]).await?;
         let settings = self.settings().await?;
         self.check_new_password(&settings, actor, password, confirm)
             .await?;
         let hash = self.hashing.hash(password.to_string()).await?;
         let now = self.clock.now();
         let notice = actor.email.clone().map(|email| {
-            super::staff_email(EmailKind::PasswordChanged, &settings, actor, email, now)
+            super::staff_email(
+                EmailKind::PasswordChanged,
+                &settings,
+                &actor.staff,
+                email,
+                now,
+            )
         });
         let event = self
             .audit(AuditAction::PasswordChanged, AuditOutcome::Ok, ws)
             .actor(actor.id)
             .subject(actor.id);
         self.store
-            .change_password(actor.id, session, &hash, now, notice.as_ref(), &event)
+            .change_password(
+                actor.id,
+                actor.session.id,
+                &hash,
+                now,
+                notice.as_ref(),
+                &event,
+            )
             .await?;
         (self.outbox_wake)();
         Ok(())
-    }
-
-    async fn audit_change(
-        &self,
-        actor: &StaffRecord,
-        outcome: AuditOutcome,
-        ws: &str,
-    ) -> CoreResult<()> {
-        let event = self
-            .audit(AuditAction::PasswordChanged, outcome, ws)
-            .actor(actor.id)
-            .subject(actor.id);
-        Ok(self.store.append_audit(&event).await?)
     }
 
     /// The policy, with the account's and the clinic's words, then the breach list when the

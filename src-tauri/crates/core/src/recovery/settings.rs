@@ -5,6 +5,7 @@ use crate::access;
 use crate::audit::{AuditAction, AuditOutcome, AuditRow};
 use crate::error::CoreResult;
 use crate::outbox::EmailRow;
+use crate::session::Actor;
 use crate::settings::{fields, Settings, SettingsLimits};
 use crate::staff::StaffRecord;
 use crate::validate::{self, Field};
@@ -31,10 +32,11 @@ impl Recovery {
     }
 
     /// `smtp_password`: `None` keeps the stored one, an empty string removes it. Everything is
-    /// validated before the keyring is touched, so a refused form changes nothing.
+    /// validated before the keyring is touched, so a refused form changes nothing. Saving needs
+    /// the admin's password entered within the last few minutes.
     pub async fn save_settings(
         &self,
-        actor: &StaffRecord,
+        actor: &Actor,
         settings: Settings,
         smtp_password: Option<String>,
         ws: &str,
@@ -44,6 +46,7 @@ impl Recovery {
             validate::secret(fields::SMTP_PASSWORD, p, SMTP_PASSWORD_MAX_BYTES)?;
         }
         let settings = settings.validated()?;
+        self.require_recent_password(actor)?;
         if let Some(p) = smtp_password {
             let keep = (!p.is_empty()).then(|| Sensitive::new(p));
             self.keyring.set_smtp_password(keep).await?;

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::error::{CoreError, CoreResult};
 use crate::policy::{PasswordPolicy, DEFAULT_MIN_LENGTH};
+use crate::session::SessionSettings;
 use crate::settings::{
     fields, ClinicSettings, Lifetimes, MailSettings, MailTransport, Settings, SmtpSecurity,
 };
@@ -128,6 +129,7 @@ fn new_clinic_settings(clinic: ClinicDetails) -> CoreResult<Settings> {
             reply_to: Some(clinic.email),
             has_password: false,
         },
+        sessions: SessionSettings::default(),
         lifetimes: Lifetimes::default(),
         password_min_length: DEFAULT_MIN_LENGTH,
         breach_check_url: None,

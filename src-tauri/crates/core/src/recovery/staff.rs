@@ -5,6 +5,7 @@ use crate::access;
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::error::{CoreError, CoreResult};
 use crate::outbox::{EmailKind, EmailRecord, NewEmail};
+use crate::session::Actor;
 use crate::settings::{MailTransport, Settings};
 use crate::staff::{
     OneTimeCode, ResetSent, ResetStatus, StaffCard, StaffRecord, StaffRow, StaffStatus,
@@ -12,6 +13,7 @@ use crate::staff::{
 use crate::time::{Millis, SECOND};
 use crate::token::{self, NewToken, Purpose};
 use crate::validate::{self, Field};
+use crate::Role;
 
 use super::{Recovery, LIST_LIMIT, RESEND_INTERVAL};
 
@@ -76,9 +78,10 @@ impl Recovery {
         })
     }
 
+    /// Resetting an admin needs the actor's password entered within the last few minutes.
     pub async fn send_staff_reset(
         &self,
-        actor: &StaffRecord,
+        actor: &Actor,
         staff_id: i64,
         ws: &str,
     ) -> CoreResult<ResetSent> {
@@ -91,6 +94,9 @@ impl Recovery {
             return Err(CoreError::ResendTooSoon {
                 retry_after_secs: ((wait + SECOND - 1) / SECOND) as u64,
             });
+        }
+        if target.role == Role::Admin {
+            self.require_recent_password(actor)?;
         }
         let settings = self.settings().await?;
         let event = self
@@ -124,15 +130,17 @@ impl Recovery {
         })
     }
 
-    /// A code to hand over in person when email does not reach the staff member. A notice that
-    /// a code was issued, and by whom, goes to their registered email with the token.
+    /// A code to hand over in person when email does not reach the staff member; it needs the
+    /// actor's password entered within the last few minutes. A notice that a code was issued,
+    /// and by whom, goes to their registered email with the token.
     pub async fn issue_one_time_code(
         &self,
-        actor: &StaffRecord,
+        actor: &Actor,
         staff_id: i64,
         ws: &str,
     ) -> CoreResult<OneTimeCode> {
         let target = self.target_for_reset(actor, staff_id).await?;
+        self.require_recent_password(actor)?;
         let settings = self.settings().await?;
         let now = self.clock.now();
         let expires_at = now + token::minutes(settings.lifetimes.one_time_code_minutes);
@@ -177,9 +185,10 @@ impl Recovery {
         Some(email)
     }
 
+    /// A new registered email; it needs the actor's password entered within the last few minutes.
     pub async fn update_staff_email(
         &self,
-        actor: &StaffRecord,
+        actor: &Actor,
         staff_id: i64,
         email: &str,
         ws: &str,
@@ -194,6 +203,7 @@ impl Recovery {
         {
             return self.staff_card(actor, staff_id).await;
         }
+        self.require_recent_password(actor)?;
         let settings = self.settings().await?;
         let now = self.clock.now();
         // The old address hears of the change: whoever made it cannot hide it from the owner.

@@ -26,6 +26,14 @@ pub struct LifetimeBounds {
     pub one_time_code_minutes: Bounds,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionBounds {
+    pub idle_lock_minutes: Bounds,
+    pub max_hours: Bounds,
+}
+
 /// What the Settings form may hold; [`Settings::validated`] enforces the same numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -33,6 +41,7 @@ pub struct LifetimeBounds {
 pub struct SettingsLimits {
     pub lifetimes: LifetimeBounds,
     pub password_min_length: Bounds,
+    pub sessions: SessionBounds,
     pub port: Bounds,
 }
 
@@ -52,6 +61,10 @@ impl SettingsLimits {
             password_min_length: Bounds {
                 min: FLOOR_MIN_LENGTH,
                 max: 64,
+            },
+            sessions: SessionBounds {
+                idle_lock_minutes: Bounds { min: 1, max: 240 },
+                max_hours: Bounds { min: 1, max: 24 },
             },
             port: Bounds { min: 1, max: 65535 },
         }

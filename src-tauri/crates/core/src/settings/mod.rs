@@ -5,13 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, CoreResult};
 use crate::policy::{DEFAULT_MIN_LENGTH, MAX_LENGTH};
+use crate::session::SessionSettings;
 use crate::validate;
 
 mod address;
 pub mod fields;
 mod limits;
 
-pub use limits::{Bounds, LifetimeBounds, SettingsLimits};
+pub use limits::{Bounds, LifetimeBounds, SessionBounds, SettingsLimits};
 
 use address::optional_web_address;
 use limits::in_bounds;
@@ -96,6 +97,8 @@ pub struct Settings {
     pub mail: MailSettings,
     pub lifetimes: Lifetimes,
     pub password_min_length: u32,
+    /// Idle lock and absolute lifetime of a signed-in session.
+    pub sessions: SessionSettings,
     /// k-anonymity range endpoint (HIBP style); `None` turns the breached-password lookup off.
     pub breach_check_url: Option<String>,
 }
@@ -123,6 +126,7 @@ impl Settings {
             },
             lifetimes: Lifetimes::default(),
             password_min_length: DEFAULT_MIN_LENGTH,
+            sessions: SessionSettings::default(),
             breach_check_url: None,
         }
     }
@@ -210,11 +214,25 @@ impl Settings {
             limits.password_min_length,
             &format!(" (passwords may be up to {MAX_LENGTH} characters)"),
         )?;
+        let sessions = self.sessions;
+        in_bounds(
+            fields::IDLE_LOCK,
+            sessions.idle_lock_minutes,
+            limits.sessions.idle_lock_minutes,
+            " minutes",
+        )?;
+        in_bounds(
+            fields::MAX_SESSION,
+            sessions.max_hours,
+            limits.sessions.max_hours,
+            " hours",
+        )?;
         Ok(Settings {
             clinic,
             mail,
             lifetimes: l,
             password_min_length: self.password_min_length,
+            sessions,
             breach_check_url: optional_web_address(
                 fields::BREACH_CHECK_URL,
                 self.breach_check_url,

@@ -79,6 +79,10 @@ struct State {
 
 struct Session {
     staff_id: i64,
+    created_at: Millis,
+    authenticated_at: Millis,
+    active_at: Millis,
+    locked_at: Option<Millis>,
     ended_at: Option<Millis>,
 }
 

@@ -16,6 +16,8 @@ use crate::limits::LimitConfig;
 use crate::ports::{BreachCheck, InlineHashing, NoBreachCheck, PasswordHashing, Store};
 use crate::recovery::{Recovery, RecoveryParts};
 use crate::seal::Sealer;
+use crate::session::Actor;
+use crate::staff::StaffRecord;
 use crate::time::{Clock, ManualClock, Millis};
 use crate::token::CodePepper;
 
@@ -42,6 +44,14 @@ impl TestClinic {
 
     pub fn now(&self) -> Millis {
         self.clock.now()
+    }
+
+    /// `staff`, signed in at this desk just now (without a sign-in in the audit log).
+    pub async fn at_desk(&self, staff: &StaffRecord) -> Actor {
+        let session = self.store.create_session(staff.id, self.now()).await;
+        let session = session.expect("the store opens a session");
+        let actor = self.recovery.actor(Some(session), "desk-1").await;
+        actor.expect("a session just opened is open")
     }
 }
 

@@ -162,6 +162,7 @@ pub async fn parallel_code_guesses_never_count_more_than_five_attempts<F: StoreF
     };
     let c = ClinicBuilder::new(store.clone()).limits(limits).build();
     let admin = store.find_staff_by_login("admin").await.unwrap().unwrap();
+    let admin = c.at_desk(&admin).await;
     let target = store
         .find_staff_by_login("rnakamura")
         .await

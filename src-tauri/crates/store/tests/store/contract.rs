@@ -5,6 +5,7 @@ use vetdesk_core::outbox::{
     Claimant, DeliveredVia, EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail,
 };
 use vetdesk_core::ports::{Issued, Store, TokenStore};
+use vetdesk_core::session::SessionRecord;
 use vetdesk_core::staff::{NewStaff, StaffStatus};
 use vetdesk_core::testing::T0;
 use vetdesk_core::token::{NewToken, Purpose, TokenRecord};
@@ -206,10 +207,47 @@ pub async fn settings_are_saved_with_their_audit_event<F: StoreFactory>() {
 pub async fn sessions_name_their_staff_until_they_end<F: StoreFactory>() {
     let (store, _guard) = seeded::<F>().await;
     let id = store.create_session(3, T0).await.unwrap();
-    assert_eq!(store.session_staff(id).await.unwrap().unwrap().id, 3);
+    let found = store.find_session(id).await.unwrap().unwrap();
+    assert_eq!(found.id, 3);
+    let begun = SessionRecord {
+        id,
+        staff_id: 3,
+        created_at: T0,
+        authenticated_at: T0,
+        active_at: T0,
+        locked_at: None,
+    };
+    assert_eq!(found.session, begun);
     store.end_session(id, T0 + 1).await.unwrap();
-    assert!(store.session_staff(id).await.unwrap().is_none());
-    assert!(store.session_staff(987_654).await.unwrap().is_none());
+    assert!(store.find_session(id).await.unwrap().is_none());
+    assert!(store.find_session(987_654).await.unwrap().is_none());
+}
+
+pub async fn a_locked_session_takes_no_activity_until_its_password_is_entered<F: StoreFactory>() {
+    let (store, _guard) = seeded::<F>().await;
+    let id = store.create_session(3, T0).await.unwrap();
+    let session = || async { store.find_session(id).await.unwrap().unwrap().session };
+    store.touch_session(id, T0 + 10).await.unwrap();
+    assert_eq!(session().await.active_at, T0 + 10);
+    store.lock_session(id, T0 + 20).await.unwrap();
+    store.lock_session(id, T0 + 30).await.unwrap();
+    store.touch_session(id, T0 + 40).await.unwrap();
+    let locked = session().await;
+    assert_eq!(
+        (locked.locked_at, locked.active_at),
+        (Some(T0 + 20), T0 + 10)
+    );
+    assert_eq!(locked.authenticated_at, T0);
+    store.authenticate_session(id, T0 + 50).await.unwrap();
+    let open = session().await;
+    assert_eq!(
+        (open.locked_at, open.active_at, open.authenticated_at),
+        (None, T0 + 50, T0 + 50)
+    );
+    // An ended session changes no more.
+    store.end_session(id, T0 + 60).await.unwrap();
+    store.authenticate_session(id, T0 + 70).await.unwrap();
+    assert!(store.find_session(id).await.unwrap().is_none());
 }
 
 pub async fn an_email_change_is_audited_and_an_unknown_account_is_a_conflict<F: StoreFactory>() {
@@ -263,7 +301,7 @@ pub async fn a_reset_uses_its_token_once_and_signs_the_account_out<F: StoreFacto
     assert!(use_reset().await.unwrap());
     let account = store.get_staff(2).await.unwrap().unwrap();
     assert_eq!(account.password_hash, "new hash");
-    assert!(store.session_staff(session).await.unwrap().is_none());
+    assert!(store.find_session(session).await.unwrap().is_none());
     assert!(live_codes(store.as_ref(), 2, T0 + 1).await.is_empty());
     // Used once: a second submit changes nothing, not even the audit log.
     let events = store.list_audit("", 1000).await.unwrap().len();

@@ -2,6 +2,7 @@
 
 use vetdesk_core::outbox::{EmailKind, EmailStatus};
 use vetdesk_core::recovery::FORGOT_MESSAGE_NO_MAIL;
+use vetdesk_core::session::Actor;
 use vetdesk_core::settings::Settings;
 use vetdesk_core::staff::{ForgotAnswer, ResetSecret, ResetSent, StaffRecord, StaffStatus};
 use vetdesk_core::testing::{TestClinic, T0};
@@ -15,12 +16,10 @@ use crate::contract::{email_count, live_codes};
 
 const NEW_PASSWORD: &str = "lantern orbit pickle saxophone";
 
-async fn staff(c: &TestClinic, username: &str) -> StaffRecord {
-    c.store
-        .find_staff_by_login(username)
-        .await
-        .unwrap()
-        .unwrap()
+/// `username`, signed in at the front desk just now.
+async fn staff(c: &TestClinic, username: &str) -> Actor {
+    let record = c.store.find_staff_by_login(username).await.unwrap();
+    c.at_desk(&record.unwrap()).await
 }
 
 /// Signs in at the front desk; answers the session id.
@@ -30,7 +29,7 @@ async fn login(c: &TestClinic, username: &str, password: &str) -> CoreResult<i64
 }
 
 /// `actor`'s Reset password click on `target`'s card.
-async fn send_reset(c: &TestClinic, actor: &StaffRecord, target: i64) -> CoreResult<ResetSent> {
+async fn send_reset(c: &TestClinic, actor: &Actor, target: i64) -> CoreResult<ResetSent> {
     c.recovery.send_staff_reset(actor, target, "desk-1").await
 }
 
@@ -156,7 +155,7 @@ pub async fn a_link_is_consumed_only_by_the_submit_that_sets_the_password<F: Sto
     ));
     // Every session ended; old password refused; new one works; a notice was queued.
     assert!(matches!(
-        c.recovery.actor(Some(session)).await,
+        c.recovery.actor(Some(session), "desk-1").await,
         Err(CoreError::NotSignedIn)
     ));
     assert!(matches!(

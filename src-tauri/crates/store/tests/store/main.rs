@@ -26,6 +26,7 @@ macro_rules! suite {
             contract::sql_metacharacters_in_searches_are_plain_text,
             contract::settings_are_saved_with_their_audit_event,
             contract::sessions_name_their_staff_until_they_end,
+            contract::a_locked_session_takes_no_activity_until_its_password_is_entered,
             contract::an_email_change_is_audited_and_an_unknown_account_is_a_conflict,
             contract::staff_searches_match_names_usernames_and_emails_in_name_order,
             codes::code_attempts_are_reserved_up_to_the_limit,

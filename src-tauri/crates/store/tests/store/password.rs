@@ -37,9 +37,9 @@ pub async fn a_password_change_keeps_this_session_and_ends_the_accounts_others<F
         .unwrap();
 
     assert_eq!(hash_of(store.as_ref(), 2).await, "new hash");
-    assert!(store.session_staff(here).await.unwrap().is_some());
-    assert!(store.session_staff(there).await.unwrap().is_none());
-    assert!(store.session_staff(someone_else).await.unwrap().is_some());
+    assert!(store.find_session(here).await.unwrap().is_some());
+    assert!(store.find_session(there).await.unwrap().is_none());
+    assert!(store.find_session(someone_else).await.unwrap().is_some());
     assert!(live_codes(store.as_ref(), 2, at).await.is_empty());
     assert_eq!(live_codes(store.as_ref(), 3, at).await.len(), 1);
     let rows = store.list_emails("", 10).await.unwrap();
@@ -68,7 +68,7 @@ pub async fn a_password_change_whose_audit_fails_changes_nothing<F: StoreFactory
         .await;
     assert!(result.is_err(), "{result:?}");
     assert_eq!(hash_of(store.as_ref(), 2).await, before);
-    assert!(store.session_staff(there).await.unwrap().is_some());
+    assert!(store.find_session(there).await.unwrap().is_some());
     assert_eq!(live_codes(store.as_ref(), 2, at).await.len(), 1);
     assert!(store.list_emails("", 10).await.unwrap().is_empty());
 }

@@ -127,7 +127,10 @@ pub async fn setup_signs_the_new_admin_in_and_a_second_setup_is_refused<F: Store
         .setup_clinic(details.clone(), me.clone(), PASSWORD, PASSWORD, "desk-1")
         .await
         .unwrap();
-    assert_eq!(flows.actor(Some(session)).await.unwrap().id, info.staff_id);
+    assert_eq!(
+        flows.actor(Some(session), "desk-1").await.unwrap().id,
+        info.staff_id
+    );
     assert!(!flows.setup_needed().await.unwrap());
     flows.login("nhaddad", PASSWORD, "desk-1").await.unwrap();
     let again = flows

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 use vetdesk_core::outbox::{EmailKind, NewEmail};
-use vetdesk_core::ports::{AuditStore, EmailStore, StaffStore};
+use vetdesk_core::ports::{AuditStore, EmailStore, SessionStore, SettingsStore, StaffStore};
+use vetdesk_core::session::SessionSettings;
+use vetdesk_core::settings::Settings;
 use vetdesk_core::testing::T0;
 use vetdesk_core::{Role, StoreError};
 use vetdesk_store::sqlite::CountedTable;
@@ -21,6 +23,24 @@ async fn seeded_file() -> (SqliteStore, tempfile::TempDir) {
     let (store, dir) = sqlite_file().await;
     demo::seed_staff(&store, T0, |_| demo_hash()).await.unwrap();
     (store, dir)
+}
+
+/// A database file at `path` with the schema of the release before migration `version`.
+async fn database_before(version: i64, path: &std::path::Path) -> SqliteStore {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    let pool = SqlitePool::connect_with(options).await.unwrap();
+    let mut before = sqlx::migrate!("migrations/sqlite");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.unwrap();
+    SqliteStore::from_pool(pool)
 }
 
 #[tokio::test]
@@ -37,20 +57,7 @@ async fn migrations_run_on_an_empty_file_and_again_on_reopen() {
 async fn an_older_database_keeps_its_emails_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = sqlite_path(&dir);
-    let options = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let pool = SqlitePool::connect_with(options).await.unwrap();
-    let mut before = sqlx::migrate!("migrations/sqlite");
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < 3)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before.run(&pool).await.unwrap();
-    let old = SqliteStore::from_pool(pool);
+    let old = database_before(3, &path).await;
     demo::seed_staff(&old, T0, |_| demo_hash()).await.unwrap();
     let id = old.enqueue_email(&email(2, T0), &audit(T0)).await.unwrap();
     old.close().await;
@@ -64,6 +71,47 @@ async fn an_older_database_keeps_its_emails_when_upgraded() {
         ..email(2, T0)
     };
     upgraded.enqueue_email(&notice, &audit(T0)).await.unwrap();
+}
+
+/// A database from before sessions had an idle lock: its settings get the default session rules
+/// and its open sessions count from their sign-in.
+#[tokio::test]
+async fn an_older_database_gets_session_rules_and_keeps_its_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sqlite_path(&dir);
+    let old = database_before(5, &path).await;
+    demo::seed_staff(&old, T0, |_| demo_hash()).await.unwrap();
+    let mut body = serde_json::to_value(Settings::demo()).unwrap();
+    body.as_object_mut().unwrap().remove("sessions");
+    body["passwordMinLength"] = serde_json::json!(14);
+    sqlx::query("UPDATE settings SET body = ?, updated_at = ? WHERE id = 1")
+        .bind(body.to_string())
+        .bind(T0)
+        .execute(old.pool())
+        .await
+        .unwrap();
+    let session: i64 = sqlx::query_scalar(
+        "INSERT INTO sessions (staff_id, created_at) VALUES (2, ?) RETURNING id",
+    )
+    .bind(T0)
+    .fetch_one(old.pool())
+    .await
+    .unwrap();
+    old.close().await;
+
+    let upgraded = SqliteStore::open(&path).await.unwrap();
+    let settings = upgraded.load_settings().await.unwrap().unwrap();
+    assert_eq!(settings.sessions, SessionSettings::default());
+    assert_eq!(settings.password_min_length, 14, "the rest is kept");
+    let open = upgraded.find_session(session).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            open.session.authenticated_at,
+            open.session.active_at,
+            open.session.locked_at
+        ),
+        (T0, T0, None)
+    );
 }
 
 #[tokio::test]

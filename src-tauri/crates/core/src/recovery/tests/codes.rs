@@ -18,7 +18,9 @@ const WRONG: &str = "00000-00000";
 async fn five_wrong_codes_burn_an_admin_resets_code_but_not_its_link() {
     let c = clinic().await;
     let s = &c.staff;
-    c.send_staff_reset(&s.admin, s.vet.id, WS).await.unwrap();
+    c.send_staff_reset(&c.at_desk(&s.admin).await, s.vet.id, WS)
+        .await
+        .unwrap();
     let secrets = c.mailed_secrets(&s.vet);
     for _ in 0..MAX_CODE_ATTEMPTS {
         let err = c.reset(code("dpatel", WRONG), NEW_PASSWORD).await;
@@ -39,7 +41,9 @@ async fn five_wrong_codes_burn_an_admin_resets_code_but_not_its_link() {
 async fn a_right_code_costs_no_attempt() {
     let c = clinic().await;
     let s = &c.staff;
-    let right = c.issue_one_time_code(&s.admin, s.receptionist.id, WS).await;
+    let right = c
+        .issue_one_time_code(&c.at_desk(&s.admin).await, s.receptionist.id, WS)
+        .await;
     let right = right.unwrap().code;
     for _ in 0..2 * MAX_CODE_ATTEMPTS {
         let weak = c.reset(code("rnakamura", &right), "password").await;
@@ -63,9 +67,10 @@ async fn parallel_guesses_count_no_more_than_five_attempts() {
         ..LimitConfig::default()
     };
     let c = ClinicBuilder::new(db.clone()).limits(limits).build();
+    let admin = c.at_desk(&s.admin).await;
     let right = c
         .recovery
-        .issue_one_time_code(&s.admin, s.receptionist.id, WS);
+        .issue_one_time_code(&admin, s.receptionist.id, WS);
     let right = right.await.unwrap().code;
     let guesses: Vec<_> = (0..24)
         .map(|n| {

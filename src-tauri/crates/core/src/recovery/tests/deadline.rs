@@ -55,7 +55,11 @@ async fn a_locked_database_changes_neither_the_words_nor_the_time() {
     assert!(c.emails().is_empty());
     // Code entry: one answer for every name, at the deadline.
     let right = c
-        .issue_one_time_code(&c.staff.admin, c.staff.receptionist.id, WS)
+        .issue_one_time_code(
+            &c.at_desk(&c.staff.admin).await,
+            c.staff.receptionist.id,
+            WS,
+        )
         .await
         .unwrap()
         .code;
@@ -72,7 +76,9 @@ async fn a_locked_database_changes_neither_the_words_nor_the_time() {
 async fn code_entry_answers_at_the_deadline_right_or_wrong() {
     let c = clinic().await;
     let s = &c.staff;
-    let right = c.issue_one_time_code(&s.admin, s.receptionist.id, WS).await;
+    let right = c
+        .issue_one_time_code(&c.at_desk(&s.admin).await, s.receptionist.id, WS)
+        .await;
     let right = right.unwrap().code;
     for secret in [
         code("rnakamura", "00000-00000"),

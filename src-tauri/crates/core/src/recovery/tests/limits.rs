@@ -96,7 +96,10 @@ async fn code_entry_per_account_answers_in_the_words_of_a_wrong_code() {
         let err = type_code(&c, "dpatel", "00000-00000", &format!("desk-{n}")).await;
         assert!(matches!(err, CoreError::TokenInvalid));
     }
-    let right = c.issue_one_time_code(&s.admin, s.vet.id, WS).await.unwrap();
+    let right = c
+        .issue_one_time_code(&c.at_desk(&s.admin).await, s.vet.id, WS)
+        .await
+        .unwrap();
     let refused = type_code(&c, "dpatel", &right.code, "desk-10").await;
     assert_eq!(
         refused.to_string(),
@@ -115,7 +118,10 @@ async fn code_entry_per_account_answers_in_the_words_of_a_wrong_code() {
     );
 
     c.advance(15 * MINUTE);
-    let fresh = c.issue_one_time_code(&s.admin, s.vet.id, WS).await.unwrap();
+    let fresh = c
+        .issue_one_time_code(&c.at_desk(&s.admin).await, s.vet.id, WS)
+        .await
+        .unwrap();
     c.reset(code("dpatel", &fresh.code), NEW_PASSWORD)
         .await
         .unwrap();

@@ -13,7 +13,7 @@ async fn the_right_password_opens_a_session_and_is_audited() {
     let (session, info) = c.login("dpatel", PASSWORD, WS).await.unwrap();
     assert_eq!(info.staff_id, vet.id);
     assert_eq!(info.display_name, "Dana Patel");
-    assert_eq!(c.actor(Some(session)).await.unwrap().id, vet.id);
+    assert_eq!(c.actor(Some(session), WS).await.unwrap().id, vet.id);
 
     let events = c.events(AuditAction::Login);
     assert_eq!(events.len(), 1);
@@ -108,10 +108,13 @@ async fn logout_ends_the_session_and_is_audited() {
     let session = c.sign_in_with_roster_password(admin).await.unwrap();
     c.logout(session, WS).await.unwrap();
     assert!(matches!(
-        c.actor(Some(session)).await,
+        c.actor(Some(session), WS).await,
         Err(CoreError::NotSignedIn)
     ));
-    assert!(matches!(c.actor(None).await, Err(CoreError::NotSignedIn)));
+    assert!(matches!(
+        c.actor(None, WS).await,
+        Err(CoreError::NotSignedIn)
+    ));
     let events = c.events(AuditAction::Logout);
     assert_eq!(events.len(), 1);
     assert_eq!(

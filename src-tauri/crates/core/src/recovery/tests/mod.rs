@@ -8,6 +8,7 @@ mod login;
 mod notices;
 mod password;
 mod reset;
+mod session;
 mod settings;
 mod setup;
 mod staff;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::error::CoreResult;
 use crate::outbox::EmailKind;
+use crate::session::Actor;
 use crate::staff::{ResetSecret, StaffRecord};
 use crate::testing::roster::{Roster, PASSWORD};
 use crate::testing::{ClinicBuilder, MemoryStore, OutboxRow, TestClinic, T0};
@@ -111,6 +113,11 @@ impl Clinic {
     async fn sign_in(&self, staff: &StaffRecord, password: &str) -> CoreResult<i64> {
         let (session, _) = self.login(&staff.username, password, WS).await?;
         Ok(session)
+    }
+
+    /// `staff`, signed in at this desk just now (without a sign-in of their own in the audit).
+    async fn at_desk(&self, staff: &StaffRecord) -> Actor {
+        self.t.at_desk(staff).await
     }
 
     async fn sign_in_with_roster_password(&self, staff: &StaffRecord) -> CoreResult<i64> {

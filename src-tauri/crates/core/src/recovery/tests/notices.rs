@@ -17,12 +17,18 @@ const NEW_ADDRESS: &str = "dana@new-home.example";
 async fn an_email_change_revokes_tokens_and_unsent_resets_and_tells_the_old_address() {
     let c = clinic().await;
     let (admin, vet) = (&c.staff.admin, &c.staff.vet);
-    c.send_staff_reset(admin, vet.id, WS).await.unwrap();
+    c.send_staff_reset(&c.at_desk(admin).await, vet.id, WS)
+        .await
+        .unwrap();
     let mailed = c.mailed_secrets(vet);
-    let typed = c.issue_one_time_code(admin, vet.id, WS).await.unwrap().code;
+    let typed = c
+        .issue_one_time_code(&c.at_desk(admin).await, vet.id, WS)
+        .await
+        .unwrap()
+        .code;
     c.advance(MINUTE);
     let card = c
-        .update_staff_email(admin, vet.id, NEW_ADDRESS, WS)
+        .update_staff_email(&c.at_desk(admin).await, vet.id, NEW_ADDRESS, WS)
         .await
         .unwrap();
     assert_eq!(card.staff.email.as_deref(), Some(NEW_ADDRESS));
@@ -65,9 +71,11 @@ async fn an_email_change_revokes_tokens_and_unsent_resets_and_tells_the_old_addr
 async fn saving_the_address_already_on_file_changes_nothing() {
     let c = clinic().await;
     let (admin, vet) = (&c.staff.admin, &c.staff.vet);
-    c.send_staff_reset(admin, vet.id, WS).await.unwrap();
+    c.send_staff_reset(&c.at_desk(admin).await, vet.id, WS)
+        .await
+        .unwrap();
     let same = vet.email.clone().unwrap().to_uppercase();
-    c.update_staff_email(admin, vet.id, &same, WS)
+    c.update_staff_email(&c.at_desk(admin).await, vet.id, &same, WS)
         .await
         .unwrap();
     assert!(c.tokens()[0].is_live(c.now()));
@@ -80,13 +88,18 @@ async fn an_address_given_where_there_was_none_revokes_without_a_notice() {
     let c = clinic().await;
     let (manager, tech) = (&c.staff.manager, &c.staff.no_email);
     let typed = c
-        .issue_one_time_code(manager, tech.id, WS)
+        .issue_one_time_code(&c.at_desk(manager).await, tech.id, WS)
         .await
         .unwrap()
         .code;
-    c.update_staff_email(manager, tech.id, "kim@new-home.example", WS)
-        .await
-        .unwrap();
+    c.update_staff_email(
+        &c.at_desk(manager).await,
+        tech.id,
+        "kim@new-home.example",
+        WS,
+    )
+    .await
+    .unwrap();
     assert!(c.emails().is_empty());
     let refused = c.reset(code(&tech.username, &typed), NEW_PASSWORD).await;
     assert!(matches!(refused, Err(CoreError::TokenInvalid)));
@@ -100,7 +113,10 @@ async fn an_address_given_where_there_was_none_revokes_without_a_notice() {
 async fn issuing_a_code_tells_its_owner_who_did_without_the_code() {
     let c = clinic().await;
     let (manager, vet) = (&c.staff.manager, &c.staff.vet);
-    let issued = c.issue_one_time_code(manager, vet.id, WS).await.unwrap();
+    let issued = c
+        .issue_one_time_code(&c.at_desk(manager).await, vet.id, WS)
+        .await
+        .unwrap();
     let emails = c.emails();
     assert_eq!(emails.len(), 1);
     let notice = &emails[0].record;

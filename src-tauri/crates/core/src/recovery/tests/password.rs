@@ -18,9 +18,8 @@ async fn two_sessions(c: &Clinic) -> (i64, i64) {
 }
 
 async fn change(c: &Clinic, session: i64, current: &str, new: &str) -> Result<(), CoreError> {
-    let actor = c.actor(Some(session)).await.unwrap();
-    c.change_password(&actor, session, current, new, new, WS)
-        .await
+    let actor = c.actor(Some(session), WS).await.unwrap();
+    c.change_password(&actor, current, new, new, WS).await
 }
 
 #[tokio::test]
@@ -67,16 +66,16 @@ async fn a_weak_or_mismatched_new_password_is_refused_and_nothing_changes() {
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("password"), "{err:?}");
-    let actor = c.actor(Some(here)).await.unwrap();
+    let actor = c.actor(Some(here), WS).await.unwrap();
     let err = c
-        .change_password(&actor, here, PASSWORD, NEW_PASSWORD, "something else", WS)
+        .change_password(&actor, PASSWORD, NEW_PASSWORD, "something else", WS)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("confirm"));
 
     assert!(c.events(AuditAction::PasswordChanged).is_empty());
     assert!(c.emails().is_empty());
-    c.actor(Some(there)).await.unwrap();
+    c.actor(Some(there), WS).await.unwrap();
     c.sign_in_with_roster_password(&c.staff.vet).await.unwrap();
 }
 
@@ -93,12 +92,12 @@ async fn a_change_ends_other_sessions_revokes_tokens_and_sends_a_notice() {
 
     change(&c, here, PASSWORD, NEW_PASSWORD).await.unwrap();
 
-    assert_eq!(c.actor(Some(here)).await.unwrap().id, c.staff.vet.id);
+    assert_eq!(c.actor(Some(here), WS).await.unwrap().id, c.staff.vet.id);
     assert!(matches!(
-        c.actor(Some(there)).await,
+        c.actor(Some(there), WS).await,
         Err(CoreError::NotSignedIn)
     ));
-    c.actor(Some(other)).await.unwrap();
+    c.actor(Some(other), WS).await.unwrap();
     assert!(c
         .tokens()
         .iter()

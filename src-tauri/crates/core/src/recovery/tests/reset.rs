@@ -13,7 +13,9 @@ use super::{clinic, code, link, Clinic, NEW_PASSWORD, WS};
 /// A one-time code for the receptionist, issued by the admin.
 async fn receptionist_code(c: &Clinic) -> String {
     let s = &c.staff;
-    let issued = c.issue_one_time_code(&s.admin, s.receptionist.id, WS).await;
+    let issued = c
+        .issue_one_time_code(&c.at_desk(&s.admin).await, s.receptionist.id, WS)
+        .await;
     issued.unwrap().code
 }
 
@@ -68,7 +70,7 @@ async fn success_consumes_the_token_revokes_the_others_ends_sessions_and_sends_a
     let c = clinic().await;
     let vet = &c.staff.vet;
     let session = c.sign_in_with_roster_password(vet).await.unwrap();
-    c.issue_one_time_code(&c.staff.admin, vet.id, WS)
+    c.issue_one_time_code(&c.at_desk(&c.staff.admin).await, vet.id, WS)
         .await
         .unwrap();
     let token = c.forgot_link(vet).await;
@@ -84,7 +86,7 @@ async fn success_consumes_the_token_revokes_the_others_ends_sessions_and_sends_a
     );
     assert_eq!(tokens[1].used_at, Some(now), "the link is consumed");
     assert!(matches!(
-        c.actor(Some(session)).await,
+        c.actor(Some(session), WS).await,
         Err(CoreError::NotSignedIn)
     ));
     let notice = c.emails().pop().unwrap().record;
@@ -227,7 +229,9 @@ async fn a_code_is_refused_with_someone_elses_username() {
 async fn a_reset_without_an_email_on_file_queues_no_notice() {
     let c = clinic().await;
     let s = &c.staff;
-    let issued = c.issue_one_time_code(&s.manager, s.no_email.id, WS).await;
+    let issued = c
+        .issue_one_time_code(&c.at_desk(&s.manager).await, s.no_email.id, WS)
+        .await;
     let typed = issued.unwrap().code;
     c.reset(code(&s.no_email.username, &typed), NEW_PASSWORD)
         .await

@@ -35,7 +35,8 @@ async fn only_admins_see_or_change_settings() {
         let forbidden = |r: Result<(), CoreError>| matches!(r, Err(CoreError::Forbidden(_)));
         assert!(forbidden(c.settings_for_admin(actor).await.map(drop)));
         assert!(forbidden(c.settings_limits(actor).map(drop)));
-        let saved = c.save_settings(actor, Settings::demo(), Some("pw".into()), WS);
+        let at = c.at_desk(actor).await;
+        let saved = c.save_settings(&at, Settings::demo(), Some("pw".into()), WS);
         assert!(forbidden(saved.await.map(drop)));
         assert!(forbidden(
             c.test_email(actor, "x@clinic.example").await.map(drop)
@@ -57,12 +58,17 @@ async fn a_refused_save_changes_nothing_not_even_the_keyring() {
     let mut bad = Settings::demo();
     bad.mail.from_address = "no-reply@".into();
     let err = c
-        .save_settings(admin, bad, Some("new secret".into()), WS)
+        .save_settings(&c.at_desk(admin).await, bad, Some("new secret".into()), WS)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("mail.fromAddress"));
     let err = c
-        .save_settings(admin, Settings::demo(), Some("new\nsecret".into()), WS)
+        .save_settings(
+            &c.at_desk(admin).await,
+            Settings::demo(),
+            Some("new\nsecret".into()),
+            WS,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("smtpPassword"));
@@ -75,7 +81,8 @@ async fn the_smtp_password_is_stored_kept_and_removed_in_the_keyring() {
     let c = clinic().await;
     let admin = &c.staff.admin;
     let demo = Settings::demo;
-    let saved = c.save_settings(admin, demo(), Some("pw one".into()), WS);
+    let at = c.at_desk(admin).await;
+    let saved = c.save_settings(&at, demo(), Some("pw one".into()), WS);
     assert!(saved.await.unwrap().mail.has_password);
     assert_eq!(keyring_password(&c).await.as_deref(), Some("pw one"));
     let stored = c.db.load_settings().await.unwrap().unwrap();
@@ -84,12 +91,16 @@ async fn the_smtp_password_is_stored_kept_and_removed_in_the_keyring() {
         "derived from the keyring, never stored"
     );
 
-    let kept = c.save_settings(admin, demo(), None, WS).await.unwrap();
+    let at = c.at_desk(admin).await;
+
+    let kept = c.save_settings(&at, demo(), None, WS).await.unwrap();
     assert!(kept.mail.has_password);
     assert!(c.settings_for_admin(admin).await.unwrap().mail.has_password);
     assert_eq!(keyring_password(&c).await.as_deref(), Some("pw one"));
 
-    let removed = c.save_settings(admin, demo(), Some(String::new()), WS);
+    let at = c.at_desk(admin).await;
+
+    let removed = c.save_settings(&at, demo(), Some(String::new()), WS);
     assert!(!removed.await.unwrap().mail.has_password);
     assert_eq!(keyring_password(&c).await, None);
     assert!(!c.settings_for_admin(admin).await.unwrap().mail.has_password);
@@ -109,7 +120,7 @@ async fn saved_settings_are_what_the_flows_use() {
     settings.clinic.name = "Bayside Pet Hospital".into();
     settings.lifetimes.self_reset_minutes = 45;
     settings.password_min_length = 40;
-    c.save_settings(&c.staff.admin, settings, None, WS)
+    c.save_settings(&c.at_desk(&c.staff.admin).await, settings, None, WS)
         .await
         .unwrap();
     assert_eq!(c.password_policy().await.unwrap().min_length, 40);

@@ -59,7 +59,7 @@ async fn setup_creates_the_admin_and_the_clinic_and_signs_the_admin_in() {
         ),
         ("nhaddad", "Noor Haddad", Role::Admin)
     );
-    let actor = t.recovery.actor(Some(session)).await.unwrap();
+    let actor = t.recovery.actor(Some(session), WS).await.unwrap();
     assert_eq!(actor.id, info.staff_id);
     assert_eq!(actor.email.as_deref(), Some("noor@bayside-pets.example"));
     assert!(!t.recovery.setup_needed().await.unwrap());

@@ -26,7 +26,9 @@ async fn admins_reset_anyone_and_office_managers_anyone_but_admins() {
         for (target, allowed) in targets.iter().zip(allowed) {
             // Past the resend interval, so that only the roles decide.
             c.advance(61 * SECOND);
-            let sent = c.send_staff_reset(actor, target.id, WS).await;
+            let sent = c
+                .send_staff_reset(&c.at_desk(actor).await, target.id, WS)
+                .await;
             let who = (&actor.username, &target.username);
             match sent {
                 Ok(_) => assert!(allowed, "{who:?} was allowed"),
@@ -43,16 +45,23 @@ async fn admins_reset_anyone_and_office_managers_anyone_but_admins() {
 async fn an_office_manager_is_told_to_ask_another_admin() {
     let c = clinic().await;
     let s = &c.staff;
-    let err = c.send_staff_reset(&s.manager, s.admin.id, WS).await;
+    let err = c
+        .send_staff_reset(&c.at_desk(&s.manager).await, s.admin.id, WS)
+        .await;
     let message = err.unwrap_err().to_string();
     assert!(message.contains("Ask another admin"), "{message}");
     for refused in [
-        c.issue_one_time_code(&s.manager, s.admin.id, WS)
+        c.issue_one_time_code(&c.at_desk(&s.manager).await, s.admin.id, WS)
             .await
             .err(),
-        c.update_staff_email(&s.manager, s.admin.id, "takeover@evil.example", WS)
-            .await
-            .err(),
+        c.update_staff_email(
+            &c.at_desk(&s.manager).await,
+            s.admin.id,
+            "takeover@evil.example",
+            WS,
+        )
+        .await
+        .err(),
     ] {
         assert!(matches!(refused, Some(CoreError::Forbidden(_))));
     }
@@ -66,8 +75,12 @@ async fn an_office_manager_is_told_to_ask_another_admin() {
 async fn a_disabled_account_is_refused_and_nothing_is_written() {
     let c = clinic().await;
     let s = &c.staff;
-    let sent = c.send_staff_reset(&s.admin, s.disabled.id, WS).await;
-    let issued = c.issue_one_time_code(&s.admin, s.disabled.id, WS).await;
+    let sent = c
+        .send_staff_reset(&c.at_desk(&s.admin).await, s.disabled.id, WS)
+        .await;
+    let issued = c
+        .issue_one_time_code(&c.at_desk(&s.admin).await, s.disabled.id, WS)
+        .await;
     assert!(matches!(sent, Err(CoreError::Forbidden(_))));
     assert!(matches!(issued, Err(CoreError::Forbidden(_))));
     assert!(!c.card_offers_reset(&s.admin, s.disabled.id).await);
@@ -79,7 +92,7 @@ async fn no_email_on_file_is_explained() {
     let c = clinic().await;
     let s = &c.staff;
     let err = c
-        .send_staff_reset(&s.admin, s.no_email.id, WS)
+        .send_staff_reset(&c.at_desk(&s.admin).await, s.no_email.id, WS)
         .await
         .unwrap_err();
     assert!(matches!(err, CoreError::NoEmail(_)));
@@ -99,7 +112,10 @@ async fn no_email_on_file_is_explained() {
 async fn a_resend_too_soon_says_how_many_seconds_are_left() {
     let c = clinic().await;
     let (admin, vet) = (&c.staff.admin, &c.staff.vet);
-    let sent = c.send_staff_reset(admin, vet.id, WS).await.unwrap();
+    let sent = c
+        .send_staff_reset(&c.at_desk(admin).await, vet.id, WS)
+        .await
+        .unwrap();
     assert_eq!(sent.masked_email, "d•••@harborview-clinic.example");
     assert_eq!(
         sent.message,
@@ -112,7 +128,10 @@ async fn a_resend_too_soon_says_how_many_seconds_are_left() {
     assert_eq!(email.params.requested_by.as_deref(), Some("Ada Okafor"));
 
     c.advance(20 * SECOND + 1);
-    let err = c.send_staff_reset(admin, vet.id, WS).await.unwrap_err();
+    let err = c
+        .send_staff_reset(&c.at_desk(admin).await, vet.id, WS)
+        .await
+        .unwrap_err();
     assert!(matches!(err, CoreError::ResendTooSoon { .. }));
     assert_eq!(err.retry_after_secs(), Some(40), "rounded up");
     let card = c.staff_card(admin, vet.id).await.unwrap();
@@ -121,7 +140,9 @@ async fn a_resend_too_soon_says_how_many_seconds_are_left() {
     assert_eq!(c.emails().len(), 1);
 
     c.advance(40 * SECOND);
-    c.send_staff_reset(admin, vet.id, WS).await.unwrap();
+    c.send_staff_reset(&c.at_desk(admin).await, vet.id, WS)
+        .await
+        .unwrap();
     let tokens = c.tokens();
     assert!(
         tokens[0].revoked_at.is_some(),
@@ -140,7 +161,10 @@ async fn a_resend_too_soon_says_how_many_seconds_are_left() {
 async fn a_one_time_code_is_shown_once_and_never_mailed() {
     let c = clinic().await;
     let (manager, tech) = (&c.staff.manager, &c.staff.no_email);
-    let first = c.issue_one_time_code(manager, tech.id, WS).await.unwrap();
+    let first = c
+        .issue_one_time_code(&c.at_desk(manager).await, tech.id, WS)
+        .await
+        .unwrap();
     assert_eq!(
         token::normalize_code(&first.code).as_deref(),
         Some(first.code.as_str())
@@ -159,7 +183,10 @@ async fn a_one_time_code_is_shown_once_and_never_mailed() {
     );
 
     // A second code replaces the first.
-    let second = c.issue_one_time_code(manager, tech.id, WS).await.unwrap();
+    let second = c
+        .issue_one_time_code(&c.at_desk(manager).await, tech.id, WS)
+        .await
+        .unwrap();
     let old = c
         .reset(code(&tech.username, &first.code), NEW_PASSWORD)
         .await;
@@ -182,7 +209,7 @@ async fn an_email_change_is_validated_under_the_email_field() {
         huge.as_str(),
     ] {
         let err = c
-            .update_staff_email(admin, tech.id, bad, WS)
+            .update_staff_email(&c.at_desk(admin).await, tech.id, bad, WS)
             .await
             .unwrap_err();
         assert_eq!(err.field(), Some("email"), "{bad:.20}");
@@ -193,7 +220,7 @@ async fn an_email_change_is_validated_under_the_email_field() {
 
     let card = c
         .update_staff_email(
-            admin,
+            &c.at_desk(admin).await,
             tech.id,
             " Kim.Morales@Harborview-Clinic.EXAMPLE ",
             WS,
@@ -206,7 +233,9 @@ async fn an_email_change_is_validated_under_the_email_field() {
         c.outcomes(AuditAction::StaffEmailChanged),
         [AuditOutcome::Ok]
     );
-    c.send_staff_reset(admin, tech.id, WS).await.unwrap();
+    c.send_staff_reset(&c.at_desk(admin).await, tech.id, WS)
+        .await
+        .unwrap();
     assert_eq!(c.emails()[0].record.recipient, saved);
 }
 
@@ -254,7 +283,7 @@ async fn unknown_staff_is_not_found() {
         c.staff_card(admin, 987_654).await,
         Err(CoreError::NotFound(_))
     ));
-    let sent = c.send_staff_reset(admin, -1, WS).await;
+    let sent = c.send_staff_reset(&c.at_desk(admin).await, -1, WS).await;
     assert_eq!(sent.unwrap_err().code(), ErrorCode::NotFound);
     c.assert_nothing_written();
 }
@@ -277,8 +306,13 @@ async fn the_words_say_sent_only_when_a_mail_server_will_take_it() {
     let mut settings = c.settings().await.unwrap();
     settings.mail.transport = crate::settings::MailTransport::Smtp;
     settings.mail.host = "smtp.harborview-clinic.example".into();
-    c.save_settings(admin, settings, None, WS).await.unwrap();
-    let sent = c.send_staff_reset(admin, vet.id, WS).await.unwrap();
+    c.save_settings(&c.at_desk(admin).await, settings, None, WS)
+        .await
+        .unwrap();
+    let sent = c
+        .send_staff_reset(&c.at_desk(admin).await, vet.id, WS)
+        .await
+        .unwrap();
     assert_eq!(
         sent.message,
         "Reset password link has been sent to d•••@harborview-clinic.example"

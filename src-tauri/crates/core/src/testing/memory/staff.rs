@@ -8,6 +8,7 @@ use crate::audit::{AuditEvent, AuditRow};
 use crate::error::StoreError;
 use crate::outbox::NewEmail;
 use crate::ports::{AuditStore, SessionStore, SettingsStore, StaffStore, StoreResult};
+use crate::session::{Actor, SessionRecord};
 use crate::settings::Settings;
 use crate::staff::{NewStaff, StaffRecord};
 use crate::time::Millis;
@@ -143,31 +144,82 @@ impl State {
 
 #[async_trait]
 impl SessionStore for MemoryStore {
-    async fn create_session(&self, staff_id: i64, _now: Millis) -> StoreResult<i64> {
+    async fn create_session(&self, staff_id: i64, now: Millis) -> StoreResult<i64> {
         let mut state = self.lock();
         state.check_staff(Some(staff_id))?;
         state.sessions.push(Session {
             staff_id,
+            created_at: now,
+            authenticated_at: now,
+            active_at: now,
+            locked_at: None,
             ended_at: None,
         });
         Ok(state.sessions.len() as i64)
     }
 
-    async fn session_staff(&self, session_id: i64) -> StoreResult<Option<StaffRecord>> {
+    async fn find_session(&self, session_id: i64) -> StoreResult<Option<Actor>> {
         let state = self.lock();
-        let session = index(session_id).and_then(|i| state.sessions.get(i));
-        Ok(session
+        let Some(s) = index(session_id)
+            .and_then(|i| state.sessions.get(i))
             .filter(|s| s.ended_at.is_none())
-            .and_then(|s| state.staff(s.staff_id))
-            .cloned())
+        else {
+            return Ok(None);
+        };
+        Ok(state.staff(s.staff_id).map(|staff| Actor {
+            staff: staff.clone(),
+            session: SessionRecord {
+                id: session_id,
+                staff_id: s.staff_id,
+                created_at: s.created_at,
+                authenticated_at: s.authenticated_at,
+                active_at: s.active_at,
+                locked_at: s.locked_at,
+            },
+        }))
+    }
+
+    async fn touch_session(&self, session_id: i64, now: Millis) -> StoreResult<()> {
+        self.with_open_session(session_id, |s| {
+            if s.locked_at.is_none() {
+                s.active_at = now;
+            }
+        });
+        Ok(())
+    }
+
+    async fn lock_session(&self, session_id: i64, now: Millis) -> StoreResult<()> {
+        self.with_open_session(session_id, |s| {
+            s.locked_at.get_or_insert(now);
+        });
+        Ok(())
+    }
+
+    async fn authenticate_session(&self, session_id: i64, now: Millis) -> StoreResult<()> {
+        self.with_open_session(session_id, |s| {
+            s.authenticated_at = now;
+            s.active_at = now;
+            s.locked_at = None;
+        });
+        Ok(())
     }
 
     async fn end_session(&self, session_id: i64, now: Millis) -> StoreResult<()> {
-        let mut state = self.lock();
-        if let Some(s) = index(session_id).and_then(|i| state.sessions.get_mut(i)) {
-            s.ended_at.get_or_insert(now);
-        }
+        self.with_open_session(session_id, |s| s.ended_at = Some(now));
         Ok(())
+    }
+}
+
+impl MemoryStore {
+    /// Changes a session that has not ended; nothing for an ended or unknown one.
+    fn with_open_session(&self, session_id: i64, change: impl FnOnce(&mut Session)) {
+        let mut state = self.lock();
+        if let Some(s) = index(session_id)
+            .and_then(|i| state.sessions.get_mut(i))
+            .filter(|s| s.ended_at.is_none())
+        {
+            change(s);
+        }
     }
 }
 
