@@ -104,9 +104,12 @@ fn build(
     };
     let bodies = templates::render(email.kind, &context)?;
 
+    // The email's own row names it, so a copy sent again after a crash carries the same
+    // Message-ID, and the recipient's mailbox shows it once.
     let message_id = format!(
-        "<{:032x}@{}>",
-        rand::random::<u128>(),
+        "<vetdesk.{}.{}@{}>",
+        email.id,
+        email.created_at,
         from_address.domain()
     );
     let mut builder = Message::builder()

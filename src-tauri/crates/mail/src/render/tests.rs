@@ -141,8 +141,15 @@ fn headers_are_complete() {
         rendered.message.headers().get_raw("Auto-Submitted"),
         Some("auto-generated")
     );
-    let again = render(&reset_email(), Some(&secrets()), &Settings::demo(), NOW).unwrap();
-    assert_ne!(again.message_id, rendered.message_id);
+    // The same row sent again (after a crash) keeps its Message-ID; another row has its own.
+    let again = render(&reset_email(), Some(&secrets()), &Settings::demo(), NOW + 1).unwrap();
+    assert_eq!(again.message_id, rendered.message_id);
+    let other = EmailRecord {
+        id: reset_email().id + 1,
+        ..reset_email()
+    };
+    let other = render(&other, Some(&secrets()), &Settings::demo(), NOW).unwrap();
+    assert_ne!(other.message_id, rendered.message_id);
 }
 
 #[test]

@@ -306,8 +306,15 @@ async fn a_dispatcher_killed_mid_batch_resumes_within_5_s_and_repeats_at_most_on
     }
 
     let mut copies: BTreeMap<String, usize> = BTreeMap::new();
+    let mut message_ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for message in server.received() {
         *copies.entry(recipient(&message)).or_default() += 1;
+        let id = message.parsed().message_id().map(str::to_string);
+        let id = id.expect("every message has a Message-ID");
+        message_ids
+            .entry(recipient(&message))
+            .or_default()
+            .insert(id);
     }
     let expected: BTreeSet<String> = (0..EMAILS).map(notice_address).collect();
     assert_eq!(
@@ -331,6 +338,11 @@ async fn a_dispatcher_killed_mid_batch_resumes_within_5_s_and_repeats_at_most_on
     assert!(
         duplicates <= KILLS,
         "{duplicates} duplicates for {KILLS} kills: {copies:?}"
+    );
+    assert!(
+        message_ids.values().all(|ids| ids.len() == 1),
+        "a copy sent again carries the first one's Message-ID, so the mailbox shows it once: \
+         {message_ids:?}"
     );
     assert!(
         repeated.iter().all(|r| in_flight.contains(r)),
