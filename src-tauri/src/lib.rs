@@ -119,10 +119,15 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
                     let _ = window.set_title(window_title(clinic.demo));
                 }
             };
-            let state = tauri::async_runtime::block_on(AppState::open(&paths, keyrings, retitle))
-                .map_err(|e| Box::new(std::io::Error::other(e.to_string())))?;
-            state.start();
-            app.manage(state);
+            app.manage(AppState::new(&paths, keyrings, retitle));
+            // The window shows while the keyring and the database answer; the first command
+            // waits for the clinic, and says why if it could not open.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = handle.state::<AppState>().clinic().await {
+                    tracing::error!(error = %e, "the clinic could not be opened");
+                }
+            });
             if launch.deep_links {
                 links::listen(app);
             }

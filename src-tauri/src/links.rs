@@ -43,9 +43,16 @@ pub fn handle_reset_urls<R: Runtime>(
 
 /// Registers the `vetdesk://` scheme and listens for links. Needs the deep-link plugin.
 pub fn listen<R: Runtime>(app: &tauri::App<R>) {
+    // Registering writes a desktop entry and runs the desktop's tools; it serves the next
+    // launch, so it runs beside this one.
     #[cfg(any(target_os = "linux", windows))]
-    if let Err(e) = app.deep_link().register_all() {
-        tracing::info!(error = %e, "vetdesk:// links not registered");
+    {
+        let handle = app.handle().clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            if let Err(e) = handle.deep_link().register_all() {
+                tracing::info!(error = %e, "vetdesk:// links not registered");
+            }
+        });
     }
     let handle = app.handle().clone();
     app.deep_link().on_open_url(move |event| {

@@ -1,5 +1,6 @@
-//! Everything the commands share, built once in `setup()`: the open clinic, which can be swapped
-//! for the demo clinic and back, and what belongs to the workstation whichever clinic is open.
+//! Everything the commands share, built once in `setup()`: the open clinic, which opens in the
+//! background while the window shows and can be swapped for the demo clinic and back, and what
+//! belongs to the workstation whichever clinic is open.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -91,78 +92,110 @@ impl Keyrings {
 }
 
 pub struct AppState {
-    clinic: RwLock<Arc<Clinic>>,
+    /// The open clinic and this workstation's keys, once opened: see [`AppState::opened`].
+    opened: tokio::sync::OnceCell<Opened>,
     /// One swap at a time.
     switching: tokio::sync::Mutex<()>,
     paths: Paths,
     keyrings: Keyrings,
-    keys: WorkstationKeys,
     pub workstation: String,
     pub smtp_options: SmtpOptions,
-    /// Why this workstation's keys are in files rather than the system keyring, when they are.
-    pub keyring_warning: Option<String>,
     /// A `vetdesk://reset` token that arrived before the window was listening.
     pub pending_link: Mutex<Option<String>>,
     /// Told whenever a clinic opens, so the window title can say which.
     on_open: Box<dyn Fn(&Clinic) + Send + Sync>,
 }
 
+/// What opening takes the keyring and the database for.
+struct Opened {
+    clinic: RwLock<Arc<Clinic>>,
+    keys: WorkstationKeys,
+    /// Why this workstation's keys are in files rather than the system keyring, when they are.
+    keyring_warning: Option<String>,
+}
+
 impl AppState {
-    /// Opens (and on first run creates) the local database `paths` names: the clinic's own,
-    /// empty until it is set up, or the demo clinic's.
-    pub async fn open(
+    /// The state of a workstation whose clinic is not open yet: nothing here waits for the
+    /// keyring or the disk, so the window can show while [`AppState::opened`] runs.
+    pub fn new(
         paths: &Paths,
         keyrings: Keyrings,
         on_open: impl Fn(&Clinic) + Send + Sync + 'static,
-    ) -> Result<Self, CoreError> {
-        crate::owner_only::create_dir(&paths.data_dir).map_err(|e| {
-            CoreError::Internal(format!(
-                "cannot create the data folder {}: {e}",
-                paths.data_dir.display()
-            ))
-        })?;
-        let secrets = keyrings.clinic.as_ref();
-        let (key, outbox_warning) = workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file())?;
-        let (pepper, pepper_warning) =
-            workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file())?;
-        let keys = WorkstationKeys {
-            sealer: Arc::new(Sealer::new(&key)),
-            pepper: CodePepper::new(pepper),
-        };
-        let clinic = Clinic::open(paths, keyrings.of(paths.demo), keys.clone()).await?;
-        Ok(Self {
-            clinic: RwLock::new(Arc::new(clinic)),
+    ) -> Self {
+        Self {
+            opened: tokio::sync::OnceCell::new(),
             switching: tokio::sync::Mutex::new(()),
             paths: paths.clone(),
             keyrings,
-            keys,
             workstation: workstation_name(),
             smtp_options: smtp_options_from_env(),
-            keyring_warning: outbox_warning.or(pepper_warning),
             pending_link: Mutex::new(None),
             on_open: Box::new(on_open),
+        }
+    }
+
+    /// The clinic, opened by the first caller: the data folder, this workstation's keys from
+    /// the keyring and the local database (each created on a first run), then the outbox
+    /// dispatcher. Later callers wait for that opening; a failed one is tried again by the next.
+    async fn opened(&self) -> Result<&Opened, CoreError> {
+        self.opened.get_or_try_init(|| self.open()).await
+    }
+
+    async fn open(&self) -> Result<Opened, CoreError> {
+        let paths = self.paths.clone();
+        let secrets = self.keyrings.clinic.clone();
+        // The keyring answers over D-Bus (or Keychain, Credential Manager), and blocks.
+        let (keys, keyring_warning) = tokio::task::spawn_blocking(move || {
+            crate::owner_only::create_dir(&paths.data_dir).map_err(|e| {
+                CoreError::Internal(format!(
+                    "cannot create the data folder {}: {e}",
+                    paths.data_dir.display()
+                ))
+            })?;
+            let secrets = secrets.as_ref();
+            let (key, outbox_warning) =
+                workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file())?;
+            let (pepper, pepper_warning) =
+                workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file())?;
+            let keys = WorkstationKeys {
+                sealer: Arc::new(Sealer::new(&key)),
+                pepper: CodePepper::new(pepper),
+            };
+            Ok::<_, CoreError>((keys, outbox_warning.or(pepper_warning)))
+        })
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))??;
+        let demo = self.paths.demo;
+        let clinic = Clinic::open(&self.paths, self.keyrings.of(demo), keys.clone()).await?;
+        crate::mail::spawn_dispatcher(&clinic, &self.workstation, &self.smtp_options);
+        (self.on_open)(&clinic);
+        tracing::info!(demo, "clinic opened");
+        Ok(Opened {
+            clinic: RwLock::new(Arc::new(clinic)),
+            keys,
+            keyring_warning,
         })
     }
 
-    /// Starts the open clinic's outbox dispatcher; once, on the app's runtime.
-    pub fn start(&self) {
-        let clinic = self.clinic();
-        crate::mail::spawn_dispatcher(&clinic, &self.workstation, &self.smtp_options);
-        (self.on_open)(&clinic);
-    }
-
-    /// The open clinic. A command takes it once and works on it throughout, so that a swap in
-    /// the middle never mixes one clinic's staff with another's database.
-    pub fn clinic(&self) -> Arc<Clinic> {
-        self.clinic
+    /// The open clinic, once opened. A command takes it once and works on it throughout, so
+    /// that a swap in the middle never mixes one clinic's staff with another's database.
+    pub async fn clinic(&self) -> Result<Arc<Clinic>, CoreError> {
+        let opened = self.opened().await?;
+        Ok(opened
+            .clinic
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .clone())
+    }
+
+    /// Why this workstation's keys are in files rather than the system keyring, when they are.
+    pub async fn keyring_warning(&self) -> Result<Option<String>, CoreError> {
+        Ok(self.opened().await?.keyring_warning.clone())
     }
 
     /// The signed-in staff member of the open clinic, with that clinic.
     pub async fn actor(&self) -> Result<(Arc<Clinic>, Actor), CoreError> {
-        let clinic = self.clinic();
+        let clinic = self.clinic().await?;
         let actor = clinic.actor(&self.workstation).await?;
         Ok((clinic, actor))
     }
@@ -170,16 +203,17 @@ impl AppState {
     /// Opens the demo clinic (`demo`) or the clinic's own database instead of the open one:
     /// the old one's dispatcher stops and its session ends; the new one starts signed out.
     pub async fn switch(&self, demo: bool) -> Result<Arc<Clinic>, CoreError> {
+        let opened = self.opened().await?;
         let _turn = self.switching.lock().await;
-        let old = self.clinic();
+        let old = self.clinic().await?;
         if old.demo == demo {
             return Ok(old);
         }
         let paths = self.paths.with_demo(demo);
-        let keys = self.keys.clone();
+        let keys = opened.keys.clone();
         let new = Arc::new(Clinic::open(&paths, self.keyrings.of(demo), keys).await?);
         old.close(&self.workstation).await;
-        *self.clinic.write().unwrap_or_else(|e| e.into_inner()) = new.clone();
+        *opened.clinic.write().unwrap_or_else(|e| e.into_inner()) = new.clone();
         crate::mail::spawn_dispatcher(&new, &self.workstation, &self.smtp_options);
         (self.on_open)(&new);
         tracing::info!(demo, "opened another clinic");

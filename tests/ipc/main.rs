@@ -36,17 +36,7 @@ pub struct Desk {
 
 impl Desk {
     pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request)
-            .map(|body| body.deserialize::<Value>().expect("json body"))
+        invoke(&self.window, cmd, args)
     }
 
     pub fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -148,10 +138,10 @@ fn start(dir: tempfile::TempDir, launch: Launch) -> Desk {
     // The app's setup() runs on the first turn of the event loop; one turn is all it needs.
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
-    let store = app
-        .try_state::<AppState>()
-        .expect("setup() opened the clinic (is a Secret Service keyring running? see README)")
-        .clinic()
+    let state = app.try_state::<AppState>().expect("setup() made the state");
+    let clinic = tauri::async_runtime::block_on(state.clinic());
+    let store = clinic
+        .expect("the clinic opened (is a Secret Service keyring running? see README)")
         .store
         .clone();
     let window = app
@@ -164,6 +154,20 @@ fn start(dir: tempfile::TempDir, launch: Launch) -> Desk {
         store,
         launch,
     }
+}
+
+/// Sends `cmd` through the IPC layer as the window would.
+pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().expect("json body"))
 }
 
 fn rand_suffix() -> u64 {

@@ -149,3 +149,38 @@ fn the_demo_clinic_opens_beside_the_real_one_and_leaves_it_untouched() {
         }
     });
 }
+
+/// The window shows before the clinic opens; when it cannot open, the first command says why
+/// (the window shows that with Try again) instead of the app quitting.
+#[test]
+fn a_clinic_that_cannot_open_says_why_in_the_window() {
+    use tauri::Manager;
+
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_folder = dir.path().join("vetdesk");
+    std::fs::write(&not_a_folder, "a file where the data folder should be").unwrap();
+    let launch = vetdesk_lib::Launch {
+        data_dir: Some(not_a_folder.clone()),
+        keyring_service: format!("vetdesk-ipc-test-{}-unopened", std::process::id()),
+        deep_links: false,
+        demo: false,
+    };
+    let mut app = vetdesk_lib::app(tauri::test::mock_builder(), launch)
+        .build(tauri::generate_context!(test = true))
+        .expect("the app builds although its clinic cannot open");
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = app.get_webview_window("main").expect("the window opened");
+    let refused = crate::invoke(&window, "app_info", json!({})).unwrap_err();
+    assert_eq!(refused["code"], "failed");
+    let message = refused["message"].as_str().unwrap();
+    assert!(
+        message.contains("cannot create the data folder")
+            && message.contains(&not_a_folder.display().to_string()),
+        "{message}"
+    );
+    // Once the folder can be made, the window's Try again opens the clinic.
+    std::fs::remove_file(&not_a_folder).unwrap();
+    let info = crate::invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["setupNeeded"], true);
+}

@@ -41,7 +41,7 @@ pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<App
         mail_transport: settings.mail.transport,
         setup_needed,
         demo: clinic.demo,
-        keyring_warning: state.keyring_warning.clone(),
+        keyring_warning: state.keyring_warning().await?,
         idle_lock_minutes: settings.sessions.idle_lock_minutes,
     })
 }
@@ -49,7 +49,8 @@ pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<App
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
-    info(&state, &state.clinic()).await
+    let clinic = state.clinic().await?;
+    info(&state, &clinic).await
 }
 
 #[tauri::command]
@@ -59,7 +60,7 @@ pub async fn login(
     username: String,
     password: String,
 ) -> CommandResult<SessionInfo> {
-    let clinic = state.clinic();
+    let clinic = state.clinic().await?;
     let (session, info) = clinic
         .recovery
         .login(&username, &password, &state.workstation)
@@ -71,7 +72,7 @@ pub async fn login(
 #[tauri::command]
 #[specta::specta]
 pub async fn logout(state: State<'_, AppState>) -> CommandResult<()> {
-    let clinic = state.clinic();
+    let clinic = state.clinic().await?;
     if let Some(session) = clinic.session_id() {
         clinic.set_session(None);
         clinic.recovery.logout(session, &state.workstation).await?;
@@ -83,7 +84,7 @@ pub async fn logout(state: State<'_, AppState>) -> CommandResult<()> {
 #[tauri::command]
 #[specta::specta]
 pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option<SessionInfo>> {
-    match state.clinic().signed_in(&state.workstation).await {
+    match state.clinic().await?.signed_in(&state.workstation).await {
         Ok((actor, locked)) => Ok(Some(SessionInfo {
             locked,
             ..SessionInfo::from(&actor.staff)
@@ -97,7 +98,7 @@ pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option
 #[tauri::command]
 #[specta::specta]
 pub async fn session_activity(state: State<'_, AppState>) -> CommandResult<()> {
-    let clinic = state.clinic();
+    let clinic = state.clinic().await?;
     let session = clinic.session_id();
     let noted = clinic
         .recovery
@@ -110,7 +111,7 @@ pub async fn session_activity(state: State<'_, AppState>) -> CommandResult<()> {
 #[tauri::command]
 #[specta::specta]
 pub async fn lock_session(state: State<'_, AppState>) -> CommandResult<()> {
-    let clinic = state.clinic();
+    let clinic = state.clinic().await?;
     let session = clinic.session_id();
     let locked = clinic.recovery.lock(session, &state.workstation).await;
     Ok(clinic.forget_ended(locked)?)
@@ -121,7 +122,7 @@ pub async fn lock_session(state: State<'_, AppState>) -> CommandResult<()> {
 #[tauri::command]
 #[specta::specta]
 pub async fn confirm_password(state: State<'_, AppState>, password: String) -> CommandResult<()> {
-    let clinic = state.clinic();
+    let clinic = state.clinic().await?;
     let session = clinic.session_id();
     let ws = &state.workstation;
     let confirmed = clinic
@@ -139,6 +140,7 @@ pub async fn forgot_password(
 ) -> CommandResult<ForgotAnswer> {
     Ok(state
         .clinic()
+        .await?
         .recovery
         .answer_forgot_password(&identifier, &state.workstation)
         .await?)
@@ -147,7 +149,7 @@ pub async fn forgot_password(
 #[tauri::command]
 #[specta::specta]
 pub async fn password_policy(state: State<'_, AppState>) -> CommandResult<PasswordPolicyInfo> {
-    Ok(state.clinic().recovery.password_policy().await?)
+    Ok(state.clinic().await?.recovery.password_policy().await?)
 }
 
 #[tauri::command]
@@ -156,7 +158,7 @@ pub async fn check_reset_link(
     state: State<'_, AppState>,
     token: String,
 ) -> CommandResult<ResetTarget> {
-    Ok(state.clinic().recovery.check_link(&token).await?)
+    Ok(state.clinic().await?.recovery.check_link(&token).await?)
 }
 
 #[tauri::command]
@@ -167,7 +169,7 @@ pub async fn complete_reset(
     password: String,
     confirm: String,
 ) -> CommandResult<()> {
-    let clinic = state.clinic();
+    let clinic = state.clinic().await?;
     clinic
         .recovery
         .answer_complete_reset(secret, &password, &confirm, &state.workstation)

@@ -16,7 +16,7 @@ pub async fn setup_clinic(
     password: String,
     confirm: String,
 ) -> CommandResult<SessionInfo> {
-    let open = state.clinic();
+    let open = state.clinic().await?;
     let (session, me) = open
         .recovery
         .setup_clinic(clinic, admin, &password, &confirm, &state.workstation)

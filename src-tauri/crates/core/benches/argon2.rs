@@ -1,4 +1,5 @@
-//! argon2id hash and verify time at VetDesk's parameters (m = 19 MiB, t = 2, p = 1).
+//! argon2id hash and verify time at VetDesk's parameters (m = 19 MiB, t = 2, p = 1), beside the
+//! keyed digest (HMAC-SHA256 with the workstation's pepper) that one-time codes use instead.
 //! `cargo bench -p vetdesk-core --bench argon2`; figures go to BENCHMARKS.md.
 
 use std::time::{Duration, Instant};
@@ -39,4 +40,15 @@ fn main() {
             times[0].as_secs_f64() * 1e3,
         );
     }
+    let pepper = vetdesk_core::token::CodePepper::new(vetdesk_core::token::CodePepper::generate());
+    let digests = 10_000;
+    let start = Instant::now();
+    for i in 0..digests {
+        std::hint::black_box(pepper.digest(&format!("K7P29XQM{i:02}")));
+    }
+    let each = start.elapsed() / digests;
+    println!(
+        "code digest (HMAC-SHA256, keyed)  {digests} digests  {:.2} µs each",
+        each.as_secs_f64() * 1e6
+    );
 }
