@@ -8,6 +8,7 @@ mod codes;
 mod contract;
 mod flows;
 mod limits;
+mod migrations;
 mod outbox;
 mod password;
 mod setup;

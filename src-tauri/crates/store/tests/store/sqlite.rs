@@ -6,10 +6,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
-use vetdesk_core::outbox::{EmailKind, NewEmail};
-use vetdesk_core::ports::{AuditStore, EmailStore, SessionStore, SettingsStore, StaffStore};
-use vetdesk_core::session::SessionSettings;
-use vetdesk_core::settings::Settings;
+use vetdesk_core::ports::{AuditStore, EmailStore, StaffStore};
 use vetdesk_core::testing::T0;
 use vetdesk_core::{Role, StoreError};
 use vetdesk_store::sqlite::CountedTable;
@@ -25,24 +22,6 @@ async fn seeded_file() -> (SqliteStore, tempfile::TempDir) {
     (store, dir)
 }
 
-/// A database file at `path` with the schema of the release before migration `version`.
-async fn database_before(version: i64, path: &std::path::Path) -> SqliteStore {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true);
-    let pool = SqlitePool::connect_with(options).await.unwrap();
-    let mut before = sqlx::migrate!("migrations/sqlite");
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < version)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before.run(&pool).await.unwrap();
-    SqliteStore::from_pool(pool)
-}
-
 #[tokio::test]
 async fn migrations_run_on_an_empty_file_and_again_on_reopen() {
     let (store, dir) = sqlite_file().await;
@@ -50,68 +29,6 @@ async fn migrations_run_on_an_empty_file_and_again_on_reopen() {
     store.close().await;
     let again = SqliteStore::open(&sqlite_path(&dir)).await.unwrap();
     assert_eq!(again.count(CountedTable::Staff).await.unwrap(), 0);
-}
-
-/// Emails written before the table was rebuilt for the new kinds keep every column.
-#[tokio::test]
-async fn an_older_database_keeps_its_emails_when_upgraded() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = sqlite_path(&dir);
-    let old = database_before(3, &path).await;
-    demo::seed_staff(&old, T0, |_| demo_hash()).await.unwrap();
-    let id = old.enqueue_email(&email(2, T0), &audit(T0)).await.unwrap();
-    old.close().await;
-
-    let upgraded = SqliteStore::open(&path).await.unwrap();
-    let kept = upgraded.list_emails("", 10).await.unwrap();
-    assert_eq!((kept.len(), kept[0].id), (1, id));
-    assert_eq!(kept[0].sealed.as_deref(), Some(&[1, 2, 3][..]));
-    let notice = NewEmail {
-        kind: EmailKind::EmailChanged,
-        ..email(2, T0)
-    };
-    upgraded.enqueue_email(&notice, &audit(T0)).await.unwrap();
-}
-
-/// A database from before sessions had an idle lock: its settings get the default session rules
-/// and its open sessions count from their sign-in.
-#[tokio::test]
-async fn an_older_database_gets_session_rules_and_keeps_its_sessions() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = sqlite_path(&dir);
-    let old = database_before(5, &path).await;
-    demo::seed_staff(&old, T0, |_| demo_hash()).await.unwrap();
-    let mut body = serde_json::to_value(Settings::demo()).unwrap();
-    body.as_object_mut().unwrap().remove("sessions");
-    body["passwordMinLength"] = serde_json::json!(14);
-    sqlx::query("UPDATE settings SET body = ?, updated_at = ? WHERE id = 1")
-        .bind(body.to_string())
-        .bind(T0)
-        .execute(old.pool())
-        .await
-        .unwrap();
-    let session: i64 = sqlx::query_scalar(
-        "INSERT INTO sessions (staff_id, created_at) VALUES (2, ?) RETURNING id",
-    )
-    .bind(T0)
-    .fetch_one(old.pool())
-    .await
-    .unwrap();
-    old.close().await;
-
-    let upgraded = SqliteStore::open(&path).await.unwrap();
-    let settings = upgraded.load_settings().await.unwrap().unwrap();
-    assert_eq!(settings.sessions, SessionSettings::default());
-    assert_eq!(settings.password_min_length, 14, "the rest is kept");
-    let open = upgraded.find_session(session).await.unwrap().unwrap();
-    assert_eq!(
-        (
-            open.session.authenticated_at,
-            open.session.active_at,
-            open.session.locked_at
-        ),
-        (T0, T0, None)
-    );
 }
 
 #[tokio::test]
