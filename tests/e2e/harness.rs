@@ -215,16 +215,22 @@ impl Desk {
         }
     }
 
+    /// Types into a field once it takes input (a dialog's field can be found while the dialog
+    /// is still opening, before it takes keys).
     pub async fn type_into(&self, testid: &str, text: &str) {
-        let field = self.wait_for(testid).await;
-        field
-            .clear()
-            .await
-            .unwrap_or_else(|e| panic!("clear {testid}: {e}"));
-        field
-            .send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("type into {testid}: {e}"));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let field = self.wait_for(testid).await;
+            let typed = match within(testid, field.clear()).await {
+                Ok(()) => within(testid, field.send_keys(text)).await,
+                Err(e) => Err(e),
+            };
+            match typed {
+                Ok(()) => return,
+                Err(e) if Instant::now() > deadline => panic!("type into {testid}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
     }
 
     /// Waits until the element's text contains `needle`, and returns the text.
