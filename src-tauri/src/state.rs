@@ -114,6 +114,15 @@ struct Opened {
     keyring_warning: Option<String>,
 }
 
+impl Opened {
+    fn current(&self) -> Arc<Clinic> {
+        self.clinic
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
 impl AppState {
     /// The state of a workstation whose clinic is not open yet: nothing here waits for the
     /// keyring or the disk, so the window can show while [`AppState::opened`] runs.
@@ -180,12 +189,7 @@ impl AppState {
     /// The open clinic, once opened. A command takes it once and works on it throughout, so
     /// that a swap in the middle never mixes one clinic's staff with another's database.
     pub async fn clinic(&self) -> Result<Arc<Clinic>, CoreError> {
-        let opened = self.opened().await?;
-        Ok(opened
-            .clinic
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone())
+        Ok(self.opened().await?.current())
     }
 
     /// Why this workstation's keys are in files rather than the system keyring, when they are.
@@ -205,7 +209,7 @@ impl AppState {
     pub async fn switch(&self, demo: bool) -> Result<Arc<Clinic>, CoreError> {
         let opened = self.opened().await?;
         let _turn = self.switching.lock().await;
-        let old = self.clinic().await?;
+        let old = opened.current();
         if old.demo == demo {
             return Ok(old);
         }

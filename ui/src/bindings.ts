@@ -64,6 +64,8 @@ export type AppInfo = {
 	keyringWarning: string | null,
 	/**  Minutes without activity before the window locks. */
 	idleLockMinutes: number,
+	/**  How often at most the window reports activity; the core's idle check allows for it. */
+	activityReportSecs: number,
 };
 
 export type AuditRow = {

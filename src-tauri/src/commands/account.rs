@@ -23,6 +23,8 @@ pub struct AppInfo {
     pub keyring_warning: Option<String>,
     /// Minutes without activity before the window locks.
     pub idle_lock_minutes: u32,
+    /// How often at most the window reports activity; the core's idle check allows for it.
+    pub activity_report_secs: u32,
 }
 
 /// What the window shows of `clinic` before anyone signs in.
@@ -43,6 +45,8 @@ pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<App
         demo: clinic.demo,
         keyring_warning: state.keyring_warning().await?,
         idle_lock_minutes: settings.sessions.idle_lock_minutes,
+        activity_report_secs: (vetdesk_core::session::ACTIVITY_REPORT_EVERY
+            / vetdesk_core::time::SECOND) as u32,
     })
 }
 

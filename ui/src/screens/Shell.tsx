@@ -106,7 +106,7 @@ export function Shell({
     onLocked(true);
     void call(commands.lockSession(), events);
   }, [events]);
-  useIdleLock(info.idleLockMinutes, !locked, lock, () => {
+  useIdleLock(info.idleLockMinutes, info.activityReportSecs, !locked, lock, () => {
     void call(commands.sessionActivity(), events);
   });
 

@@ -104,6 +104,7 @@ export function newClinic(config: MockConfig) {
     demo: setupNeeded ? false : (config.demo ?? true),
     keyringWarning: config.keyringWarning ?? null,
     idleLockMinutes: 10,
+    activityReportSecs: 30,
   };
   return {
     info,

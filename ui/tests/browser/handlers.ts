@@ -47,7 +47,8 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
   const signedIn = () => c.session ?? fail("notSignedIn", say("notSignedIn"));
   const requireSession = () => {
     const s = signedIn();
-    if (!s.locked && now() - c.activeAt >= c.settings.sessions.idleLockMinutes * MIN + MIN)
+    const allowance = 2 * c.info.activityReportSecs * 1000;
+    if (!s.locked && now() - c.activeAt >= c.settings.sessions.idleLockMinutes * MIN + allowance)
       s.locked = true;
     if (s.locked) fail("locked", say("locked"));
     return s;

@@ -1,17 +1,16 @@
 import { useEffect, useRef } from "preact/hooks";
 
-/** How often at most the window tells the back end that its person is at work. */
-export const REPORT_EVERY_MS = 30_000;
 const CHECK_EVERY_MS = 1_000;
 const ACTIVITY = ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"] as const;
 
 /**
  * Calls `lock` after `minutes` without keyboard, pointer or touch input while `active`, and
- * `report` at most every {@link REPORT_EVERY_MS} while there is some. The clock is read on each
+ * `report` at most every `reportSecs` (the back end's allowance) while there is some. The clock is read on each
  * check, so time the window spent asleep or hidden counts.
  */
 export function useIdleLock(
   minutes: number,
+  reportSecs: number,
   active: boolean,
   lock: () => void,
   report: () => void,
@@ -24,7 +23,7 @@ export function useIdleLock(
     let reported = last;
     const seen = () => {
       last = Date.now();
-      if (last - reported >= REPORT_EVERY_MS) {
+      if (last - reported >= reportSecs * 1000) {
         reported = last;
         latest.current.report();
       }
@@ -39,5 +38,5 @@ export function useIdleLock(
       for (const type of ACTIVITY) window.removeEventListener(type, seen, { capture: true });
       window.clearInterval(timer);
     };
-  }, [minutes, active]);
+  }, [minutes, reportSecs, active]);
 }
