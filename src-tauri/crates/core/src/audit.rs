@@ -45,6 +45,11 @@ audit_words! {
         EmailExpired => "email_expired",
         DemoClinicCreated => "demo_clinic_created",
         ClinicSetUp => "clinic_set_up",
+        PortalInvite => "portal_invite",
+        PortalReset => "portal_reset",
+        PortalPasswordSet => "portal_password_set",
+        PortalSignIn => "portal_sign_in",
+        ClientEmailChanged => "client_email_changed",
     }
 }
 
@@ -67,6 +72,7 @@ audit_words! {
         TooSoon => "too_soon",
         RateLimitedAccount => "rate_limited_account",
         RateLimitedWorkstation => "rate_limited_workstation",
+        EmailInUse => "email_in_use",
     }
 }
 
@@ -76,6 +82,8 @@ pub struct AuditEvent {
     pub at: Millis,
     pub actor_id: Option<i64>,
     pub subject_id: Option<i64>,
+    /// The client a portal action was about.
+    pub client_id: Option<i64>,
     pub action: AuditAction,
     pub outcome: AuditOutcome,
     pub workstation: String,
@@ -88,6 +96,7 @@ impl AuditEvent {
             at,
             actor_id: None,
             subject_id: None,
+            client_id: None,
             action,
             outcome,
             workstation: workstation.to_string(),
@@ -102,6 +111,11 @@ impl AuditEvent {
 
     pub fn subject(mut self, id: i64) -> Self {
         self.subject_id = Some(id);
+        self
+    }
+
+    pub fn client(mut self, id: i64) -> Self {
+        self.client_id = Some(id);
         self
     }
 

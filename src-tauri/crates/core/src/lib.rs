@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod client;
 pub mod deadline;
 pub mod error;
 pub mod limits;

@@ -14,16 +14,33 @@ pub enum EmailKind {
     /// To the staff member, when someone issued a one-time code for their account.
     CodeIssued,
     TestMessage,
+    /// To a client: their patient-portal account was created; set a password with the link.
+    PortalInvite,
+    /// To a client: set a new patient-portal password with the link.
+    PortalReset,
+    /// To a client, after their patient-portal password was set or changed.
+    PortalPasswordChanged,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 5] = [
+    pub const ALL: [EmailKind; 8] = [
         EmailKind::StaffReset,
         EmailKind::PasswordChanged,
         EmailKind::EmailChanged,
         EmailKind::CodeIssued,
         EmailKind::TestMessage,
+        EmailKind::PortalInvite,
+        EmailKind::PortalReset,
+        EmailKind::PortalPasswordChanged,
     ];
+
+    /// Emails that carry a link to set a password, sealed until sent.
+    pub fn carries_secrets(self) -> bool {
+        matches!(
+            self,
+            EmailKind::StaffReset | EmailKind::PortalInvite | EmailKind::PortalReset
+        )
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +49,9 @@ impl EmailKind {
             EmailKind::EmailChanged => "email_changed",
             EmailKind::CodeIssued => "code_issued",
             EmailKind::TestMessage => "test_message",
+            EmailKind::PortalInvite => "portal_invite",
+            EmailKind::PortalReset => "portal_reset",
+            EmailKind::PortalPasswordChanged => "portal_password_changed",
         }
     }
 
@@ -46,6 +66,11 @@ impl EmailKind {
             EmailKind::EmailChanged => format!("Your {clinic} VetDesk email address was changed"),
             EmailKind::CodeIssued => format!("A {clinic} VetDesk one-time code was issued"),
             EmailKind::TestMessage => format!("{clinic} VetDesk test email"),
+            EmailKind::PortalInvite => format!("Set up your {clinic} patient portal account"),
+            EmailKind::PortalReset => format!("Reset your {clinic} patient portal password"),
+            EmailKind::PortalPasswordChanged => {
+                format!("Your {clinic} patient portal password was changed")
+            }
         }
     }
 }

@@ -5,6 +5,10 @@
 use async_trait::async_trait;
 
 use crate::audit::{AuditEvent, AuditRow};
+use crate::client::{
+    ClientQuery, ClientRecord, ClientRow, NewClient, NewPortalToken, PortalAccount, PortalIssued,
+    PortalTokenRecord,
+};
 use crate::error::{CoreResult, StoreError};
 use crate::limits::Limit;
 use crate::outbox::{Claimant, DeliveredVia, EmailKind, EmailRecord, NewEmail};
@@ -60,6 +64,84 @@ pub trait StaffStore: Send + Sync {
         now: Millis,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
+}
+
+/// The practice's clients and their pets.
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// Adds clients with their pets, in one transaction; answers their ids in order.
+    async fn insert_clients(&self, clients: &[NewClient], now: Millis) -> StoreResult<Vec<i64>>;
+    /// One page of the clients that match `query` (see [`ClientQuery`]), with their pet names
+    /// and portal status.
+    async fn search_clients(&self, query: &ClientQuery) -> StoreResult<Vec<ClientRow>>;
+    async fn get_client(&self, id: i64) -> StoreResult<Option<ClientRecord>>;
+    /// In one transaction: set the client's email (`None` clears it); when the client has a
+    /// portal account, its username follows, its live links are revoked and their unsent emails
+    /// expire (dropping their sealed secrets); append `audit`. `StoreError::Conflict` when
+    /// another portal account already has that username (nothing changed).
+    async fn update_client_email(
+        &self,
+        id: i64,
+        email: Option<&str>,
+        now: Millis,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+}
+
+/// Patient-portal accounts, their links and their sign-ins.
+#[async_trait]
+pub trait PortalStore: Send + Sync {
+    async fn portal_account_of(&self, client_id: i64) -> StoreResult<Option<PortalAccount>>;
+    /// The account whose username is `username` (lower case).
+    async fn portal_account_named(&self, username: &str) -> StoreResult<Option<PortalAccount>>;
+    /// The live portal link of a client's account, if any.
+    async fn live_portal_token(
+        &self,
+        client_id: i64,
+        now: Millis,
+    ) -> StoreResult<Option<PortalTokenRecord>>;
+    /// In one transaction: create the client's account (invited, `token.username`) when it has
+    /// none, revoke the account's live links (expiring their unsent emails), store the token,
+    /// queue `email` for the client tied to the token, and append `audit`.
+    /// `StoreError::Conflict` when another account has that username (nothing changed).
+    async fn issue_portal_token(
+        &self,
+        token: &NewPortalToken,
+        email: &NewEmail,
+        audit: &AuditEvent,
+    ) -> StoreResult<PortalIssued>;
+    async fn find_portal_token_by_link(
+        &self,
+        link_digest: &str,
+    ) -> StoreResult<Option<PortalTokenRecord>>;
+    /// In one transaction: consume the token if still live, set the password hash, make the
+    /// account active, end its portal sessions, revoke its other links, queue `email` and
+    /// append `audit`. `Ok(false)` when the token was no longer live (nothing changed).
+    async fn complete_portal_password(
+        &self,
+        token_id: i64,
+        password_hash: &str,
+        now: Millis,
+        email: Option<&NewEmail>,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// The newest email of one of `kinds` to the client.
+    async fn latest_email_for_client(
+        &self,
+        client_id: i64,
+        kinds: &[EmailKind],
+    ) -> StoreResult<Option<EmailRecord>>;
+    /// A portal sign-in, known by the digest of its cookie's secret.
+    async fn create_portal_session(
+        &self,
+        account_id: i64,
+        secret_digest: &str,
+        now: Millis,
+    ) -> StoreResult<i64>;
+    /// The account of a portal session that has not ended.
+    async fn find_portal_session(&self, secret_digest: &str)
+        -> StoreResult<Option<PortalAccount>>;
+    async fn end_portal_session(&self, secret_digest: &str, now: Millis) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -221,6 +303,8 @@ pub trait LimitStore: Send + Sync {
 pub trait Store:
     SettingsStore
     + StaffStore
+    + ClientStore
+    + PortalStore
     + SessionStore
     + TokenStore
     + EmailStore
@@ -233,6 +317,8 @@ pub trait Store:
 impl<T> Store for T where
     T: SettingsStore
         + StaffStore
+        + ClientStore
+        + PortalStore
         + SessionStore
         + TokenStore
         + EmailStore
