@@ -35,6 +35,27 @@ pub fn outbox_reader(actor: &StaffRecord) -> CoreResult<()> {
     )
 }
 
+/// The Clients list and profiles: everyone at the practice looks clients up.
+pub fn client_viewer(_actor: &StaffRecord) -> CoreResult<()> {
+    Ok(())
+}
+
+/// The paw action (portal invitations and resets) and a client's email address.
+pub fn portal_sender(actor: &StaffRecord) -> CoreResult<()> {
+    allow(
+        actor.role.can_act_on_portal(),
+        "Only receptionists, office managers and admins can send patient-portal emails.",
+    )
+}
+
+/// Inviting many clients to the portal at once.
+pub fn bulk_inviter(actor: &StaffRecord) -> CoreResult<()> {
+    allow(
+        actor.role.can_manage_staff(),
+        "Only office managers and admins can invite many clients at once.",
+    )
+}
+
 fn allow(allowed: bool, refusal: &str) -> CoreResult<()> {
     if allowed {
         Ok(())

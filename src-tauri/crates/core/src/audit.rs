@@ -50,6 +50,7 @@ audit_words! {
         PortalPasswordSet => "portal_password_set",
         PortalSignIn => "portal_sign_in",
         ClientEmailChanged => "client_email_changed",
+        BulkInvite => "bulk_invite",
     }
 }
 
@@ -73,6 +74,7 @@ audit_words! {
         RateLimitedAccount => "rate_limited_account",
         RateLimitedWorkstation => "rate_limited_workstation",
         EmailInUse => "email_in_use",
+        Cancelled => "cancelled",
     }
 }
 

@@ -77,6 +77,9 @@ pub enum CoreError {
          {retry_after_secs} seconds."
     )]
     ResendTooSoon { retry_after_secs: u64 },
+    /// Something the clinic must set up first (in Settings); the words say what and where.
+    #[error("{0}")]
+    NotConfigured(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The OS keyring refused or is missing; the words say which and what to do.
@@ -102,6 +105,7 @@ impl CoreError {
             CoreError::TokenInvalid => ErrorCode::TokenInvalid,
             CoreError::ResendTooSoon { .. } => ErrorCode::ResendTooSoon,
             CoreError::NoEmail(_)
+            | CoreError::NotConfigured(_)
             | CoreError::Store(_)
             | CoreError::Keyring(_)
             | CoreError::Internal(_) => ErrorCode::Failed,

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod bulk;
 pub mod client;
 pub mod deadline;
 pub mod error;

@@ -40,6 +40,8 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who<'a> {
     Account(i64),
+    /// A client's patient-portal account: its ids are not staff ids, so it has keys of its own.
+    PortalAccount(i64),
     Workstation(&'a str),
 }
 
@@ -53,6 +55,7 @@ impl Who<'_> {
         };
         match self {
             Who::Account(id) => format!("{action}:account:{id}"),
+            Who::PortalAccount(id) => format!("{action}:portal:{id}"),
             Who::Workstation(ws) => format!("{action}:workstation:{ws}"),
         }
     }
@@ -86,7 +89,7 @@ impl Default for LimitConfig {
 
 impl LimitConfig {
     pub fn of(&self, action: Action, who: Who<'_>) -> Limit {
-        let account = matches!(who, Who::Account(_));
+        let account = matches!(who, Who::Account(_) | Who::PortalAccount(_));
         match (action, account) {
             (Action::SignIn, true) => self.sign_in_per_account,
             (Action::SignIn, false) => self.sign_in_per_workstation,

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use crate::audit::{AuditEvent, AuditRow};
+use crate::bulk::{BulkItem, BulkJobRecord, BulkOutcome, BulkSkipped, NewBulkJob};
 use crate::client::{
     ClientQuery, ClientRecord, ClientRow, NewClient, NewPortalToken, PortalAccount, PortalIssued,
     PortalTokenRecord,
@@ -139,9 +140,36 @@ pub trait PortalStore: Send + Sync {
         now: Millis,
     ) -> StoreResult<i64>;
     /// The account of a portal session that has not ended.
-    async fn find_portal_session(&self, secret_digest: &str)
-        -> StoreResult<Option<PortalAccount>>;
+    async fn find_portal_session(&self, secret_digest: &str) -> StoreResult<Option<PortalAccount>>;
     async fn end_portal_session(&self, secret_digest: &str, now: Millis) -> StoreResult<()>;
+}
+
+/// Bulk portal invitations, kept in the database so that a restart resumes them.
+#[async_trait]
+pub trait BulkStore: Send + Sync {
+    /// In one transaction: store the job, running, with one item per client in the order given,
+    /// and append `audit`.
+    async fn create_bulk_job(&self, job: &NewBulkJob, audit: &AuditEvent) -> StoreResult<i64>;
+    async fn bulk_job(&self, id: i64) -> StoreResult<Option<BulkJobRecord>>;
+    /// The running jobs begun at `workstation`, oldest first.
+    async fn running_bulk_jobs(&self, workstation: &str) -> StoreResult<Vec<BulkJobRecord>>;
+    /// Up to `limit` of the job's items that have no outcome yet, by position.
+    async fn pending_bulk_items(&self, job_id: i64, limit: u32) -> StoreResult<Vec<BulkItem>>;
+    /// In one transaction: give the item its outcome and count it on the job, unless it has one
+    /// already; when no item is left without one, a running job is done at `now`.
+    async fn record_bulk_outcome(
+        &self,
+        job_id: i64,
+        position: u32,
+        outcome: BulkOutcome,
+        now: Millis,
+    ) -> StoreResult<()>;
+    /// A running job is cancelled at `now` and `audit` appended; `Ok(false)` (nothing written)
+    /// when it is not running.
+    async fn cancel_bulk_job(&self, id: i64, now: Millis, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Up to `limit` of the job's items that were skipped or failed, by position, with the
+    /// client's name ("First Last") and the outcome's reason.
+    async fn bulk_not_sent(&self, job_id: i64, limit: u32) -> StoreResult<Vec<BulkSkipped>>;
 }
 
 #[async_trait]
@@ -305,6 +333,7 @@ pub trait Store:
     + StaffStore
     + ClientStore
     + PortalStore
+    + BulkStore
     + SessionStore
     + TokenStore
     + EmailStore
@@ -319,6 +348,7 @@ impl<T> Store for T where
         + StaffStore
         + ClientStore
         + PortalStore
+        + BulkStore
         + SessionStore
         + TokenStore
         + EmailStore

@@ -72,6 +72,17 @@ pub fn new_link_token(rng: &mut dyn RngCore) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A link token as [`new_link_token`] writes it (43 base64url characters), trimmed; `None` for
+/// anything else, which then needs no database lookup.
+pub fn well_formed_link(link: &str) -> Option<&str> {
+    let link = link.trim();
+    let ok = link.len() == 43
+        && link
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then_some(link)
+}
+
 /// Ten symbols, shown as `ABCDE-FGHJK`.
 pub fn new_code(rng: &mut dyn RngCore) -> String {
     let mut bytes = [0u8; CODE_CHARS];

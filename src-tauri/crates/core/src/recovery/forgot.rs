@@ -7,6 +7,7 @@ use crate::audit::{AuditAction, AuditOutcome};
 use crate::deadline::{at_deadline, ANSWER_AFTER};
 use crate::error::{CoreError, CoreResult};
 use crate::limits::{Action, Who};
+use crate::outbox::EmailKind;
 use crate::settings::MailTransport;
 use crate::staff::{ForgotAnswer, StaffStatus};
 use crate::token::Purpose;
@@ -111,7 +112,11 @@ impl Recovery {
         let Some(email) = staff.email.clone() else {
             return refused(AuditOutcome::NoEmailOnFile);
         };
-        if self.resend_wait(&email).await?.is_some() {
+        if self
+            .resend_wait(&email, &[EmailKind::StaffReset])
+            .await?
+            .is_some()
+        {
             return refused(AuditOutcome::TooSoon);
         }
         let settings = self.settings().await?;

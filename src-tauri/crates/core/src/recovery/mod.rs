@@ -2,9 +2,12 @@
 //! password, what an office manager or admin does from the Staff List, and the admin's settings.
 //! Every decision is made here; the store only keeps what these functions hand it, atomically.
 
+mod bulk;
+mod clients;
 mod forgot;
 mod login;
 mod password;
+mod portal;
 mod reset;
 mod session;
 mod settings;
@@ -15,8 +18,11 @@ use std::sync::{Arc, Mutex};
 
 use rand::RngCore;
 
+pub use bulk::BULK_MAX;
+pub use clients::CLIENT_PAGE;
 pub use forgot::{FORGOT_MESSAGE, FORGOT_MESSAGE_NO_MAIL};
 pub use password::WRONG_CURRENT;
+pub use portal::{PortalSignIn, PortalTarget};
 pub use session::WRONG_PASSWORD;
 pub use setup::{ClinicDetails, FirstAdmin, ALREADY_SET_UP};
 
@@ -127,11 +133,11 @@ impl Recovery {
         Ok(())
     }
 
-    /// Milliseconds until another reset email may go to `email`, if it is too soon.
-    async fn resend_wait(&self, email: &str) -> CoreResult<Option<Millis>> {
+    /// Milliseconds until another email of `kinds` may go to `email`, if it is too soon.
+    async fn resend_wait(&self, email: &str, kinds: &[EmailKind]) -> CoreResult<Option<Millis>> {
         let last = self
             .store
-            .latest_email_to(&email.to_lowercase(), &[EmailKind::StaffReset])
+            .latest_email_to(&email.to_lowercase(), kinds)
             .await?;
         let now = self.clock.now();
         Ok(last

@@ -62,8 +62,7 @@ impl Recovery {
         Ok(())
     }
 
-    /// The policy, with the account's and the clinic's words, then the breach list when the
-    /// clinic has one (an unreachable list lets the password through rather than lock people out).
+    /// The policy, with the account's and the clinic's words.
     pub(super) async fn check_new_password(
         &self,
         settings: &Settings,
@@ -72,17 +71,28 @@ impl Recovery {
         confirm: &str,
     ) -> CoreResult<()> {
         let email_local = staff.email.clone().unwrap_or_default();
-        PasswordPolicy::new(settings.password_min_length).check(
-            password,
-            confirm,
-            &[
-                &settings.clinic.name,
-                &staff.username,
-                &staff.display_name,
-                &email_local,
-                "vetdesk",
-            ],
-        )?;
+        let words = [
+            staff.username.as_str(),
+            staff.display_name.as_str(),
+            email_local.as_str(),
+        ];
+        self.check_password(settings, &words, password, confirm)
+            .await
+    }
+
+    /// The policy with `words` (the account's own) and the clinic's, then the breach list when
+    /// the clinic has one (an unreachable list lets the password through rather than lock people
+    /// out).
+    pub(super) async fn check_password(
+        &self,
+        settings: &Settings,
+        words: &[&str],
+        password: &str,
+        confirm: &str,
+    ) -> CoreResult<()> {
+        let mut context = vec![settings.clinic.name.as_str(), "vetdesk"];
+        context.extend_from_slice(words);
+        PasswordPolicy::new(settings.password_min_length).check(password, confirm, &context)?;
         let seen = match &settings.breach_check_url {
             Some(url) => self.breach.times_seen(url, password).await,
             None => None,

@@ -28,14 +28,7 @@ impl Recovery {
     }
 
     async fn live_link_token(&self, link: &str) -> CoreResult<TokenRecord> {
-        let link = link.trim();
-        if link.len() != 43
-            || !link
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(CoreError::TokenInvalid);
-        }
+        let link = token::well_formed_link(link).ok_or(CoreError::TokenInvalid)?;
         match self.store.find_token_by_link(&token::digest(link)).await? {
             Some(t) if t.is_live(self.clock.now()) => Ok(t),
             _ => Err(CoreError::TokenInvalid),

@@ -66,7 +66,10 @@ impl Recovery {
             .await?;
         let now = self.clock.now();
         let resend_available_at = match &staff.email {
-            Some(email) => self.resend_wait(email).await?.map(|wait| now + wait),
+            Some(email) => self
+                .resend_wait(email, &[EmailKind::StaffReset])
+                .await?
+                .map(|wait| now + wait),
             None => None,
         };
         Ok(StaffCard {
@@ -90,7 +93,7 @@ impl Recovery {
             .email
             .clone()
             .ok_or_else(|| CoreError::NoEmail(no_email_message(&target)))?;
-        if let Some(wait) = self.resend_wait(&email).await? {
+        if let Some(wait) = self.resend_wait(&email, &[EmailKind::StaffReset]).await? {
             return Err(CoreError::ResendTooSoon {
                 retry_after_secs: ((wait + SECOND - 1) / SECOND) as u64,
             });
@@ -230,7 +233,7 @@ pub(super) fn no_email_message(staff: &StaffRecord) -> String {
     )
 }
 
-fn reset_status(e: &EmailRecord) -> ResetStatus {
+pub(super) fn reset_status(e: &EmailRecord) -> ResetStatus {
     ResetStatus {
         email_id: e.id,
         queued_at: e.created_at,

@@ -7,6 +7,7 @@ mod limits;
 mod login;
 mod notices;
 mod password;
+mod portal;
 mod reset;
 mod session;
 mod settings;
