@@ -46,6 +46,8 @@ pub struct Clinic {
     pub secrets: Arc<dyn SecretStore>,
     pub sealer: Arc<Sealer>,
     pub outbox_wake: Arc<Notify>,
+    /// Wakes the bulk-invitation runner when a job is stored.
+    pub bulk_wake: Arc<Notify>,
     /// This workstation's session; a session id means nothing in another clinic's database.
     session: Mutex<Option<i64>>,
     /// Ends this clinic's outbox dispatcher.
@@ -90,6 +92,7 @@ impl Clinic {
             secrets,
             sealer,
             outbox_wake,
+            bulk_wake: Arc::new(Notify::new()),
             session: Mutex::new(None),
             stop: CancellationToken::new(),
         })

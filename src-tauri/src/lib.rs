@@ -2,7 +2,9 @@
 //! Decisions live in `vetdesk-core`; this crate wires them to Tauri.
 
 pub mod breach;
+pub mod bulk_runner;
 pub mod clinic;
+pub mod clinic_url;
 pub mod commands;
 pub mod error;
 pub mod hashing;
@@ -51,10 +53,14 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             clients::client_profile,
             clients::send_portal_link,
             clients::set_client_email,
+            bulk::start_bulk_invite,
+            bulk::bulk_invite_progress,
+            bulk::cancel_bulk_invite,
             settings::get_settings,
             settings::settings_limits,
             settings::save_settings,
             settings::send_test_email,
+            settings::check_clinic_url,
             activity::list_activity,
             activity::list_emails,
             preview::list_preview_mail,

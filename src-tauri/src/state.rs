@@ -177,6 +177,7 @@ impl AppState {
         let demo = self.paths.demo;
         let clinic = Clinic::open(&self.paths, self.keyrings.of(demo), keys.clone()).await?;
         crate::mail::spawn_dispatcher(&clinic, &self.workstation, &self.smtp_options);
+        crate::bulk_runner::spawn_runner(&clinic, &self.workstation);
         (self.on_open)(&clinic);
         tracing::info!(demo, "clinic opened");
         Ok(Opened {
@@ -219,6 +220,7 @@ impl AppState {
         old.close(&self.workstation).await;
         *opened.clinic.write().unwrap_or_else(|e| e.into_inner()) = new.clone();
         crate::mail::spawn_dispatcher(&new, &self.workstation, &self.smtp_options);
+        crate::bulk_runner::spawn_runner(&new, &self.workstation);
         (self.on_open)(&new);
         tracing::info!(demo, "opened another clinic");
         Ok(new)

@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod clients;
 mod commands;
 mod limits;
 mod messages;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod bulk;
 pub mod clients;
 pub mod preview;
 pub mod settings;

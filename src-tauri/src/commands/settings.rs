@@ -59,3 +59,16 @@ pub async fn send_test_email(
         .await?;
     Ok(TestEmailResult { message: result? })
 }
+
+/// Whether the clinic web address (as typed, saved or not) reaches a live vetdesk-server.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_clinic_url(
+    state: State<'_, AppState>,
+    url: String,
+) -> CommandResult<crate::clinic_url::ClinicUrlStatus> {
+    let (_clinic, actor) = state.actor().await?;
+    vetdesk_core::access::admin(&actor)?;
+    let url = vetdesk_core::settings::clinic_url(&url)?;
+    Ok(crate::clinic_url::check(&url).await)
+}

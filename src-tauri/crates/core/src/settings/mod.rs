@@ -103,6 +103,13 @@ pub struct Settings {
     pub breach_check_url: Option<String>,
 }
 
+/// The clinic web address as typed in Settings › Clinic (saved or not), checked as saving would.
+pub fn clinic_url(value: &str) -> CoreResult<String> {
+    address::optional_web_address(fields::CLINIC_URL, Some(value.to_string()))?.ok_or_else(|| {
+        crate::CoreError::invalid(fields::CLINIC_URL, "Enter the clinic web address first.")
+    })
+}
+
 impl Settings {
     pub fn demo() -> Self {
         Self {

@@ -1,0 +1,44 @@
+use tauri::State;
+use vetdesk_core::bulk::{BulkProgress, BulkSelection};
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// Stores an invitation run for the selected clients; this workstation sends it.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_bulk_invite(
+    state: State<'_, AppState>,
+    selection: BulkSelection,
+) -> CommandResult<BulkProgress> {
+    let (clinic, actor) = state.actor().await?;
+    let progress = clinic
+        .recovery
+        .start_bulk_invite(&actor, selection, &state.workstation)
+        .await?;
+    clinic.bulk_wake.notify_one();
+    Ok(progress)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_invite_progress(
+    state: State<'_, AppState>,
+    job_id: i64,
+) -> CommandResult<BulkProgress> {
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.bulk_progress(&actor, job_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_bulk_invite(
+    state: State<'_, AppState>,
+    job_id: i64,
+) -> CommandResult<BulkProgress> {
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic
+        .recovery
+        .cancel_bulk_invite(&actor, job_id, &state.workstation)
+        .await?)
+}
