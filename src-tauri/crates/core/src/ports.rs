@@ -139,8 +139,7 @@ pub trait PortalStore: Send + Sync {
         now: Millis,
     ) -> StoreResult<i64>;
     /// The account of a portal session that has not ended.
-    async fn find_portal_session(&self, secret_digest: &str)
-        -> StoreResult<Option<PortalAccount>>;
+    async fn find_portal_session(&self, secret_digest: &str) -> StoreResult<Option<PortalAccount>>;
     async fn end_portal_session(&self, secret_digest: &str, now: Millis) -> StoreResult<()>;
 }
 
