@@ -1,7 +1,5 @@
 //! Clients and their pets: adding them, the Clients search and a client's email.
 
-use std::cmp::Ordering;
-
 use async_trait::async_trait;
 
 use crate::audit::AuditEvent;
@@ -108,10 +106,9 @@ impl ClientStore for MemoryStore {
             .clients
             .iter()
             .filter(|c| listing_all || matches(c, &query.text, query.phone_digits.as_deref()))
-            .filter(|c| {
-                after
-                    .as_ref()
-                    .map_or(true, |a| key_of(c).cmp(a) == Ordering::Greater)
+            .filter(|c| match &after {
+                Some(a) => key_of(c) > *a,
+                None => true,
             })
             .filter(|c| match query.filter {
                 ClientFilter::All => true,
