@@ -5,13 +5,14 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
-use vetdesk_core::ports::{Store, StoreResult};
+use vetdesk_core::client::{NewClient, NewPet};
+use vetdesk_core::ports::{ClientStore, Store, StoreResult};
 use vetdesk_core::settings::Settings;
 use vetdesk_core::staff::{NewStaff, StaffStatus};
 use vetdesk_core::time::Millis;
 use vetdesk_core::Role;
 
-use crate::sqlite::{CountedTable, NewClient, NewPet, SqliteStore};
+use crate::sqlite::{CountedTable, SqliteStore};
 
 /// Every demo account signs in with this password (README lists the usernames).
 pub const DEMO_PASSWORD: &str = "harbor demo login";

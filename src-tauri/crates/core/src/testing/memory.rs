@@ -6,8 +6,10 @@
 //! everything that could refuse it and only then changes anything, so a refused write changes
 //! nothing, as a rolled-back transaction would.
 
+mod clients;
 mod emails;
 mod limits;
+mod portal;
 mod staff;
 mod tokens;
 
@@ -16,6 +18,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 
 use crate::audit::AuditEvent;
+use crate::client::{ClientRecord, PortalAccount, PortalTokenRecord};
 use crate::error::{CoreResult, StoreError};
 use crate::outbox::{Claimant, EmailRecord, EmailStatus, NewEmail};
 use crate::ports::{Keyring, StoreResult};
@@ -47,10 +50,15 @@ impl Keyring for MemoryKeyring {
     }
 }
 
-/// An email row, with the columns only the dispatcher reads beside the record.
+/// An email row, with the columns the record leaves out beside it.
 #[derive(Debug, Clone)]
 pub struct OutboxRow {
     pub record: EmailRecord,
+    /// The client a portal email goes to.
+    pub client_id: Option<i64>,
+    /// The portal link a portal email follows; `record.token_id` holds it too, as it holds a
+    /// staff reset email's token.
+    pub portal_token_id: Option<i64>,
     pub next_attempt_at: Option<Millis>,
     pub claimed_until: Option<Millis>,
     /// Who holds it while it is sending.
@@ -75,6 +83,23 @@ struct State {
     emails: Vec<OutboxRow>,
     audit: Vec<AuditEvent>,
     limits: std::collections::HashMap<String, limits::Window>,
+    /// Clients with their pets; pets count their ids across all clients, as one table does.
+    clients: Vec<ClientRecord>,
+    pet_count: i64,
+    portal_accounts: Vec<PortalAccount>,
+    portal_tokens: Vec<PortalToken>,
+    portal_sessions: Vec<PortalSession>,
+}
+
+struct PortalToken {
+    record: PortalTokenRecord,
+    link_digest: String,
+}
+
+struct PortalSession {
+    account_id: i64,
+    secret_digest: String,
+    ended_at: Option<Millis>,
 }
 
 struct Session {
@@ -171,6 +196,11 @@ fn foreign_key() -> StoreError {
     StoreError::Other("FOREIGN KEY constraint failed".into())
 }
 
+/// A row a `CHECK` constraint of the SQLite schema refuses.
+fn check_failed(table: &str) -> StoreError {
+    StoreError::Other(format!("CHECK constraint failed: {table}"))
+}
+
 impl State {
     fn staff(&self, id: i64) -> Option<&StaffRecord> {
         self.staff.get(index(id)?)
@@ -191,18 +221,34 @@ impl State {
         }
     }
 
-    fn check_audit(&self, audit: &AuditEvent) -> StoreResult<()> {
-        self.check_staff(audit.actor_id)?;
-        self.check_staff(audit.subject_id)
+    fn client(&self, id: i64) -> Option<&ClientRecord> {
+        self.clients.get(index(id)?)
     }
 
-    /// The row as a read at `now` sees it: `token_live` from the linked token.
+    fn check_client(&self, id: Option<i64>) -> StoreResult<()> {
+        match id {
+            Some(id) if self.client(id).is_none() => Err(foreign_key()),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_audit(&self, audit: &AuditEvent) -> StoreResult<()> {
+        self.check_staff(audit.actor_id)?;
+        self.check_staff(audit.subject_id)?;
+        self.check_client(audit.client_id)
+    }
+
+    /// The row as a read at `now` sees it: `token_live` from the linked token, a portal link
+    /// or a staff reset token.
     fn row(&self, row: &OutboxRow, now: Millis) -> OutboxRow {
         let mut row = row.clone();
-        row.record.token_live = row
-            .record
-            .token_id
-            .map(|id| self.token(id).is_some_and(|t| t.record.is_live(now)));
+        row.record.token_live = match row.portal_token_id {
+            Some(id) => Some(self.portal_token(id).is_some_and(|t| t.record.is_live(now))),
+            None => row
+                .record
+                .token_id
+                .map(|id| self.token(id).is_some_and(|t| t.record.is_live(now))),
+        };
         row
     }
 
@@ -232,6 +278,8 @@ impl State {
                 delivered_via: None,
                 last_error: None,
             },
+            client_id: None,
+            portal_token_id: None,
             next_attempt_at: Some(email.created_at),
             claimed_until: None,
             claimed_by: None,

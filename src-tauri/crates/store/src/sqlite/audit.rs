@@ -12,15 +12,22 @@ use super::{begin_write, search, SqliteStore};
 use crate::error::map;
 
 const INSERT: &str = "INSERT INTO audit_events \
-     (at, actor_id, subject_id, action, outcome, workstation, detail) \
-     VALUES (?, ?, ?, ?, ?, ?, ?)";
+     (at, actor_id, subject_id, client_id, action, outcome, workstation, detail) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-const SEARCH: &str = "SELECT e.id, e.at, a.display_name AS actor, s.display_name AS subject, \
-     e.action, e.outcome, e.workstation, e.detail FROM audit_events e \
-     LEFT JOIN staff a ON a.id = e.actor_id LEFT JOIN staff s ON s.id = e.subject_id \
+/// The subject is the client an event is about, named "First Last" (or the one that is not
+/// empty), else the staff member.
+const SEARCH: &str = "SELECT e.id, e.at, a.display_name AS actor, e.subject, e.action, \
+     e.outcome, e.workstation, e.detail FROM \
+     (SELECT e.*, CASE WHEN c.id IS NULL THEN s.display_name \
+       WHEN c.first_name = '' THEN c.last_name WHEN c.last_name = '' THEN c.first_name \
+       ELSE c.first_name || ' ' || c.last_name END AS subject \
+      FROM audit_events e LEFT JOIN staff s ON s.id = e.subject_id \
+      LEFT JOIN clients c ON c.id = e.client_id) e \
+     LEFT JOIN staff a ON a.id = e.actor_id \
      WHERE ?1 = '' OR e.action LIKE ?2 ESCAPE '\\' OR e.outcome LIKE ?2 ESCAPE '\\' \
      OR lower(coalesce(a.display_name, '')) LIKE ?2 ESCAPE '\\' \
-     OR lower(coalesce(s.display_name, '')) LIKE ?2 ESCAPE '\\' \
+     OR lower(coalesce(e.subject, '')) LIKE ?2 ESCAPE '\\' \
      OR lower(e.workstation) LIKE ?2 ESCAPE '\\' \
      ORDER BY e.id DESC LIMIT ?3";
 
@@ -37,6 +44,7 @@ pub(super) async fn commit_with_audit(
         .bind(event.at)
         .bind(event.actor_id)
         .bind(event.subject_id)
+        .bind(event.client_id)
         .bind(event.action.as_str())
         .bind(event.outcome.as_str())
         .bind(&event.workstation)

@@ -21,23 +21,31 @@ use crate::error::map;
 /// The email columns and whether the email's token is still live at `$now` (an SQL expression),
 /// followed by `$rest`, as one string literal. The screens ask only whether a link was used or
 /// replaced (`live at "0"`); the dispatcher, about to send it, also asks whether it has expired.
+/// An email's token is a staff reset token or a portal link, never both; `token_id` is
+/// whichever it has, and the email's kind says which.
 macro_rules! select_emails {
     (live at $now:literal, $rest:literal) => {
         concat!(
-            "SELECT e.id, e.kind, e.staff_id, e.token_id, CASE WHEN t.id IS NULL THEN NULL \
-             ELSE (t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ",
+            "SELECT e.id, e.kind, e.staff_id, coalesce(e.token_id, e.portal_token_id) AS token_id, \
+             CASE WHEN t.id IS NOT NULL THEN (t.used_at IS NULL AND t.revoked_at IS NULL \
+             AND t.expires_at > ",
+            $now,
+            ") WHEN p.id IS NOT NULL THEN (p.used_at IS NULL AND p.revoked_at IS NULL \
+             AND p.expires_at > ",
             $now,
             ") END AS token_live, e.recipient, e.recipient_name, e.subject, e.params, e.sealed, \
              e.status, e.attempts, e.created_at, e.sent_at, e.delivered_via, e.last_error \
-             FROM emails e LEFT JOIN reset_tokens t ON t.id = e.token_id ",
+             FROM emails e LEFT JOIN reset_tokens t ON t.id = e.token_id \
+             LEFT JOIN portal_tokens p ON p.id = e.portal_token_id ",
             $rest
         )
     };
 }
 
 const INSERT: &str = "INSERT INTO emails (kind, staff_id, token_id, recipient, recipient_name, \
-     subject, params, sealed, status, attempts, next_attempt_at, created_at) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?9) RETURNING id";
+     subject, params, sealed, status, attempts, next_attempt_at, created_at, client_id, \
+     portal_token_id) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?9, ?10, ?11) RETURNING id";
 /// `?1` the recipient (lower case), `?2` the kinds as a JSON array.
 const LATEST_TO: &str = select_emails!(live at "0",
     "WHERE lower(e.recipient) = ?1 AND e.kind IN (SELECT value FROM json_each(?2)) \
@@ -45,6 +53,10 @@ const LATEST_TO: &str = select_emails!(live at "0",
 /// `?1` the staff id, `?2` the kinds as a JSON array.
 const LATEST_FOR_STAFF: &str = select_emails!(live at "0",
     "WHERE e.staff_id = ?1 AND e.kind IN (SELECT value FROM json_each(?2)) \
+     ORDER BY e.created_at DESC, e.id DESC LIMIT 1");
+/// `?1` the client, `?2` the kinds as a JSON array.
+const LATEST_FOR_CLIENT: &str = select_emails!(live at "0",
+    "WHERE e.client_id = ?1 AND e.kind IN (SELECT value FROM json_each(?2)) \
      ORDER BY e.created_at DESC, e.id DESC LIMIT 1");
 const SEARCH: &str = select_emails!(live at "0",
     "WHERE ?1 = '' OR lower(e.recipient) LIKE ?2 ESCAPE '\\' \
@@ -83,10 +95,17 @@ const RELEASE_DEAD: &str = "UPDATE emails SET \
 const NEXT_DUE: &str = "SELECT min(CASE WHEN status = 'sending' THEN claimed_until \
      ELSE next_attempt_at END) FROM emails \
      WHERE (status IN ('queued', 'failed') AND next_attempt_at IS NOT NULL) OR status = 'sending'";
-/// `?1` now, `?2` email ids as a JSON array: those whose token is used, revoked or expired.
-const DEAD_TOKENS: &str = "SELECT e.id FROM emails e JOIN reset_tokens t ON t.id = e.token_id \
+/// `?1` now, `?2` email ids as a JSON array: those whose token, a staff one or a portal one, is
+/// used, revoked or expired.
+const DEAD_TOKENS: &str = "SELECT e.id FROM emails e \
+     LEFT JOIN reset_tokens t ON t.id = e.token_id \
+     LEFT JOIN portal_tokens p ON p.id = e.portal_token_id \
      WHERE e.id IN (SELECT value FROM json_each(?2)) \
-     AND (t.used_at IS NOT NULL OR t.revoked_at IS NOT NULL OR t.expires_at <= ?1) ORDER BY e.id";
+     AND ((t.id IS NOT NULL \
+       AND (t.used_at IS NOT NULL OR t.revoked_at IS NOT NULL OR t.expires_at <= ?1)) \
+      OR (p.id IS NOT NULL \
+       AND (p.used_at IS NOT NULL OR p.revoked_at IS NOT NULL OR p.expires_at <= ?1))) \
+     ORDER BY e.id";
 
 row_type! {
     DbEmail(EmailRecord), |row| {
@@ -123,11 +142,33 @@ fn params(row: &SqliteRow) -> sqlx::Result<EmailParams> {
     })
 }
 
-/// Queues `email`; part of the caller's transaction.
+/// Queues `email`, following the staff reset token `token_id` if any; part of the caller's
+/// transaction.
 pub(super) async fn insert(
     conn: &mut SqliteConnection,
     email: &NewEmail,
     token_id: Option<i64>,
+) -> sqlx::Result<i64> {
+    insert_row(conn, email, token_id, None, None).await
+}
+
+/// Queues `email` to a client, following the portal link `portal_token_id` if any; part of the
+/// caller's transaction.
+pub(super) async fn insert_for_client(
+    conn: &mut SqliteConnection,
+    email: &NewEmail,
+    client_id: i64,
+    portal_token_id: Option<i64>,
+) -> sqlx::Result<i64> {
+    insert_row(conn, email, None, Some(client_id), portal_token_id).await
+}
+
+async fn insert_row(
+    conn: &mut SqliteConnection,
+    email: &NewEmail,
+    token_id: Option<i64>,
+    client_id: Option<i64>,
+    portal_token_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     let params = serde_json::to_string(&email.params).map_err(|e| sqlx::Error::Encode(e.into()))?;
     sqlx::query_scalar(INSERT)
@@ -140,6 +181,8 @@ pub(super) async fn insert(
         .bind(params)
         .bind(&email.sealed)
         .bind(email.created_at)
+        .bind(client_id)
+        .bind(portal_token_id)
         .fetch_one(conn)
         .await
 }
@@ -159,6 +202,20 @@ async fn latest(
 ) -> sqlx::Result<Option<EmailRecord>> {
     let kinds = json_list(kinds.iter().map(|k| k.as_str()));
     fetch_optional(pool, query.bind(kinds)).await
+}
+
+/// The newest email of one of `kinds` to the client.
+pub(super) async fn latest_for_client(
+    pool: &SqlitePool,
+    client_id: i64,
+    kinds: &[EmailKind],
+) -> sqlx::Result<Option<EmailRecord>> {
+    latest(
+        pool,
+        sqlx::query_as(LATEST_FOR_CLIENT).bind(client_id),
+        kinds,
+    )
+    .await
 }
 
 async fn claim(

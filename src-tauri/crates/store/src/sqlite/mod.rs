@@ -33,6 +33,7 @@ mod audit;
 mod clients;
 mod emails;
 mod limits;
+mod portal;
 mod sessions;
 mod settings;
 mod staff;
@@ -50,8 +51,6 @@ use sqlx::{FromRow, Row, Sqlite, SqliteExecutor, SqlitePool, Transaction};
 use vetdesk_core::ports::StoreResult;
 
 use crate::error::{map, migrate};
-
-pub use clients::{NewClient, NewPet};
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {

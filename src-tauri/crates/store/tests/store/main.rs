@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod backends;
+mod clients;
 mod codes;
 mod contract;
 mod flows;
@@ -11,6 +12,7 @@ mod limits;
 mod migrations;
 mod outbox;
 mod password;
+mod portal;
 mod setup;
 mod sqlite;
 
@@ -62,6 +64,20 @@ macro_rules! suite {
             setup::a_clinic_with_staff_takes_no_first_admin,
             setup::parallel_first_admins_leave_exactly_one,
             setup::setup_signs_the_new_admin_in_and_a_second_setup_is_refused,
+            clients::clients_are_found_by_every_kind_of_prefix,
+            clients::searches_fold_case_and_keep_unicode_names,
+            clients::pages_follow_each_other_without_gaps_or_repeats,
+            clients::the_filter_finds_clients_a_bulk_invitation_can_reach,
+            clients::a_client_comes_with_their_pets,
+            clients::an_email_change_renames_the_account_and_revokes_its_links,
+            clients::an_email_another_account_signs_in_with_is_a_conflict,
+            portal::an_invitation_creates_the_account_and_queues_its_email,
+            portal::a_second_link_revokes_the_first_and_expires_its_unsent_email,
+            portal::a_username_another_account_has_is_a_conflict_and_writes_nothing,
+            portal::a_live_link_sets_the_password_once_and_signs_the_account_out,
+            portal::portal_sessions_name_their_account_until_they_end,
+            portal::the_latest_client_email_is_the_newest_of_the_kinds_asked_for,
+            portal::an_email_whose_portal_link_died_is_not_sent,
         );
     };
     ($backend:ty; $($module:ident::$case:ident,)+) => {

@@ -2,9 +2,11 @@
 //! by this release.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Row, SqlitePool};
+use tempfile::TempDir;
 use vetdesk_core::limits::Limit;
 use vetdesk_core::outbox::{EmailKind, NewEmail};
 use vetdesk_core::ports::{EmailStore, LimitStore, SessionStore, SettingsStore};
@@ -14,7 +16,7 @@ use vetdesk_core::testing::T0;
 use vetdesk_core::time::MINUTE;
 use vetdesk_store::{demo, SqliteStore};
 
-use crate::backends::{demo_hash, sqlite_path};
+use crate::backends::{demo_hash, sqlite_file, sqlite_path};
 use crate::contract::{audit, email, issue_admin_reset};
 
 /// A database file at `path` with the schema of the release before migration `version`.
@@ -33,6 +35,47 @@ async fn database_before(version: i64, path: &std::path::Path) -> SqliteStore {
         .into();
     before.run(&pool).await.unwrap();
     SqliteStore::from_pool(pool)
+}
+
+/// The same, holding the rows of the current database at `filled` in the tables and columns
+/// that older schema has. This release's store writes columns an older schema lacks, so it
+/// fills a current file, and the rows are copied over as an older release would have
+/// written them.
+async fn copied_before(version: i64, path: &Path, filled: &Path) -> SqliteStore {
+    let old = database_before(version, path).await;
+    let schema = tables(old.pool()).await;
+    let mut conn = old.pool().acquire().await.unwrap();
+    // Copied table by table, rows may refer to tables not yet copied.
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("ATTACH DATABASE ? AS filled")
+        .bind(filled.to_str().unwrap())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    for (table, columns) in &schema {
+        let columns = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let copy = format!(
+            "INSERT INTO main.\"{table}\" ({columns}) SELECT {columns} FROM filled.\"{table}\""
+        );
+        sqlx::query(&copy).execute(&mut *conn).await.unwrap();
+    }
+    sqlx::query("DETACH DATABASE filled")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    old
 }
 
 /// Every table's rows, each as the SQL literals of its columns (`quote()`), sorted. The
@@ -84,28 +127,50 @@ async fn tables(pool: &SqlitePool) -> BTreeMap<String, Vec<String>> {
     tables
 }
 
-/// A database at the schema before migration 5 with a row in every table keeps every value of
-/// every row once this release has migrated it.
-#[tokio::test]
-async fn every_value_of_every_row_survives_the_migrations() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = sqlite_path(&dir);
-    let old = database_before(5, &path).await;
-    assert!(demo::seed_if_empty(&old, T0, |_| demo_hash())
+/// A current database with a row in every table an older release had: the demo clinic's
+/// staff, settings, clients and pets, a reset token, an email of every kind before the portal,
+/// audit events, a rate limit and open and ended sessions.
+async fn filled() -> (SqliteStore, TempDir) {
+    let (store, dir) = sqlite_file().await;
+    assert!(demo::seed_if_empty(&store, T0, |_| demo_hash())
         .await
         .unwrap());
-    issue_admin_reset(&old).await;
-    old.hit("sign_in:account:2", Limit::per(5, MINUTE), T0)
+    issue_admin_reset(&store).await;
+    for kind in EmailKind::ALL.into_iter().filter(|k| !is_portal(*k)) {
+        let email = NewEmail {
+            kind,
+            ..email(3, T0)
+        };
+        store.enqueue_email(&email, &audit(T0)).await.unwrap();
+    }
+    store
+        .hit("sign_in:account:2", Limit::per(5, MINUTE), T0)
         .await
         .unwrap();
-    sqlx::query(
-        "INSERT INTO sessions (staff_id, created_at, ended_at) VALUES (2, ?1, NULL), (3, ?1, ?2)",
+    store.create_session(2, T0).await.unwrap();
+    let ended = store.create_session(3, T0).await.unwrap();
+    store.end_session(ended, T0 + MINUTE).await.unwrap();
+    (store, dir)
+}
+
+fn is_portal(kind: EmailKind) -> bool {
+    matches!(
+        kind,
+        EmailKind::PortalInvite | EmailKind::PortalReset | EmailKind::PortalPasswordChanged
     )
-    .bind(T0)
-    .bind(T0 + MINUTE)
-    .execute(old.pool())
-    .await
-    .unwrap();
+}
+
+/// A database at the schema before migration `version` with a row in every table keeps every
+/// value of every row once this release has migrated it. Answers the old schema and the
+/// migrated store.
+async fn every_value_survives(
+    version: i64,
+) -> (BTreeMap<String, Vec<String>>, SqliteStore, TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sqlite_path(&dir);
+    let (current, current_dir) = filled().await;
+    let old = copied_before(version, &path, &sqlite_path(&current_dir)).await;
+    current.close().await;
     let schema = tables(old.pool()).await;
     let before = snapshot(old.pool(), &schema).await;
     for (table, rows) in &before {
@@ -129,6 +194,57 @@ async fn every_value_of_every_row_survives_the_migrations() {
             "{table}: a value changed in migration"
         );
     }
+    (schema, upgraded, dir)
+}
+
+#[tokio::test]
+async fn every_value_of_every_row_of_schema_4_survives_the_migrations() {
+    every_value_survives(5).await;
+}
+
+/// The portal's migration also adds columns to old tables: every old row has them empty, and
+/// the portal's own tables start empty.
+#[tokio::test]
+async fn every_value_of_every_row_of_schema_5_survives_and_new_columns_are_empty() {
+    let (schema, upgraded, _dir) = every_value_survives(6).await;
+    let now = tables(upgraded.pool()).await;
+    let mut added = Vec::new();
+    for (table, columns) in &now {
+        let Some(old_columns) = schema.get(table) else {
+            let sql = format!("SELECT count(*) FROM \"{table}\"");
+            let rows: i64 = sqlx::query_scalar(&sql)
+                .fetch_one(upgraded.pool())
+                .await
+                .unwrap();
+            assert_eq!(rows, 0, "{table} is new and starts empty");
+            continue;
+        };
+        for column in columns.iter().filter(|c| !old_columns.contains(c)) {
+            let sql = format!("SELECT count(*) FROM \"{table}\" WHERE \"{column}\" IS NOT NULL");
+            let set: i64 = sqlx::query_scalar(&sql)
+                .fetch_one(upgraded.pool())
+                .await
+                .unwrap();
+            assert_eq!(set, 0, "{table}.{column} is new and empty in old rows");
+            added.push(format!("{table}.{column}"));
+        }
+    }
+    added.sort();
+    assert_eq!(
+        added,
+        [
+            "audit_events.client_id",
+            "emails.client_id",
+            "emails.portal_token_id"
+        ]
+    );
+    // The generated phone digits are there for the old clients too.
+    let digits: Option<String> =
+        sqlx::query_scalar("SELECT phone_digits FROM clients ORDER BY id LIMIT 1")
+            .fetch_one(upgraded.pool())
+            .await
+            .unwrap();
+    assert!(digits.unwrap().chars().all(|c| c.is_ascii_digit()));
 }
 
 /// Emails written before the table was rebuilt for the new kinds keep every column.
@@ -136,9 +252,16 @@ async fn every_value_of_every_row_survives_the_migrations() {
 async fn an_older_database_keeps_its_emails_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let path = sqlite_path(&dir);
-    let old = database_before(3, &path).await;
-    demo::seed_staff(&old, T0, |_| demo_hash()).await.unwrap();
-    let id = old.enqueue_email(&email(2, T0), &audit(T0)).await.unwrap();
+    let (current, current_dir) = sqlite_file().await;
+    demo::seed_staff(&current, T0, |_| demo_hash())
+        .await
+        .unwrap();
+    let id = current
+        .enqueue_email(&email(2, T0), &audit(T0))
+        .await
+        .unwrap();
+    let old = copied_before(3, &path, &sqlite_path(&current_dir)).await;
+    current.close().await;
     old.close().await;
 
     let upgraded = SqliteStore::open(&path).await.unwrap();
@@ -158,8 +281,12 @@ async fn an_older_database_keeps_its_emails_when_upgraded() {
 async fn an_older_database_gets_session_rules_and_keeps_its_sessions() {
     let dir = tempfile::tempdir().unwrap();
     let path = sqlite_path(&dir);
-    let old = database_before(5, &path).await;
-    demo::seed_staff(&old, T0, |_| demo_hash()).await.unwrap();
+    let (current, current_dir) = sqlite_file().await;
+    demo::seed_staff(&current, T0, |_| demo_hash())
+        .await
+        .unwrap();
+    let old = copied_before(5, &path, &sqlite_path(&current_dir)).await;
+    current.close().await;
     let mut body = serde_json::to_value(Settings::demo()).unwrap();
     body.as_object_mut().unwrap().remove("sessions");
     body["passwordMinLength"] = serde_json::json!(14);

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 
 use crate::audit::{AuditEvent, AuditRow};
+use crate::client::full_name;
 use crate::error::StoreError;
 use crate::outbox::NewEmail;
 use crate::ports::{AuditStore, SessionStore, SettingsStore, StaffStore, StoreResult};
@@ -249,14 +250,19 @@ impl AuditStore for MemoryStore {
     }
 }
 
-/// The Activity line, with the actor's and subject's names as they are now.
+/// The Activity line, with the actor's and subject's names as they are now. The subject is the
+/// client an event is about, when it is about one.
 fn audit_row(state: &State, id: i64, e: &AuditEvent) -> AuditRow {
     let name = |id: Option<i64>| Some(state.staff(id?)?.display_name.clone());
+    let subject = match e.client_id.and_then(|id| state.client(id)) {
+        Some(c) => Some(full_name(&c.first_name, &c.last_name)),
+        None => name(e.subject_id),
+    };
     AuditRow {
         id,
         at: e.at,
         actor: name(e.actor_id),
-        subject: name(e.subject_id),
+        subject,
         action: e.action.as_str().to_string(),
         outcome: e.outcome.as_str().to_string(),
         workstation: e.workstation.clone(),
