@@ -11,6 +11,11 @@ pub enum MailError {
     InvalidHeader { field: &'static str },
     #[error("This reset email no longer holds its link and code. Send a new reset link.")]
     MissingSecrets,
+    #[error(
+        "Patient portal emails link to the clinic's web address, and none is set. Enter the \
+         clinic web address in Settings, then send the email again."
+    )]
+    NoClinicUrl,
     #[error("{0}")]
     Sealed(String),
     #[error("The email could not be put together from its template: {0}")]
