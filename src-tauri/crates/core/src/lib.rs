@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod client;
 pub mod deadline;
+pub mod dkim;
 pub mod error;
 pub mod limits;
 pub mod outbox;

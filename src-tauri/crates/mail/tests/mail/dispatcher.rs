@@ -23,7 +23,7 @@ use vetdesk_testkit::smtp::{free_port, ServerOptions, SmtpServer};
 
 fn plain_factory() -> SmtpFactory {
     SmtpFactory {
-        password: None,
+        secrets: MailSecrets::default(),
         options: SmtpOptions::default(),
     }
 }
