@@ -40,8 +40,8 @@ if [ "$mode" = test ]; then
     cargo install tauri-driver --locked --quiet
   fi
   smtp=src-tauri/crates/testkit/smtp-server
-  if [ ! -x "$smtp/.venv/bin/python" ] || ! "$smtp/.venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    echo "==> pip: test SMTP server (aiosmtpd)"
+  if [ ! -x "$smtp/.venv/bin/python" ] || ! "$smtp/.venv/bin/python" -c "import aiosmtpd, dkim" 2>/dev/null; then
+    echo "==> pip: test SMTP server (aiosmtpd) and DKIM verifier (dkimpy)"
     rm -rf "$smtp/.venv"
     python3 -m venv "$smtp/.venv"
     "$smtp/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$smtp/requirements.txt"

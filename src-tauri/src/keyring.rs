@@ -4,11 +4,26 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use vetdesk_core::dkim::DkimKey;
 use vetdesk_core::ports::Keyring;
 use vetdesk_core::{CoreError, CoreResult, Sensitive};
 use vetdesk_secrets::{SecretError, SecretStore};
 
 pub const SMTP_PASSWORD: &str = "smtp-password";
+/// The DKIM private key, as PKCS#8 DER bytes: in PEM a 2048-bit key is too long for the Windows
+/// credential store.
+pub const DKIM_KEY: &str = "dkim-key";
+
+/// The DKIM key in the keyring, as PEM. Blocking.
+pub fn read_dkim_key(secrets: &dyn SecretStore) -> CoreResult<Option<Sensitive<String>>> {
+    let der = secrets
+        .get_bytes(DKIM_KEY)
+        .map_err(|e| CoreError::Keyring(e.to_string()))?;
+    der.map(|der| -> CoreResult<Sensitive<String>> {
+        Ok(DkimKey::from_pkcs8_der(der.expose())?.to_pkcs8_pem())
+    })
+    .transpose()
+}
 
 pub struct OsKeyring {
     secrets: Arc<dyn SecretStore>,
@@ -44,6 +59,25 @@ impl Keyring for OsKeyring {
         self.blocking(move |s| match &password {
             Some(p) => s.set(SMTP_PASSWORD, p),
             None => s.delete(SMTP_PASSWORD),
+        })
+        .await
+    }
+
+    async fn dkim_key(&self) -> CoreResult<Option<Sensitive<String>>> {
+        let der = self.blocking(|s| s.get_bytes(DKIM_KEY)).await?;
+        der.map(|der| -> CoreResult<Sensitive<String>> {
+            Ok(DkimKey::from_pkcs8_der(der.expose())?.to_pkcs8_pem())
+        })
+        .transpose()
+    }
+
+    async fn set_dkim_key(&self, pem: Option<Sensitive<String>>) -> CoreResult<()> {
+        let der = pem
+            .map(|pem| DkimKey::from_pem(pem.expose())?.to_pkcs8_der())
+            .transpose()?;
+        self.blocking(move |s| match &der {
+            Some(der) => s.set_bytes(DKIM_KEY, der),
+            None => s.delete(DKIM_KEY),
         })
         .await
     }

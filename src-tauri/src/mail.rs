@@ -6,13 +6,13 @@ use vetdesk_core::ports::{OutboxStore, SettingsStore};
 use vetdesk_core::settings::{MailTransport as Transport, Settings};
 use vetdesk_core::SystemClock;
 use vetdesk_mail::{
-    Dispatcher, MailError, MailTransport, PreviewOutbox, SmtpOptions, SmtpTransport,
+    Dispatcher, MailError, MailSecrets, MailTransport, PreviewOutbox, SmtpOptions, SmtpTransport,
     TransportFactory,
 };
 use vetdesk_secrets::SecretStore;
 
 use crate::clinic::Clinic;
-use crate::keyring::SMTP_PASSWORD;
+use crate::keyring::{read_dkim_key, SMTP_PASSWORD};
 
 pub struct Transports {
     secrets: Arc<dyn SecretStore>,
@@ -26,11 +26,25 @@ impl TransportFactory for Transports {
             Transport::Preview => Ok(self.preview.clone()),
             Transport::Smtp => {
                 // The keyring speaks D-Bus synchronously; keep it off the runtime's hot path.
-                let password = tokio::task::block_in_place(|| self.secrets.get(SMTP_PASSWORD))
+                let smtp_password = tokio::task::block_in_place(|| self.secrets.get(SMTP_PASSWORD))
                     .map_err(|e| MailError::Keyring(e.to_string()))?;
+                // Read only when signing is on; without it the transport refuses to be built.
+                let dkim_key = if settings.mail.dkim.is_some() {
+                    tokio::task::block_in_place(|| read_dkim_key(self.secrets.as_ref())).map_err(
+                        |e| MailError::InvalidDkimKey {
+                            reason: e.to_string(),
+                        },
+                    )?
+                } else {
+                    None
+                };
+                let secrets = MailSecrets {
+                    smtp_password,
+                    dkim_key,
+                };
                 Ok(Arc::new(SmtpTransport::new(
                     &settings.mail,
-                    password,
+                    secrets,
                     &self.options,
                 )?))
             }

@@ -321,6 +321,7 @@ mod tests {
     #[derive(Default)]
     struct FakeKeyring {
         entries: Mutex<HashMap<String, String>>,
+        bytes: Mutex<HashMap<String, Vec<u8>>>,
         down: bool,
     }
 
@@ -338,6 +339,21 @@ mod tests {
             }
             let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
             entries.insert(name.to_string(), value.expose().clone());
+            Ok(())
+        }
+        fn get_bytes(&self, name: &str) -> Result<Option<Sensitive<Vec<u8>>>, SecretError> {
+            if self.down {
+                return Err(SecretError::Unavailable("no Secret Service".into()));
+            }
+            let bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(bytes.get(name).cloned().map(Sensitive::new))
+        }
+        fn set_bytes(&self, name: &str, value: &Sensitive<Vec<u8>>) -> Result<(), SecretError> {
+            if self.down {
+                return Err(SecretError::Unavailable("no Secret Service".into()));
+            }
+            let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+            bytes.insert(name.to_string(), value.expose().clone());
             Ok(())
         }
         fn delete(&self, _name: &str) -> Result<(), SecretError> {

@@ -15,7 +15,7 @@ use vetdesk_core::staff::{NewStaff, StaffStatus};
 use vetdesk_core::testing::ClinicBuilder;
 use vetdesk_core::{Clock, Role, SystemClock};
 use vetdesk_mail::{
-    Dispatcher, MailError, MailTransport, SmtpOptions, SmtpTransport, TransportFactory,
+    Dispatcher, MailError, MailSecrets, MailTransport, SmtpOptions, SmtpTransport, TransportFactory,
 };
 use vetdesk_store::SqliteStore;
 use vetdesk_testkit::smtp::{ServerOptions, SmtpServer};
@@ -28,7 +28,7 @@ impl TransportFactory for Smtp {
     fn transport(&self, settings: &Settings) -> Result<Arc<dyn MailTransport>, MailError> {
         Ok(Arc::new(SmtpTransport::new(
             &settings.mail,
-            None,
+            MailSecrets::default(),
             &SmtpOptions::default(),
         )?))
     }

@@ -119,6 +119,15 @@ export type CommandError = {
  */
 export type DeliveredVia = "smtp" | "preview";
 
+/**
+ *  Which domain signs the clinic's mail, and the selector under which its public key is
+ *  published: `{selector}._domainkey.{domain}`.
+ */
+export type DkimSettings = {
+	domain: string,
+	selector: string,
+};
+
 export type EmailRow = {
 	id: number,
 	kind: string,
@@ -185,6 +194,11 @@ export type MailSettings = {
 	replyTo: string | null,
 	/**  Read-only for the UI: whether the keyring holds an SMTP password. */
 	hasPassword?: boolean,
+	/**
+	 *  When set, every email sent through SMTP is DKIM-signed with the key in the keyring, and
+	 *  none goes out unsigned. Absent from settings saved before DKIM existed.
+	 */
+	dkim?: DkimSettings | null,
 };
 
 export type MailTransport = "preview" | "smtp";

@@ -47,10 +47,10 @@ pub async fn send_test_email(
     to: String,
 ) -> CommandResult<TestEmailResult> {
     let (clinic, actor) = state.actor().await?;
-    let (to, settings, password) = clinic.recovery.test_email(&actor, &to).await?;
+    let (to, settings, secrets) = clinic.recovery.test_email(&actor, &to).await?;
     let preview = clinic.preview.dir();
     let result =
-        vetdesk_mail::send_test_email(&settings, password, &state.smtp_options, preview, &to).await;
+        vetdesk_mail::send_test_email(&settings, secrets, &state.smtp_options, preview, &to).await;
     let failure = result.as_ref().err().map(ToString::to_string);
     let ws = &state.workstation;
     clinic

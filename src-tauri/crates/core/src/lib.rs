@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bulk;
 pub mod client;
 pub mod deadline;
+pub mod dkim;
 pub mod error;
 pub mod limits;
 pub mod outbox;

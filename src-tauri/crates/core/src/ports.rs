@@ -379,6 +379,26 @@ pub trait Keyring: Send + Sync {
     async fn smtp_password(&self) -> CoreResult<Option<Sensitive<String>>>;
     /// `None` removes the stored password.
     async fn set_smtp_password(&self, password: Option<Sensitive<String>>) -> CoreResult<()>;
+    /// The DKIM private key, in PEM.
+    async fn dkim_key(&self) -> CoreResult<Option<Sensitive<String>>>;
+    /// `pem` has passed [`crate::dkim::DkimKey::from_pem`]; `None` removes the stored key.
+    async fn set_dkim_key(&self, pem: Option<Sensitive<String>>) -> CoreResult<()>;
+
+    /// Everything sending through SMTP needs from the keyring.
+    async fn mail_secrets(&self) -> CoreResult<MailSecrets> {
+        Ok(MailSecrets {
+            smtp_password: self.smtp_password().await?,
+            dkim_key: self.dkim_key().await?,
+        })
+    }
+}
+
+/// The keyring's secrets an SMTP transport uses: the password it signs in with, and the DKIM
+/// key (PEM) it signs every message with when settings turn DKIM on.
+#[derive(Debug, Clone, Default)]
+pub struct MailSecrets {
+    pub smtp_password: Option<Sensitive<String>>,
+    pub dkim_key: Option<Sensitive<String>>,
 }
 
 /// Hashing inline, for tests and tools that are not on an async runtime's hot path.

@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use vetdesk_core::outbox::{
-    retry_delay, Claimant, DeliveredVia, EmailKind, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS,
+    retry_delay, Claimant, DeliveredVia, EmailRecord, CLAIM_LEASE, MAX_ATTEMPTS,
 };
 use vetdesk_core::ports::{OutboxStore, SettingsStore};
 use vetdesk_core::seal::Sealer;
@@ -383,9 +383,9 @@ impl Dispatcher {
     }
 }
 
-/// A reset email whose token can no longer be used is not worth sending.
+/// An email whose link can no longer be used (a staff reset, a portal invitation or reset) is
+/// not worth sending.
 fn is_expired(email: &EmailRecord, now: Millis) -> bool {
     email.token_live == Some(false)
-        || (email.kind == EmailKind::StaffReset
-            && email.params.expires_at.is_some_and(|at| at <= now))
+        || (email.kind.carries_secrets() && email.params.expires_at.is_some_and(|at| at <= now))
 }

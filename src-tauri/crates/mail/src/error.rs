@@ -11,6 +11,11 @@ pub enum MailError {
     InvalidHeader { field: &'static str },
     #[error("This reset email no longer holds its link and code. Send a new reset link.")]
     MissingSecrets,
+    #[error(
+        "Patient portal emails link to the clinic's web address, and none is set. Enter the \
+         clinic web address in Settings, then send the email again."
+    )]
+    NoClinicUrl,
     #[error("{0}")]
     Sealed(String),
     #[error("The email could not be put together from its template: {0}")]
@@ -29,6 +34,14 @@ pub enum MailError {
     MissingPassword,
     #[error("The SMTP password could not be read from the system keyring: {0}")]
     Keyring(String),
+    #[error(
+        "Mail is set to be DKIM-signed for {domain}, but this computer's system keyring holds no \
+         DKIM private key, so nothing is sent unsigned. Add the key in Settings › Mail on this \
+         computer, or turn DKIM signing off."
+    )]
+    MissingDkimKey { domain: String },
+    #[error("The DKIM private key saved on this computer cannot be used: {reason}")]
+    InvalidDkimKey { reason: String },
     #[error("The extra CA certificate is not a valid PEM certificate.")]
     InvalidCaCertificate,
     #[error("The TLS settings for {host} could not be prepared: {detail}")]

@@ -22,4 +22,5 @@ pub use render::{render, render_without_secrets, RenderedEmail, SECRET_PLACEHOLD
 pub use smtp::{SmtpOptions, SmtpTransport};
 pub use test_email::send_test_email;
 pub use transport::MailTransport;
+pub use vetdesk_core::ports::MailSecrets;
 pub use vetdesk_core::Sensitive;

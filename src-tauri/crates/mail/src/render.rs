@@ -16,6 +16,10 @@ use crate::templates::{self, Context, Link};
 
 /// The scheme the desktop app registers for its deep links.
 pub const APP_RESET_URL: &str = "vetdesk://reset?token=";
+/// Where a staff member's browser link goes, before its token.
+pub const STAFF_RESET_PAGE: &str = "/reset#token=";
+/// Where a client's invitation or portal reset link goes, before its token.
+pub const PORTAL_SET_PASSWORD_PAGE: &str = "/portal/set-password#token=";
 /// Stands where a reset email's code and links would be when its transport must not carry them.
 pub const SECRET_PLACEHOLDER: &str = "hidden: set up email in Settings › Mail";
 
@@ -26,7 +30,9 @@ pub struct RenderedEmail {
     pub message_id: String,
 }
 
-/// Builds the message for `email`. Reset emails need `secrets`; the others ignore them.
+/// Builds the message for `email`. Emails that carry secrets (staff resets, portal invitations
+/// and resets) need `secrets`; the others ignore them. Patient-portal emails need the clinic's
+/// web address, since their link goes to its pages.
 pub fn render(
     email: &EmailRecord,
     secrets: Option<&Secrets>,
@@ -36,8 +42,8 @@ pub fn render(
     build(email, Secrecy::Shown(secrets), settings, now)
 }
 
-/// Builds the message for `email` with [`SECRET_PLACEHOLDER`] where a reset email's code and
-/// links would be, for a transport that must not carry them.
+/// Builds the message for `email` with [`SECRET_PLACEHOLDER`] where its code and links would
+/// be, for a transport that must not carry them.
 pub fn render_without_secrets(
     email: &EmailRecord,
     settings: &Settings,
@@ -73,14 +79,38 @@ fn build(
     let subject = single_line("Subject", &email.subject)?;
 
     let params = &email.params;
-    let (code, link, hidden) = match (email.kind, secrecy) {
-        (EmailKind::StaffReset, Secrecy::Shown(secrets)) => {
+    let portal = is_portal(email.kind);
+    let clinic_url = settings
+        .clinic
+        .clinic_url
+        .as_deref()
+        .map(|base| base.trim_end_matches('/'));
+    // A portal link is nothing without the clinic's web page, hidden or not: refusing the email
+    // here says so in the outbox instead of sending something a client cannot use.
+    if portal && email.kind.carries_secrets() && clinic_url.is_none() {
+        return Err(MailError::NoClinicUrl);
+    }
+    let (code, link, hidden) = match (email.kind.carries_secrets(), secrecy) {
+        (true, Secrecy::Shown(secrets)) => {
             let (code, link) = reset_secrets(secrets)?;
+            if portal && (code.is_some() || link.is_none()) {
+                return Err(MailError::Build(
+                    "a patient portal email carries a link and no code".into(),
+                ));
+            }
             (code, link, None)
         }
-        (EmailKind::StaffReset, Secrecy::Hidden) => (None, None, Some(SECRET_PLACEHOLDER)),
-        // Only reset emails carry secrets; notices and test emails have none to hide.
-        (_, _) => (None, None, None),
+        (true, Secrecy::Hidden) => (None, None, Some(SECRET_PLACEHOLDER)),
+        // Notices and test emails have no secrets to show or hide.
+        (false, _) => (None, None, None),
+    };
+    // The token travels in the fragment, which browsers never send to a server: it stays out
+    // of the web server's and proxies' logs and out of Referer headers; the page's script
+    // reads it from there.
+    let web_page = if portal {
+        PORTAL_SET_PASSWORD_PAGE
+    } else {
+        STAFF_RESET_PAGE
     };
     let context = Context {
         subject,
@@ -89,13 +119,13 @@ fn build(
         requested_by: params.requested_by.as_deref(),
         code,
         hidden,
-        app_url: link.map(|l| Link::new(format!("{APP_RESET_URL}{l}"))),
+        // Clients have no VetDesk app to open: portal emails link to the web page only.
+        app_url: link
+            .filter(|_| !portal)
+            .map(|l| Link::new(format!("{APP_RESET_URL}{l}"))),
         web_url: link.and_then(|l| {
-            let base = settings.clinic.clinic_url.as_deref()?;
-            Some(Link::new(format!(
-                "{}/reset?token={l}",
-                base.trim_end_matches('/')
-            )))
+            let base = clinic_url?;
+            Some(Link::new(format!("{base}{web_page}{l}")))
         }),
         expires_in: params
             .expires_at
@@ -129,6 +159,14 @@ fn build(
         message,
         message_id,
     })
+}
+
+/// Emails to a client about their patient-portal account, rather than to staff.
+fn is_portal(kind: EmailKind) -> bool {
+    matches!(
+        kind,
+        EmailKind::PortalInvite | EmailKind::PortalReset | EmailKind::PortalPasswordChanged
+    )
 }
 
 fn reset_secrets(secrets: Option<&Secrets>) -> Result<(Option<&str>, Option<&str>), MailError> {

@@ -11,13 +11,13 @@ use crate::preview::PreviewOutbox;
 use crate::render::render;
 use crate::smtp::{SmtpOptions, SmtpTransport};
 use crate::transport::MailTransport;
-use vetdesk_core::Sensitive;
+use vetdesk_core::ports::MailSecrets;
 
 /// Sends a test message to `to` and says where it went, e.g. "Test email accepted by
 /// smtp.clinic.com:587".
 pub async fn send_test_email(
     settings: &Settings,
-    password: Option<Sensitive<String>>,
+    secrets: MailSecrets,
     options: &SmtpOptions,
     preview_dir: &Path,
     to: &str,
@@ -50,7 +50,7 @@ pub async fn send_test_email(
             Ok("Test email written to the preview outbox".to_string())
         }
         TransportChoice::Smtp => {
-            let smtp = SmtpTransport::new(&settings.mail, password, options)?;
+            let smtp = SmtpTransport::new(&settings.mail, secrets, options)?;
             smtp.send(&rendered.message, None).await?;
             tracing::info!(endpoint = %smtp.endpoint(), "test email accepted");
             Ok(format!("Test email accepted by {}", smtp.endpoint()))

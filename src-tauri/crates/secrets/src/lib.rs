@@ -18,6 +18,11 @@ pub enum SecretError {
 pub trait SecretStore: Send + Sync {
     fn get(&self, name: &str) -> Result<Option<Sensitive<String>>, SecretError>;
     fn set(&self, name: &str, value: &Sensitive<String>) -> Result<(), SecretError>;
+    /// A secret stored as bytes: for a key whose text form would not fit the Windows credential
+    /// store (2560 bytes, and text is stored there as UTF-16).
+    fn get_bytes(&self, name: &str) -> Result<Option<Sensitive<Vec<u8>>>, SecretError>;
+    fn set_bytes(&self, name: &str, value: &Sensitive<Vec<u8>>) -> Result<(), SecretError>;
+    /// Removes a secret of either kind; removing one that is not there is not an error.
     fn delete(&self, name: &str) -> Result<(), SecretError>;
 }
 
@@ -58,6 +63,18 @@ impl SecretStore for Keyring {
 
     fn set(&self, name: &str, value: &Sensitive<String>) -> Result<(), SecretError> {
         self.entry(name)?.set_password(value.expose()).map_err(map)
+    }
+
+    fn get_bytes(&self, name: &str) -> Result<Option<Sensitive<Vec<u8>>>, SecretError> {
+        match self.entry(name)?.get_secret() {
+            Ok(v) => Ok(Some(Sensitive::new(v))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map(e)),
+        }
+    }
+
+    fn set_bytes(&self, name: &str, value: &Sensitive<Vec<u8>>) -> Result<(), SecretError> {
+        self.entry(name)?.set_secret(value.expose()).map_err(map)
     }
 
     fn delete(&self, name: &str) -> Result<(), SecretError> {

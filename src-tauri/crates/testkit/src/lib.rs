@@ -3,5 +3,6 @@
 
 #![allow(clippy::unwrap_used)]
 
+pub mod dkim;
 pub mod secrets;
 pub mod smtp;

@@ -16,7 +16,7 @@ const INSTALL_HINT: &str = "Install the test SMTP server with:\n  \
      python3 -m venv src-tauri/crates/testkit/smtp-server/.venv && \
      src-tauri/crates/testkit/smtp-server/.venv/bin/pip install -r \
      src-tauri/crates/testkit/smtp-server/requirements.txt\n\
-     (or point VETDESK_TEST_PYTHON at a Python that has aiosmtpd)";
+     (or point VETDESK_TEST_PYTHON at a Python that has aiosmtpd and dkimpy)";
 
 #[derive(Debug, Clone, Default)]
 pub struct ServerOptions {
@@ -238,11 +238,11 @@ pub fn free_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-fn server_dir() -> PathBuf {
+pub(crate) fn server_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("smtp-server")
 }
 
-fn python() -> PathBuf {
+pub(crate) fn python() -> PathBuf {
     if let Some(python) = std::env::var_os("VETDESK_TEST_PYTHON") {
         return PathBuf::from(python);
     }

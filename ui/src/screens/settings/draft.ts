@@ -108,6 +108,8 @@ export function fromDraft(d: Draft, base: Settings): Settings {
       fromAddress: d["mail.fromAddress"].trim(),
       replyTo: orNull(d["mail.replyTo"]),
       hasPassword: base.mail.hasPassword,
+      // Not on the form yet: kept as loaded, so that saving does not turn DKIM signing off.
+      dkim: base.mail.dkim,
     },
     lifetimes: {
       selfResetMinutes: Number(d["lifetimes.selfResetMinutes"]),

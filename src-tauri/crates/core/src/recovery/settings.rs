@@ -1,10 +1,12 @@
-//! The admin's Settings (the SMTP password goes to the keyring, the rest to the database) and
-//! the Activity screen.
+//! The admin's Settings (the SMTP password and the DKIM key go to the keyring, the rest to the
+//! database) and the Activity screen.
 
 use crate::access;
 use crate::audit::{AuditAction, AuditOutcome, AuditRow};
+use crate::dkim::{dkim_record, DkimKey, DkimRecord};
 use crate::error::CoreResult;
 use crate::outbox::EmailRow;
+use crate::ports::MailSecrets;
 use crate::session::Actor;
 use crate::settings::{fields, Settings, SettingsLimits};
 use crate::staff::StaffRecord;
@@ -59,18 +61,66 @@ impl Recovery {
         self.settings_for_admin(actor).await
     }
 
+    /// Stores the DKIM private key an admin pasted (PEM) in this workstation's keyring, or
+    /// removes it (`None`); answers the DNS record to publish for it when settings name a DKIM
+    /// domain. The key is checked before anything changes, and saving it needs the admin's
+    /// password entered within the last few minutes, as saving settings does.
+    pub async fn set_dkim_key(
+        &self,
+        actor: &Actor,
+        pem: Option<String>,
+        ws: &str,
+    ) -> CoreResult<Option<DkimRecord>> {
+        access::admin(actor)?;
+        let key = pem.as_deref().map(DkimKey::from_pem).transpose()?;
+        self.require_recent_password(actor)?;
+        // Stored as the key parsed, in one standard form, whatever line endings it came with.
+        let stored = key.as_ref().map(DkimKey::to_pkcs8_pem);
+        self.keyring.set_dkim_key(stored).await?;
+        let detail = match &key {
+            Some(key) => format!("DKIM key saved ({} bits)", key.bits()),
+            None => "DKIM key removed".to_string(),
+        };
+        let event = self
+            .audit(AuditAction::SettingsSaved, AuditOutcome::Ok, ws)
+            .actor(actor.id)
+            .detail(detail);
+        self.store.append_audit(&event).await?;
+        // Emails waiting for a key can go now.
+        (self.outbox_wake)();
+        let settings = self.settings().await?;
+        Ok(match (settings.mail.dkim, key) {
+            (Some(dkim), Some(key)) => Some(dkim_record(&dkim, &key)),
+            _ => None,
+        })
+    }
+
+    /// The DNS record to publish for the DKIM key in this workstation's keyring: `None` when
+    /// settings name no DKIM domain or no key is stored.
+    pub async fn dkim_record(&self, actor: &StaffRecord) -> CoreResult<Option<DkimRecord>> {
+        access::admin(actor)?;
+        let Some(dkim) = self.settings().await?.mail.dkim else {
+            return Ok(None);
+        };
+        let Some(pem) = self.keyring.dkim_key().await? else {
+            return Ok(None);
+        };
+        let key = DkimKey::from_pem(pem.expose())?;
+        Ok(Some(dkim_record(&dkim, &key)))
+    }
+
     /// Checks an admin's Send test email; answers the recipient, the settings to send with and
-    /// the SMTP password.
+    /// the keyring's SMTP password and DKIM key.
     pub async fn test_email(
         &self,
         actor: &StaffRecord,
         to: &str,
-    ) -> CoreResult<(String, Settings, Option<Sensitive<String>>)> {
+    ) -> CoreResult<(String, Settings, MailSecrets)> {
         access::admin(actor)?;
         let to = validate::email(TEST_RECIPIENT, to)?;
         let settings = self.settings().await?;
-        let password = self.keyring.smtp_password().await?;
-        Ok((to, settings, password))
+        let secrets = self.keyring.mail_secrets().await?;
+        Ok((to, settings, secrets))
     }
 
     /// Records an admin's Send test email and how it ended.

@@ -128,6 +128,7 @@ fn new_clinic_settings(clinic: ClinicDetails) -> CoreResult<Settings> {
             from_address: clinic.email.clone(),
             reply_to: Some(clinic.email),
             has_password: false,
+            dkim: None,
         },
         sessions: SessionSettings::default(),
         lifetimes: Lifetimes::default(),

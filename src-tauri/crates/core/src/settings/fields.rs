@@ -13,6 +13,8 @@ pub const SMTP_USERNAME: Field = Field::new("mail.username", "SMTP username");
 pub const FROM_NAME: Field = Field::new("mail.fromName", "From name");
 pub const FROM_ADDRESS: Field = Field::new("mail.fromAddress", "From address");
 pub const REPLY_TO: Field = Field::new("mail.replyTo", "Reply-To");
+pub const DKIM_DOMAIN: Field = Field::new("mail.dkim.domain", "DKIM domain");
+pub const DKIM_SELECTOR: Field = Field::new("mail.dkim.selector", "DKIM selector");
 pub const SELF_RESET: Field =
     Field::new("lifetimes.selfResetMinutes", "Self-service reset lifetime");
 pub const ADMIN_RESET: Field =
@@ -30,3 +32,5 @@ pub const MAX_SESSION: Field = Field::new("sessions.maxHours", "Sign out after")
 pub const BREACH_CHECK_URL: Field = Field::new("breachCheckUrl", "Breach check address");
 /// Not part of [`super::Settings`]: the argument beside it that goes to the keyring.
 pub const SMTP_PASSWORD: Field = Field::new("smtpPassword", "The SMTP password");
+/// Not part of [`super::Settings`] either: the DKIM private key, which goes to the keyring.
+pub const DKIM_KEY: Field = Field::new("dkimKey", "DKIM private key");

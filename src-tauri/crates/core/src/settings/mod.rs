@@ -1,5 +1,5 @@
-//! Clinic settings kept in the database (shared by every workstation). The SMTP password is not
-//! here: it lives in the OS keyring.
+//! Clinic settings kept in the database (shared by every workstation). The SMTP password and the
+//! DKIM private key are not here: they live in the OS keyring.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,7 @@ mod address;
 pub mod fields;
 mod limits;
 
+pub use crate::dkim::DkimSettings;
 pub use limits::{Bounds, LifetimeBounds, SessionBounds, SettingsLimits};
 
 use address::optional_web_address;
@@ -64,6 +65,10 @@ pub struct MailSettings {
     /// Read-only for the UI: whether the keyring holds an SMTP password.
     #[serde(default)]
     pub has_password: bool,
+    /// When set, every email sent through SMTP is DKIM-signed with the key in the keyring, and
+    /// none goes out unsigned. Absent from settings saved before DKIM existed.
+    #[serde(default)]
+    pub dkim: Option<DkimSettings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +135,7 @@ impl Settings {
                 from_address: "no-reply@harborview-clinic.example".into(),
                 reply_to: Some("frontdesk@harborview-clinic.example".into()),
                 has_password: false,
+                dkim: None,
             },
             lifetimes: Lifetimes::default(),
             password_min_length: DEFAULT_MIN_LENGTH,
@@ -166,6 +172,11 @@ impl Settings {
             ));
         }
         in_bounds(fields::SMTP_PORT, u32::from(m.port), limits.port, "")?;
+        let from_address = validate::email(fields::FROM_ADDRESS, &m.from_address)?;
+        let dkim = match m.dkim {
+            Some(dkim) => Some(dkim.validated(&from_address)?),
+            None => None,
+        };
         let mail = MailSettings {
             transport: m.transport,
             host,
@@ -176,13 +187,14 @@ impl Settings {
                 None => None,
             },
             from_name: validate::text(fields::FROM_NAME, &m.from_name, validate::NAME_MAX)?,
-            from_address: validate::email(fields::FROM_ADDRESS, &m.from_address)?,
+            from_address,
             reply_to: match m.reply_to {
                 Some(r) => validate::optional_email(fields::REPLY_TO, &r)?,
                 None => None,
             },
             // Derived from the keyring whenever settings are read; never stored.
             has_password: false,
+            dkim,
         };
         let l = self.lifetimes;
         let b = limits.lifetimes;

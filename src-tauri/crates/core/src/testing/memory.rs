@@ -28,10 +28,11 @@ use crate::time::Millis;
 use crate::token::TokenRecord;
 use crate::Sensitive;
 
-/// The OS keyring's SMTP password, in memory.
+/// The OS keyring's SMTP password and DKIM key, in memory.
 #[derive(Default)]
 pub struct MemoryKeyring {
     smtp_password: Mutex<Option<Sensitive<String>>>,
+    dkim_key: Mutex<Option<Sensitive<String>>>,
 }
 
 #[async_trait]
@@ -46,6 +47,19 @@ impl Keyring for MemoryKeyring {
 
     async fn set_smtp_password(&self, password: Option<Sensitive<String>>) -> CoreResult<()> {
         *self.smtp_password.lock().unwrap_or_else(|e| e.into_inner()) = password;
+        Ok(())
+    }
+
+    async fn dkim_key(&self) -> CoreResult<Option<Sensitive<String>>> {
+        Ok(self
+            .dkim_key
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone())
+    }
+
+    async fn set_dkim_key(&self, pem: Option<Sensitive<String>>) -> CoreResult<()> {
+        *self.dkim_key.lock().unwrap_or_else(|e| e.into_inner()) = pem;
         Ok(())
     }
 }

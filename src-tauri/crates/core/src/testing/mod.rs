@@ -2,6 +2,7 @@
 //! real stores, and one builder that assembles the recovery flows over any store for the core
 //! tests, the store tests and the benches.
 
+pub mod dkim;
 mod memory;
 pub mod roster;
 

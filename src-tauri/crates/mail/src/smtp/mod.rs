@@ -1,7 +1,9 @@
 //! Sending through an SMTP server: implicit TLS, STARTTLS (required), or plain for a relay on
-//! this computer or the clinic's own network; AUTH when a username is set.
+//! this computer or the clinic's own network; AUTH when a username is set; every message
+//! DKIM-signed when settings turn signing on.
 
 mod connection;
+mod dkim;
 mod errors;
 
 use std::net::IpAddr;
@@ -14,12 +16,13 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use vetdesk_core::outbox::DeliveredVia;
+use vetdesk_core::ports::MailSecrets;
 use vetdesk_core::settings::{MailSettings, SmtpSecurity};
 
 use crate::error::MailError;
 use crate::transport::MailTransport;
 use connection::Direct;
-use vetdesk_core::Sensitive;
+use dkim::Signer;
 
 /// How long to wait for the server at each step before giving up on this attempt.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
@@ -60,6 +63,8 @@ pub struct SmtpTransport {
     server: Server,
     /// Always `Some` until dropped.
     route: Option<Route>,
+    /// Signs every message when settings turn DKIM on.
+    signer: Option<Signer>,
     runtime: tokio::runtime::Handle,
 }
 
@@ -69,19 +74,28 @@ impl std::fmt::Debug for SmtpTransport {
             .field("host", &self.server.host)
             .field("port", &self.server.port)
             .field("security", &self.server.security)
+            .field("dkim", &self.signer)
             .finish_non_exhaustive()
     }
 }
 
 impl SmtpTransport {
+    /// A transport for `settings`, signing in with `secrets.smtp_password` when a username is
+    /// set and signing every message with `secrets.dkim_key` when settings turn DKIM on; without
+    /// that key there is no transport, so that nothing goes out unsigned.
     pub fn new(
         settings: &MailSettings,
-        password: Option<Sensitive<String>>,
+        secrets: MailSecrets,
         options: &SmtpOptions,
     ) -> Result<Self, MailError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
             MailError::Build("the SMTP transport must be created on the async runtime".into())
         })?;
+        let signer = settings
+            .dkim
+            .as_ref()
+            .map(|dkim| Signer::new(dkim, secrets.dkim_key))
+            .transpose()?;
         let host = settings.host.trim().to_string();
         let credentials = match settings
             .username
@@ -89,7 +103,8 @@ impl SmtpTransport {
             .filter(|u| !u.trim().is_empty())
         {
             Some(username) => {
-                let password = password
+                let password = secrets
+                    .smtp_password
                     .filter(|p| !p.expose().is_empty())
                     .ok_or(MailError::MissingPassword)?;
                 Some(Credentials::new(
@@ -132,6 +147,7 @@ impl SmtpTransport {
                 security: settings.security,
             },
             route: Some(route),
+            signer,
             runtime,
         })
     }
@@ -147,6 +163,11 @@ impl MailTransport for SmtpTransport {
     async fn send(&self, message: &Message, _email_id: Option<i64>) -> Result<(), MailError> {
         let server = &self.server;
         tracing::debug!(endpoint = %server.endpoint(), security = ?server.security, "smtp send");
+        let signed = match &self.signer {
+            Some(signer) => Some(signer.sign(message)?),
+            None => None,
+        };
+        let message = signed.as_ref().unwrap_or(message);
         match &self.route {
             Some(Route::Direct(direct)) => {
                 direct

@@ -2,6 +2,7 @@
 
 use super::*;
 use vetdesk_core::settings::Settings;
+use vetdesk_core::Sensitive;
 
 #[test]
 fn plain_smtp_is_only_for_local_and_private_hosts() {
@@ -33,7 +34,8 @@ async fn plain_to_a_public_host_is_refused_with_a_reason() {
     let mut mail = Settings::demo().mail;
     mail.host = "smtp.clinic.com".into();
     mail.security = SmtpSecurity::Plain;
-    let err = SmtpTransport::new(&mail, None, &SmtpOptions::default()).unwrap_err();
+    let err =
+        SmtpTransport::new(&mail, MailSecrets::default(), &SmtpOptions::default()).unwrap_err();
     assert!(matches!(err, MailError::PlainNotAllowed { .. }));
     assert!(err
         .to_string()
@@ -44,7 +46,8 @@ async fn plain_to_a_public_host_is_refused_with_a_reason() {
 async fn a_username_without_a_password_is_refused() {
     let mut mail = Settings::demo().mail;
     mail.username = Some("frontdesk".into());
-    let err = SmtpTransport::new(&mail, None, &SmtpOptions::default()).unwrap_err();
+    let err =
+        SmtpTransport::new(&mail, MailSecrets::default(), &SmtpOptions::default()).unwrap_err();
     assert!(matches!(err, MailError::MissingPassword));
 }
 
@@ -54,7 +57,7 @@ async fn a_bad_ca_certificate_is_refused() {
     let options = SmtpOptions {
         extra_root_pem: Some(b"not a certificate".to_vec()),
     };
-    let err = SmtpTransport::new(&mail, None, &options).unwrap_err();
+    let err = SmtpTransport::new(&mail, MailSecrets::default(), &options).unwrap_err();
     assert!(matches!(err, MailError::InvalidCaCertificate));
 }
 
@@ -64,7 +67,10 @@ async fn debug_output_never_shows_the_password() {
     mail.username = Some("frontdesk".into());
     let transport = SmtpTransport::new(
         &mail,
-        Some(Sensitive::new("correct-horse-battery".into())),
+        MailSecrets {
+            smtp_password: Some(Sensitive::new("correct-horse-battery".into())),
+            dkim_key: None,
+        },
         &SmtpOptions::default(),
     )
     .unwrap();
@@ -73,7 +79,11 @@ async fn debug_output_never_shows_the_password() {
 
 #[test]
 fn outside_the_runtime_creation_fails_instead_of_panicking() {
-    let err = SmtpTransport::new(&Settings::demo().mail, None, &SmtpOptions::default());
+    let err = SmtpTransport::new(
+        &Settings::demo().mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    );
     assert!(matches!(err, Err(MailError::Build(_))));
 }
 
@@ -85,7 +95,11 @@ fn dropping_outside_the_runtime_is_safe() {
         .unwrap();
     let transport = runtime
         .block_on(async {
-            SmtpTransport::new(&Settings::demo().mail, None, &SmtpOptions::default())
+            SmtpTransport::new(
+                &Settings::demo().mail,
+                MailSecrets::default(),
+                &SmtpOptions::default(),
+            )
         })
         .unwrap();
     drop(transport);

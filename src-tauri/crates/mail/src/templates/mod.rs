@@ -11,7 +11,7 @@ use vetdesk_core::time::{Millis, MINUTE};
 
 use crate::error::MailError;
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 22] = [
     ("layout.html", include_str!("layout.html")),
     ("layout.txt", include_str!("layout.txt")),
     ("call_clinic.html", include_str!("call_clinic.html")),
@@ -29,9 +29,30 @@ const TEMPLATES: [(&str, &str); 14] = [
     ("code_issued.txt", include_str!("code_issued.txt")),
     ("test_message.html", include_str!("test_message.html")),
     ("test_message.txt", include_str!("test_message.txt")),
+    (
+        "portal_call_clinic.html",
+        include_str!("portal_call_clinic.html"),
+    ),
+    (
+        "portal_call_clinic.txt",
+        include_str!("portal_call_clinic.txt"),
+    ),
+    ("portal_invite.html", include_str!("portal_invite.html")),
+    ("portal_invite.txt", include_str!("portal_invite.txt")),
+    ("portal_reset.html", include_str!("portal_reset.html")),
+    ("portal_reset.txt", include_str!("portal_reset.txt")),
+    (
+        "portal_password_changed.html",
+        include_str!("portal_password_changed.html"),
+    ),
+    (
+        "portal_password_changed.txt",
+        include_str!("portal_password_changed.txt"),
+    ),
 ];
 
-/// What the templates may show. Links and code appear only in reset emails.
+/// What the templates may show. Links and a code appear only in emails that carry secrets
+/// ([`EmailKind::carries_secrets`]); patient-portal emails have a web link and nothing else.
 #[derive(Debug, Serialize)]
 pub(crate) struct Context<'a> {
     pub subject: &'a str,
@@ -39,7 +60,7 @@ pub(crate) struct Context<'a> {
     pub username: &'a str,
     pub requested_by: Option<&'a str>,
     pub code: Option<&'a str>,
-    /// Stands in for the code and links of a reset email that must not carry them.
+    /// Stands in for the code and links of an email that must not carry them.
     pub hidden: Option<&'a str>,
     pub app_url: Option<Link>,
     pub web_url: Option<Link>,
@@ -138,6 +159,17 @@ mod tests {
     #[test]
     fn every_template_parses() {
         assert!(environment().is_ok());
+    }
+
+    #[test]
+    fn every_kind_has_both_parts() {
+        let env = environment().unwrap();
+        for kind in EmailKind::ALL {
+            for extension in ["txt", "html"] {
+                let name = format!("{}.{extension}", kind.as_str());
+                assert!(env.get_template(&name).is_ok(), "{name}");
+            }
+        }
     }
 
     #[test]

@@ -81,7 +81,7 @@ async fn dispatcher_child() {
         .try_init();
     let store = Arc::new(SqliteStore::open(&config.database).await.unwrap());
     let factory = SmtpFactory {
-        password: None,
+        secrets: MailSecrets::default(),
         options: SmtpOptions::default(),
     };
     // Notices carry no sealed secrets: any key will do.

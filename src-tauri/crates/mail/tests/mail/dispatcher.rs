@@ -23,7 +23,7 @@ use vetdesk_testkit::smtp::{free_port, ServerOptions, SmtpServer};
 
 fn plain_factory() -> SmtpFactory {
     SmtpFactory {
-        password: None,
+        secrets: MailSecrets::default(),
         options: SmtpOptions::default(),
     }
 }
@@ -138,6 +138,35 @@ async fn an_email_whose_token_died_is_marked_expired_and_not_sent() {
     assert!(audit
         .iter()
         .all(|a| (a.action, a.outcome) == (AuditAction::EmailExpired, AuditOutcome::Expired)));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(server.received().is_empty());
+}
+
+#[tokio::test]
+async fn portal_emails_whose_link_ran_out_are_marked_expired_and_not_sent() {
+    let server = SmtpServer::start(&ServerOptions::default(), None);
+    let harness = Harness::new(
+        smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false),
+        plain_factory(),
+    )
+    .await;
+    // The dispatcher decides by the email's own expiry, whatever store holds its token.
+    let mut ids = Vec::new();
+    for kind in [EmailKind::PortalInvite, EmailKind::PortalReset] {
+        let id = harness
+            .queue_reset(|e| {
+                e.kind = kind;
+                e.params.expires_at = Some(T0 - MINUTE);
+            })
+            .await;
+        ids.push(id);
+    }
+
+    let report = harness.dispatcher.run_once().await.unwrap();
+    assert_eq!(report.expired, 2, "{report:?}");
+    for id in ids {
+        assert_eq!(harness.row(id).record.status, EmailStatus::Expired);
+    }
     std::thread::sleep(Duration::from_millis(200));
     assert!(server.received().is_empty());
 }

@@ -71,7 +71,10 @@ async fn logs_hold_no_link_code_or_password() {
     let failing = Harness::new(
         settings.clone(),
         SmtpFactory {
-            password: Some(Sensitive::new(wrong_password.to_string())),
+            secrets: MailSecrets {
+                smtp_password: Some(Sensitive::new(wrong_password.to_string())),
+                dkim_key: None,
+            },
             options: options_trusting(&certs.ca_pem),
         },
     )
@@ -84,7 +87,7 @@ async fn logs_hold_no_link_code_or_password() {
     let working = Harness::new(
         settings,
         SmtpFactory {
-            password: password(),
+            secrets: password(),
             options: options_trusting(&certs.ca_pem),
         },
     )

@@ -6,6 +6,7 @@
 
 mod crash;
 mod dispatcher;
+mod dkim;
 mod logging;
 mod notices;
 mod preview;

@@ -102,7 +102,7 @@ async fn test_email_lands_in_the_preview_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let answer = send_test_email(
         &Settings::demo(),
-        None,
+        MailSecrets::default(),
         &SmtpOptions::default(),
         dir.path(),
         "office.manager@harborview-clinic.example",

@@ -84,7 +84,7 @@ async fn only_a_mail_server_is_recorded_as_having_accepted_an_email() {
     let harness = Harness::new(
         smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false),
         SmtpFactory {
-            password: None,
+            secrets: MailSecrets::default(),
             options: SmtpOptions::default(),
         },
     )
@@ -112,7 +112,7 @@ async fn preview_copies_go_once_their_token_dies() {
     let harness = Harness::previewing(outbox.clone()).await;
     send_test_email(
         &Settings::demo(),
-        None,
+        MailSecrets::default(),
         &SmtpOptions::default(),
         dir.path(),
         "frontdesk@harborview-clinic.example",

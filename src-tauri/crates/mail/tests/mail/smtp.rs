@@ -73,7 +73,12 @@ async fn plain_relay_delivers_a_complete_reset_email() {
     let server = SmtpServer::start(&ServerOptions::default(), None);
     let settings = smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
-    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    )
+    .unwrap();
     transport.send(&rendered.message, None).await.unwrap();
 
     let received = server.wait_for(1);
@@ -163,7 +168,12 @@ async fn a_connection_the_server_closed_is_replaced() {
     let proxy = CountingProxy::start(server.port).await;
     let settings = smtp_settings("127.0.0.1", proxy.port, SmtpSecurity::Plain, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
-    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    )
+    .unwrap();
     transport.send(&rendered.message, None).await.unwrap();
     proxy.cut_all();
     transport.send(&rendered.message, None).await.unwrap();
@@ -175,7 +185,12 @@ async fn a_connection_the_server_closed_is_replaced() {
 async fn an_email_after_a_refused_one_still_goes_out() {
     let server = SmtpServer::start(&ServerOptions::default(), None);
     let settings = smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false);
-    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    )
+    .unwrap();
     let mut email = reset_email(T0);
     email.recipient = "refuse-permanent@harborview-clinic.example".into();
     let refused = render(&email, Some(&secrets()), &settings, T0).unwrap();
@@ -217,7 +232,10 @@ async fn a_wrong_password_gets_the_authentication_hint() {
     let wrong = "not-the-password-8812";
     let transport = SmtpTransport::new(
         &settings.mail,
-        Some(wrong.to_string().into()),
+        MailSecrets {
+            smtp_password: Some(wrong.to_string().into()),
+            dkim_key: None,
+        },
         &options_trusting(&certs.ca_pem),
     )
     .unwrap();
@@ -245,8 +263,12 @@ async fn implicit_tls_against_a_starttls_port_gets_the_port_hint() {
     let server = SmtpServer::start(&options, Some(&certs));
     let settings = smtp_settings("localhost", server.port, SmtpSecurity::ImplicitTls, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
-    let transport =
-        SmtpTransport::new(&settings.mail, None, &options_trusting(&certs.ca_pem)).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &options_trusting(&certs.ca_pem),
+    )
+    .unwrap();
     let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(
         matches!(err, MailError::NotTls { port } if port == server.port),
@@ -267,7 +289,12 @@ async fn starttls_required_refuses_a_server_that_does_not_offer_it() {
     let server = SmtpServer::start(&ServerOptions::default(), None);
     let settings = smtp_settings("127.0.0.1", server.port, SmtpSecurity::StartTls, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
-    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    )
+    .unwrap();
     let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(
         matches!(err, MailError::StartTlsNotOffered { .. }),
@@ -287,7 +314,12 @@ async fn an_untrusted_certificate_names_the_host() {
     let server = SmtpServer::start(&options, Some(&certs));
     let settings = smtp_settings("localhost", server.port, SmtpSecurity::StartTls, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
-    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    )
+    .unwrap();
     let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert!(
         matches!(&err, MailError::CertificateNotTrusted { host, .. } if host == "localhost"),
@@ -303,7 +335,12 @@ async fn nothing_listening_says_so() {
     let port = free_port();
     let settings = smtp_settings("127.0.0.1", port, SmtpSecurity::Plain, false);
     let rendered = render(&reset_email(T0), Some(&secrets()), &settings, T0).unwrap();
-    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    )
+    .unwrap();
     let err = transport.send(&rendered.message, None).await.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -316,7 +353,12 @@ async fn nothing_listening_says_so() {
 async fn refused_recipients_are_permanent_and_busy_ones_transient() {
     let server = SmtpServer::start(&ServerOptions::default(), None);
     let settings = smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false);
-    let transport = SmtpTransport::new(&settings.mail, None, &SmtpOptions::default()).unwrap();
+    let transport = SmtpTransport::new(
+        &settings.mail,
+        MailSecrets::default(),
+        &SmtpOptions::default(),
+    )
+    .unwrap();
 
     let mut email = reset_email(T0);
     email.recipient = "refuse-permanent@harborview-clinic.example".into();
@@ -377,7 +419,7 @@ async fn test_email_to_a_bad_address_is_refused_before_connecting() {
     let preview = tempfile::tempdir().unwrap();
     let err = send_test_email(
         &settings,
-        None,
+        MailSecrets::default(),
         &SmtpOptions::default(),
         preview.path(),
         "someone@example.com\r\nBcc: everyone@example.com",

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use mail_parser::MimeHeaders;
 use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use vetdesk_core::outbox::{EmailKind, EmailParams, EmailRecord, EmailStatus, NewEmail};
+pub use vetdesk_core::ports::MailSecrets;
 use vetdesk_core::ports::{SettingsStore, StaffStore, TokenStore};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::settings::{MailTransport as TransportChoice, Settings, SmtpSecurity};
@@ -75,8 +76,12 @@ pub fn options_trusting(ca_pem: &str) -> SmtpOptions {
     }
 }
 
-pub fn password() -> Option<Sensitive<String>> {
-    Some(Sensitive::new(SMTP_PASSWORD.to_string()))
+/// The SMTP password, and no DKIM key.
+pub fn password() -> MailSecrets {
+    MailSecrets {
+        smtp_password: Some(Sensitive::new(SMTP_PASSWORD.to_string())),
+        dkim_key: None,
+    }
 }
 
 /// The decoded text/plain and text/html bodies of a message.
@@ -99,7 +104,7 @@ pub fn bodies(message: &mail_parser::Message<'_>) -> (String, String) {
 
 /// Builds an SMTP transport from the settings the dispatcher reads, as the app does.
 pub struct SmtpFactory {
-    pub password: Option<Sensitive<String>>,
+    pub secrets: MailSecrets,
     pub options: SmtpOptions,
 }
 
@@ -107,7 +112,7 @@ impl TransportFactory for SmtpFactory {
     fn transport(&self, settings: &Settings) -> Result<Arc<dyn MailTransport>, MailError> {
         Ok(Arc::new(SmtpTransport::new(
             &settings.mail,
-            self.password.clone(),
+            self.secrets.clone(),
             &self.options,
         )?))
     }

@@ -3,10 +3,11 @@
 
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::error::CoreError;
-use crate::ports::{SettingsStore, StaffStore};
+use crate::ports::{Keyring, SettingsStore, StaffStore};
 use crate::session::{Actor, ACTIVITY_REPORT_EVERY, REAUTH_WITHIN};
 use crate::settings::Settings;
 use crate::staff::{NewStaff, StaffStatus};
+use crate::testing::dkim::RSA_2048_PKCS8;
 use crate::testing::roster::{password_hash, PASSWORD};
 use crate::testing::T0;
 use crate::time::{Millis, MINUTE, SECOND};
@@ -151,6 +152,11 @@ async fn sensitive_changes_ask_for_the_password_after_five_minutes() {
     let email = c.update_staff_email(&a, vet.id, "dana@new.example", WS);
     let email = email.await.map(drop);
     let settings = c.save_settings(&a, Settings::demo(), None, WS).await;
+    let dkim_key = c
+        .set_dkim_key(&a, Some(RSA_2048_PKCS8.to_string()), WS)
+        .await;
+    assert!(reauth(&dkim_key.map(drop)));
+    assert_eq!(c.t.keyring.dkim_key().await.unwrap(), None);
     assert!(reauth(&code), "{code:?}");
     assert!(reauth(&email), "{email:?}");
     assert!(reauth(&settings.map(drop)));

@@ -1,9 +1,11 @@
 //! The admin's Settings, Send test email and the Activity screen.
 
 use crate::audit::{AuditAction, AuditOutcome};
+use crate::dkim::{DkimKey, DkimSettings};
 use crate::error::CoreError;
 use crate::ports::{Keyring, SettingsStore};
 use crate::settings::{Settings, SettingsLimits};
+use crate::testing::dkim::{RSA_1024_PKCS8, RSA_2048_PKCS1, RSA_2048_PUBLIC_BASE64};
 use crate::testing::T0;
 use crate::time::MINUTE;
 use crate::Sensitive;
@@ -150,10 +152,22 @@ async fn a_test_email_is_checked_and_its_outcome_audited() {
     assert_eq!(err.field(), Some("to"));
 
     put_in_keyring(&c, "pw").await;
-    let (to, settings, password) = c.test_email(admin, "Office@Clinic.EXAMPLE").await.unwrap();
+    let (to, settings, secrets) = c.test_email(admin, "Office@Clinic.EXAMPLE").await.unwrap();
     assert_eq!(to, "Office@clinic.example");
     assert_eq!(settings, Settings::demo());
-    assert_eq!(password.map(Sensitive::into_inner).as_deref(), Some("pw"));
+    let password = secrets.smtp_password.map(Sensitive::into_inner);
+    assert_eq!(password.as_deref(), Some("pw"));
+    assert!(secrets.dkim_key.is_none());
+
+    let at = c.at_desk(admin).await;
+    c.set_dkim_key(&at, Some(RSA_2048_PKCS1.into()), WS)
+        .await
+        .unwrap();
+    let (_, _, secrets) = c.test_email(admin, "office@clinic.example").await.unwrap();
+    let key = secrets
+        .dkim_key
+        .expect("the DKIM key, for signing the test email");
+    assert!(DkimKey::from_pem(key.expose()).is_ok());
 
     c.record_test_email(admin, Some("Nothing is listening"), WS)
         .await
@@ -207,4 +221,95 @@ async fn activity_is_for_managers_and_admins_and_names_people() {
     assert_eq!(emails.len(), 1);
     assert_eq!(emails[0].kind, "staff_reset");
     assert!(c.list_emails(&s.admin, "sent").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_dkim_key_is_checked_stored_and_removed_in_the_keyring() {
+    let c = clinic().await;
+    let admin = &c.staff.admin;
+    for actor in [&c.staff.manager, &c.staff.vet] {
+        let at = c.at_desk(actor).await;
+        let refused = c.set_dkim_key(&at, Some(RSA_2048_PKCS1.into()), WS).await;
+        assert!(matches!(refused, Err(CoreError::Forbidden(_))));
+        assert!(matches!(
+            c.dkim_record(actor).await,
+            Err(CoreError::Forbidden(_))
+        ));
+    }
+
+    // A short key is refused before anything changes.
+    let at = c.at_desk(admin).await;
+    let err = c
+        .set_dkim_key(&at, Some(RSA_1024_PKCS8.into()), WS)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("dkimKey"));
+    assert_eq!(c.t.keyring.dkim_key().await.unwrap(), None);
+    assert!(c.events(AuditAction::SettingsSaved).is_empty());
+
+    // Without a DKIM domain in settings there is no record to publish yet.
+    let record = c.set_dkim_key(&at, Some(RSA_2048_PKCS1.into()), WS);
+    assert_eq!(record.await.unwrap(), None);
+    let stored = c.t.keyring.dkim_key().await.unwrap().unwrap();
+    assert!(
+        stored.expose().starts_with("-----BEGIN PRIVATE KEY-----"),
+        "stored in one form, PKCS#8, whatever was pasted"
+    );
+    assert_eq!(c.dkim_record(admin).await.unwrap(), None);
+
+    let mut settings = Settings::demo();
+    settings.mail.dkim = Some(DkimSettings {
+        domain: "harborview-clinic.example".into(),
+        selector: "vetdesk1".into(),
+    });
+    c.save_settings(&at, settings, None, WS).await.unwrap();
+    let record = c.dkim_record(admin).await.unwrap().unwrap();
+    assert_eq!(record.name, "vetdesk1._domainkey.harborview-clinic.example");
+    assert_eq!(
+        record.value,
+        format!("v=DKIM1; k=rsa; p={}", RSA_2048_PUBLIC_BASE64.trim())
+    );
+    let again = c.set_dkim_key(&at, Some(RSA_2048_PKCS1.into()), WS).await;
+    assert_eq!(again.unwrap(), Some(record));
+
+    assert_eq!(c.set_dkim_key(&at, None, WS).await.unwrap(), None);
+    assert_eq!(c.t.keyring.dkim_key().await.unwrap(), None);
+    assert_eq!(c.dkim_record(admin).await.unwrap(), None);
+
+    let details: Vec<_> = c
+        .events(AuditAction::SettingsSaved)
+        .into_iter()
+        .filter_map(|e| e.detail)
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "DKIM key saved (2048 bits)",
+            "DKIM key saved (2048 bits)",
+            "DKIM key removed"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn settings_saved_before_dkim_existed_still_load() {
+    let mut body = serde_json::to_value(Settings::demo()).unwrap();
+    body["mail"].as_object_mut().unwrap().remove("dkim");
+    let old: Settings = serde_json::from_value(body).unwrap();
+    assert_eq!(old.mail.dkim, None);
+    assert_eq!(old, Settings::demo());
+}
+
+#[tokio::test]
+async fn a_dkim_domain_the_from_address_is_not_in_is_refused_on_save() {
+    let c = clinic().await;
+    let mut settings = Settings::demo();
+    settings.mail.dkim = Some(DkimSettings {
+        domain: "bulk-mailer.example".into(),
+        selector: "s1".into(),
+    });
+    let at = c.at_desk(&c.staff.admin).await;
+    let err = c.save_settings(&at, settings, None, WS).await.unwrap_err();
+    assert_eq!(err.field(), Some("mail.dkim.domain"));
+    assert_no_settings_saved(&c).await;
 }
