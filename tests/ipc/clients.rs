@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use vetdesk_store::sqlite::CountedTable;
-use vetdesk_testkit::{ServerOptions, SmtpServer};
+use vetdesk_testkit::smtp::{ServerOptions, SmtpServer};
 
 use crate::{desk, Desk};
 

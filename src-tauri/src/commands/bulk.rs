@@ -42,3 +42,14 @@ pub async fn cancel_bulk_invite(
         .cancel_bulk_invite(&actor, job_id, &state.workstation)
         .await?)
 }
+
+/// The invitation runs this workstation is working through (one begun before a restart too).
+#[tauri::command]
+#[specta::specta]
+pub async fn running_bulk_invites(state: State<'_, AppState>) -> CommandResult<Vec<BulkProgress>> {
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic
+        .recovery
+        .running_bulk_invites(&actor, &state.workstation)
+        .await?)
+}

@@ -72,3 +72,45 @@ pub async fn check_clinic_url(
     let url = vetdesk_core::settings::clinic_url(&url)?;
     Ok(crate::clinic_url::check(&url).await)
 }
+
+/// The DNS record to publish for this workstation's DKIM key, if settings name a DKIM domain and
+/// the key is stored.
+#[tauri::command]
+#[specta::specta]
+pub async fn dkim_record(
+    state: State<'_, AppState>,
+) -> CommandResult<Option<vetdesk_core::dkim::DkimRecord>> {
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic.recovery.dkim_record(&actor).await?)
+}
+
+/// Stores the DKIM private key an admin pasted, or removes it (`None`).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_dkim_key(
+    state: State<'_, AppState>,
+    key: Option<String>,
+) -> CommandResult<Option<vetdesk_core::dkim::DkimRecord>> {
+    let (clinic, actor) = state.actor().await?;
+    Ok(clinic
+        .recovery
+        .set_dkim_key(&actor, key, &state.workstation)
+        .await?)
+}
+
+/// Makes a new DKIM key in this workstation's keyring, for a clinic that has none to paste.
+#[tauri::command]
+#[specta::specta]
+pub async fn generate_dkim_key(
+    state: State<'_, AppState>,
+) -> CommandResult<Option<vetdesk_core::dkim::DkimRecord>> {
+    let (clinic, actor) = state.actor().await?;
+    let key = tokio::task::spawn_blocking(vetdesk_core::dkim::DkimKey::generate)
+        .await
+        .map_err(|e| vetdesk_core::CoreError::Internal(e.to_string()))??;
+    let pem = key.to_pkcs8_pem().into_inner();
+    Ok(clinic
+        .recovery
+        .set_dkim_key(&actor, Some(pem), &state.workstation)
+        .await?)
+}

@@ -105,6 +105,14 @@ impl std::fmt::Debug for DkimKey {
 }
 
 impl DkimKey {
+    /// A new 2048-bit key, for a clinic that has none: the usual size, and one the Windows
+    /// credential store holds.
+    pub fn generate() -> CoreResult<DkimKey> {
+        let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, MIN_KEY_BITS)
+            .map_err(|e| CoreError::Internal(format!("DKIM key generation failed: {e}")))?;
+        Ok(DkimKey(key))
+    }
+
     /// Reads a PEM private key as an admin pastes it: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1
     /// (`BEGIN RSA PRIVATE KEY`), RSA, 2048 to 4096 bits. Every refusal says what was pasted
     /// instead and what to paste, and none repeats any of the text.

@@ -129,6 +129,20 @@ impl Recovery {
         self.bulk_progress(actor, job_id).await
     }
 
+    /// The runs this workstation is working through, for the screen to show after a restart.
+    pub async fn running_bulk_invites(
+        &self,
+        actor: &StaffRecord,
+        ws: &str,
+    ) -> CoreResult<Vec<BulkProgress>> {
+        access::bulk_inviter(actor)?;
+        let mut out = Vec::new();
+        for id in self.bulk_jobs_to_run(ws).await? {
+            out.push(self.bulk_progress(actor, id).await?);
+        }
+        Ok(out)
+    }
+
     /// The running jobs this workstation began, for its runner to resume after a restart.
     pub async fn bulk_jobs_to_run(&self, ws: &str) -> CoreResult<Vec<i64>> {
         let jobs = self.store.running_bulk_jobs(ws).await?;

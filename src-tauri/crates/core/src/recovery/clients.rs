@@ -36,7 +36,8 @@ impl Recovery {
         let query = validate::search(query)?;
         let search = ClientQuery {
             phone_digits: client::phone_digits(&query),
-            text: query.to_lowercase(),
+            // ASCII letters only, as the database's `lower` folds them.
+            text: query.to_ascii_lowercase(),
             filter,
             after,
             limit: CLIENT_PAGE + 1,

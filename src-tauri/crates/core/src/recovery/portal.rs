@@ -62,12 +62,13 @@ impl Recovery {
         })?;
         let settings = self.settings().await?;
         require_clinic_url(&settings)?;
+        // An address another client signs in with is refused first: waiting would not help.
+        self.refuse_taken_username(&client, &email).await?;
         if let Some(wait) = self.resend_wait(&email, &PORTAL_LINK_KINDS).await? {
             return Err(CoreError::ResendTooSoon {
                 retry_after_secs: limits::seconds(wait),
             });
         }
-        self.refuse_taken_username(&client, &email).await?;
         let account = self.store.portal_account_of(client.id).await?;
         let invitation = account
             .as_ref()

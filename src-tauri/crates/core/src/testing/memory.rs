@@ -6,6 +6,7 @@
 //! everything that could refuse it and only then changes anything, so a refused write changes
 //! nothing, as a rolled-back transaction would.
 
+mod bulk;
 mod clients;
 mod emails;
 mod limits;
@@ -103,6 +104,7 @@ struct State {
     portal_accounts: Vec<PortalAccount>,
     portal_tokens: Vec<PortalToken>,
     portal_sessions: Vec<PortalSession>,
+    bulk_runs: Vec<bulk::BulkRun>,
 }
 
 struct PortalToken {

@@ -108,3 +108,29 @@ CREATE INDEX clients_phone ON clients (phone_digits);
 DROP INDEX clients_name;
 CREATE INDEX clients_sort ON clients (lower(last_name), lower(first_name), id);
 CREATE INDEX pets_name ON pets (lower(name));
+
+-- Bulk portal invitations: a run and one item per selected client, in order. Each item gets its
+-- outcome once, in the transaction that counts it on the run, so a run resumed after a restart
+-- neither skips nor repeats anyone. Items keep the client's id without a reference: a client
+-- removed later leaves the run's history as it was.
+CREATE TABLE bulk_jobs (
+    id          INTEGER PRIMARY KEY,
+    created_by  INTEGER NOT NULL REFERENCES staff (id),
+    workstation TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    status      TEXT    NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'cancelled', 'done')),
+    total       INTEGER NOT NULL CHECK (total >= 0),
+    sent        INTEGER NOT NULL DEFAULT 0 CHECK (sent >= 0),
+    skipped     INTEGER NOT NULL DEFAULT 0 CHECK (skipped >= 0),
+    failed      INTEGER NOT NULL DEFAULT 0 CHECK (failed >= 0),
+    finished_at INTEGER
+);
+CREATE INDEX bulk_jobs_running ON bulk_jobs (workstation, id) WHERE status = 'running';
+
+CREATE TABLE bulk_job_items (
+    job_id    INTEGER NOT NULL REFERENCES bulk_jobs (id),
+    position  INTEGER NOT NULL CHECK (position >= 0),
+    client_id INTEGER NOT NULL,
+    outcome   TEXT    CHECK (outcome IS NULL OR outcome IN ('sent', 'skipped_no_email', 'skipped_registered', 'skipped_email_in_use', 'failed')),
+    PRIMARY KEY (job_id, position)
+) WITHOUT ROWID;

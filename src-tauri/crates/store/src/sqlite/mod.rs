@@ -30,6 +30,7 @@ macro_rules! row_type {
 }
 
 mod audit;
+mod bulk;
 mod clients;
 mod emails;
 mod limits;
