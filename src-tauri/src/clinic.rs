@@ -15,12 +15,11 @@ use vetdesk_core::session::Actor;
 use vetdesk_core::token::CodePepper;
 use vetdesk_core::{Clock, CoreError, SystemClock};
 use vetdesk_mail::PreviewOutbox;
+use vetdesk_runtime::{BlockingHashing, RangeLookup};
 use vetdesk_secrets::SecretStore;
 use vetdesk_store::sqlite::CountedTable;
 use vetdesk_store::{demo, SqliteStore};
 
-use crate::breach::RangeLookup;
-use crate::hashing::BlockingHashing;
 use crate::keyring::OsKeyring;
 use crate::state::Paths;
 

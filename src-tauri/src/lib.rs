@@ -1,13 +1,11 @@
 //! The VetDesk desktop shell: window, commands, deep links, logging and the outbox dispatcher.
 //! Decisions live in `vetdesk-core`; this crate wires them to Tauri.
 
-pub mod breach;
 pub mod bulk_runner;
 pub mod clinic;
 pub mod clinic_url;
 pub mod commands;
 pub mod error;
-pub mod hashing;
 pub mod keyring;
 pub mod links;
 pub mod logging;

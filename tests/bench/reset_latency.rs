@@ -77,7 +77,7 @@ async fn main() {
     let wake = Arc::new(Notify::new());
     let notify = wake.clone();
     let clinic = ClinicBuilder::new(store.clone() as Arc<dyn Store>)
-        .hashing(Arc::new(vetdesk_lib::hashing::BlockingHashing))
+        .hashing(Arc::new(vetdesk_runtime::BlockingHashing))
         .start(SystemClock.now())
         .on_wake(move || notify.notify_one())
         .build();
