@@ -1,0 +1,132 @@
+//! The command line. Nothing secret is ever read from it: a command line is visible to every
+//! user of the machine (`ps`, `/proc`) and lands in shell histories and service definitions.
+//! Secrets that later phases need (a database password, dispatch keys) come from the
+//! environment or from a file named by an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vetdesk-server",
+    version,
+    about = "Serves the clinic's web pages that reset links in VetDesk emails open"
+)]
+pub struct Args {
+    /// The clinic database: sqlite:/// followed by the absolute path of the database file that
+    /// VetDesk set up.
+    #[arg(long, env = "VETDESK_DATABASE", value_name = "URL", value_parser = parse_database)]
+    pub database: Database,
+
+    /// The address and port to listen on.
+    #[arg(long, value_name = "ADDRESS:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert. The file is read once at start; keep it readable only
+    /// by the account that runs the server.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Take each client's address from the last entry of X-Forwarded-For, which the reverse
+    /// proxy in front of this server appends. Only with such a proxy: a client that reaches the
+    /// server directly could write any address there.
+    #[arg(long)]
+    pub trust_forwarded_for: bool,
+}
+
+impl Args {
+    /// The certificate and key files, when the server serves HTTPS itself.
+    pub fn tls(&self) -> Option<(PathBuf, PathBuf)> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// Where the clinic database is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+}
+
+/// `sqlite:///absolute/path`. A URL that carries a user name or password is refused, so that no
+/// password ever waits in a command line for others to read.
+pub fn parse_database(text: &str) -> Result<Database, String> {
+    let Some(rest) = text.strip_prefix("sqlite://") else {
+        return Err(
+            "Use sqlite:/// followed by the absolute path of the clinic database file. \
+             Other databases are not supported by this version."
+                .into(),
+        );
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(
+            "A database URL must not carry a user name or password: a command line is visible \
+             to every user of this machine."
+                .into(),
+        );
+    }
+    let file_url = url::Url::parse(&format!("file://{rest}"))
+        .map_err(|e| format!("That database URL cannot be read: {e}."))?;
+    if file_url.query().is_some() || file_url.fragment().is_some() {
+        return Err("The database URL takes no options after the file path.".into());
+    }
+    let path = file_url.to_file_path().map_err(|()| {
+        "Use sqlite:/// followed by an absolute path, for example \
+         sqlite:///var/lib/vetdesk/vetdesk.sqlite3."
+            .to_string()
+    })?;
+    Ok(Database::Sqlite(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_an_absolute_file() {
+        assert_eq!(
+            parse_database("sqlite:///var/lib/vetdesk/clinic.sqlite3"),
+            Ok(Database::Sqlite("/var/lib/vetdesk/clinic.sqlite3".into()))
+        );
+        assert_eq!(
+            parse_database("sqlite:///srv/front%20desk/v.sqlite3"),
+            Ok(Database::Sqlite("/srv/front desk/v.sqlite3".into()))
+        );
+    }
+
+    #[test]
+    fn other_urls_and_passwords_are_refused() {
+        for bad in [
+            "postgres://vetdesk@db/vetdesk",
+            "/var/lib/vetdesk/clinic.sqlite3",
+            "sqlite://relative.sqlite3",
+            "sqlite:///var/lib/v.sqlite3?mode=ro",
+        ] {
+            assert!(parse_database(bad).is_err(), "{bad}");
+        }
+        let err = parse_database("sqlite://admin:hunter2@localhost/var/v.sqlite3").unwrap_err();
+        assert!(err.contains("password"), "{err}");
+        assert!(!err.contains("hunter2"));
+    }
+
+    #[test]
+    fn tls_needs_both_files() {
+        let base = ["vetdesk-server", "--database", "sqlite:///tmp/v.sqlite3"];
+        assert!(Args::try_parse_from(base).unwrap().tls().is_none());
+        let mut one = base.to_vec();
+        one.extend(["--tls-cert", "cert.pem"]);
+        assert!(Args::try_parse_from(one).is_err());
+        let mut both = base.to_vec();
+        both.extend(["--tls-cert", "cert.pem", "--tls-key", "key.pem"]);
+        assert!(Args::try_parse_from(both).unwrap().tls().is_some());
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    vetdesk_server::run();
+}

@@ -1,0 +1,12 @@
+//! `vetdesk-server` as clinics run it: the real binary on a SQLite clinic database seeded
+//! through the store and the core, driven over HTTP, HTTPS and through a real nginx.
+
+#![allow(clippy::unwrap_used)]
+
+mod guard;
+mod https;
+mod nginx;
+mod pages;
+mod process;
+mod reset;
+mod support;
