@@ -39,11 +39,34 @@ export const commands = {
 	sendStaffReset: (staffId: number) => typedError<ResetSent, CommandError>(__TAURI_INVOKE("send_staff_reset", { staffId })),
 	issueOneTimeCode: (staffId: number) => typedError<OneTimeCode, CommandError>(__TAURI_INVOKE("issue_one_time_code", { staffId })),
 	updateStaffEmail: (staffId: number, email: string) => typedError<StaffCard, CommandError>(__TAURI_INVOKE("update_staff_email", { staffId, email })),
+	/**  One page of clients matching `query`; `after` is the previous page's `next`. */
+	searchClients: (query: string, filter: ClientFilter, after: ClientCursor | null) => typedError<ClientPage, CommandError>(__TAURI_INVOKE("search_clients", { query, filter, after })),
+	clientProfile: (clientId: number) => typedError<ClientProfile, CommandError>(__TAURI_INVOKE("client_profile", { clientId })),
+	/**  The paw icon: a portal invitation, or a portal reset link for a registered client. */
+	sendPortalLink: (clientId: number) => typedError<PortalSent, CommandError>(__TAURI_INVOKE("send_portal_link", { clientId })),
+	setClientEmail: (clientId: number, email: string) => typedError<ClientProfile, CommandError>(__TAURI_INVOKE("set_client_email", { clientId, email })),
+	/**  Stores an invitation run for the selected clients; this workstation sends it. */
+	startBulkInvite: (selection: BulkSelection) => typedError<BulkProgress, CommandError>(__TAURI_INVOKE("start_bulk_invite", { selection })),
+	bulkInviteProgress: (jobId: number) => typedError<BulkProgress, CommandError>(__TAURI_INVOKE("bulk_invite_progress", { jobId })),
+	cancelBulkInvite: (jobId: number) => typedError<BulkProgress, CommandError>(__TAURI_INVOKE("cancel_bulk_invite", { jobId })),
+	/**  The invitation runs this workstation is working through (one begun before a restart too). */
+	runningBulkInvites: () => typedError<BulkProgress[], CommandError>(__TAURI_INVOKE("running_bulk_invites")),
 	getSettings: () => typedError<Settings, CommandError>(__TAURI_INVOKE("get_settings")),
 	settingsLimits: () => typedError<SettingsLimits, CommandError>(__TAURI_INVOKE("settings_limits")),
 	/**  `smtp_password`: `None` keeps the stored one, an empty string removes it. */
 	saveSettings: (settings: Settings, smtpPassword: string | null) => typedError<Settings, CommandError>(__TAURI_INVOKE("save_settings", { settings, smtpPassword })),
 	sendTestEmail: (to: string) => typedError<TestEmailResult, CommandError>(__TAURI_INVOKE("send_test_email", { to })),
+	/**  Whether the clinic web address (as typed, saved or not) reaches a live vetdesk-server. */
+	checkClinicUrl: (url: string) => typedError<ClinicUrlStatus, CommandError>(__TAURI_INVOKE("check_clinic_url", { url })),
+	/**
+	 *  The DNS record to publish for this workstation's DKIM key, if settings name a DKIM domain and
+	 *  the key is stored.
+	 */
+	dkimRecord: () => typedError<DkimRecord | null, CommandError>(__TAURI_INVOKE("dkim_record")),
+	/**  Stores the DKIM private key an admin pasted, or removes it (`None`). */
+	setDkimKey: (key: string | null) => typedError<DkimRecord | null, CommandError>(__TAURI_INVOKE("set_dkim_key", { key })),
+	/**  Makes a new DKIM key in this workstation's keyring, for a clinic that has none to paste. */
+	generateDkimKey: () => typedError<DkimRecord | null, CommandError>(__TAURI_INVOKE("generate_dkim_key")),
 	listActivity: (query: string) => typedError<AuditRow[], CommandError>(__TAURI_INVOKE("list_activity", { query })),
 	listEmails: (query: string) => typedError<EmailRow[], CommandError>(__TAURI_INVOKE("list_emails", { query })),
 	listPreviewMail: () => typedError<PreviewMailSummary[], CommandError>(__TAURI_INVOKE("list_preview_mail")),
@@ -85,6 +108,77 @@ export type Bounds = {
 	max: number,
 };
 
+/**  What the progress bar shows. */
+export type BulkProgress = {
+	id: number,
+	status: BulkStatus,
+	total: number,
+	sent: number,
+	skipped: number,
+	failed: number,
+	/**  Clients skipped or failed so far, in the order they were worked. */
+	notSent: BulkSkipped[],
+};
+
+/**  Which clients to invite: those picked in the list, or every client a search finds. */
+export type BulkSelection = { kind: "clients"; ids: number[] } | { kind: "search"; query: string; filter: ClientFilter };
+
+/**  A skipped or failed client, for the list under the progress bar. */
+export type BulkSkipped = {
+	clientId: number,
+	name: string,
+	reason: string,
+};
+
+export type BulkStatus = "running" | "cancelled" | "done";
+
+/**  Where a page of search results ends: the sort key of its last row. */
+export type ClientCursor = {
+	lastName: string,
+	firstName: string,
+	id: number,
+};
+
+/**  Which clients a search lists. */
+export type ClientFilter = "all" | 
+/**  Those a bulk invitation can reach: an email on file and no portal account. */
+"notRegisteredWithEmail";
+
+export type ClientPage = {
+	rows: ClientRow[],
+	/**  Passed back to fetch the next page; `None` on the last one. */
+	next: ClientCursor | null,
+};
+
+/**  The client profile: contact details, pets, the portal badge and the last portal email. */
+export type ClientProfile = {
+	id: number,
+	firstName: string,
+	lastName: string,
+	email: string | null,
+	phone: string | null,
+	address: string | null,
+	pets: PetRow[],
+	portal: PortalBadge,
+	/**  The newest invitation or portal reset email, with its delivery status. */
+	lastEmail: PortalEmailStatus | null,
+	/**  The signed-in person may use the paw action. */
+	canSend: boolean,
+	resendAvailableAt: number | null,
+};
+
+/**  One row of the Clients list. */
+export type ClientRow = {
+	id: number,
+	firstName: string,
+	lastName: string,
+	email: string | null,
+	phone: string | null,
+	/**  Pet names, in the order they were added. */
+	pets: string[],
+	portal: PortalStatus,
+};
+
 /**  The clinic as the Set up your clinic form has it. */
 export type ClinicDetails = {
 	name: string,
@@ -100,6 +194,15 @@ export type ClinicSettings = {
 	address: string,
 	/**  Base https address of the clinic's vetdesk-server; reset emails link to it when set. */
 	clinicUrl: string | null,
+};
+
+export type ClinicUrlStatus = {
+	/**  A VetDesk server answered and its database is reachable. */
+	live: boolean,
+	/**  The server's version, when one answered. */
+	version: string | null,
+	/**  What was found, in words for the admin. */
+	message: string,
 };
 
 /**
@@ -118,6 +221,17 @@ export type CommandError = {
  *  workstation's preview outbox and reached nobody.
  */
 export type DeliveredVia = "smtp" | "preview";
+
+/**  The TXT record the clinic publishes so that receivers can verify its signatures. */
+export type DkimRecord = {
+	/**  `{selector}._domainkey.{domain}`. */
+	name: string,
+	/**
+	 *  `v=DKIM1; k=rsa; p=...`. Longer than the 255 characters of one DNS string: DNS hosting
+	 *  forms split it themselves; a zone file needs it as several quoted strings.
+	 */
+	value: string,
+};
 
 /**
  *  Which domain signs the clinic's mail, and the selector under which its public key is
@@ -212,6 +326,37 @@ export type PasswordPolicyInfo = {
 	minLength: number,
 	maxLength: number,
 };
+
+export type PetRow = {
+	id: number,
+	name: string,
+	species: string,
+	breed: string | null,
+};
+
+/**  The portal badge on the profile. */
+export type PortalBadge = {
+	status: PortalStatus,
+	/**  When a pending invitation's link stops working. */
+	inviteExpiresAt: number | null,
+};
+
+export type PortalEmailStatus = {
+	invitation: boolean,
+	delivery: ResetStatus,
+};
+
+/**  What the paw action did. */
+export type PortalSent = {
+	/**  An invitation (the client had no account, or had not yet set a password), not a reset. */
+	invitation: boolean,
+	maskedEmail: string,
+	message: string,
+	resendAvailableAt: number,
+};
+
+/**  The portal badge: no account, or the account's state. */
+export type PortalStatus = "notRegistered" | "invited" | "active" | "locked";
 
 export type PreviewMail = {
 	id: string,

@@ -14,6 +14,11 @@ export function roleLabel(role: Role): string {
 
 export const isManager = (role: Role): boolean => role === "admin" || role === "officeManager";
 
+/** "First Last", or the one that is not empty, as the back end writes a client's name. */
+export function fullName(first: string, last: string): string {
+  return [first, last].filter((part) => part !== "").join(" ");
+}
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   day: "numeric",

@@ -94,9 +94,11 @@ describe("sign in", () => {
 });
 
 describe("roles without staff tools", () => {
-  test("a receptionist sees a friendly home page and no setup items", () =>
+  test("a receptionist lands on Clients, with a friendly home page and no setup items", () =>
     withApp(async (page) => {
       await signIn(page, "dkim");
+      await page.getByTestId("client-search").waitFor();
+      await page.getByTestId("nav-home").click();
       await page.getByTestId("home").waitFor();
       assert.match(await text(page.getByTestId("home")), /Welcome, Drew/);
       for (const id of ["nav-staff", "nav-settings", "nav-activity", "nav-preview"]) {

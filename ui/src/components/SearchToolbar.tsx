@@ -1,8 +1,11 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, TargetedKeyboardEvent } from "preact";
 import { Icon } from "./Icon";
 import { Spinner } from "./Spinner";
 
-/** A list screen's search box, with the live count of what it found beside it. */
+/**
+ * A list screen's search box, with the live count of what it found beside it; `children`
+ * (filters) sit next to the box.
+ */
 export function SearchToolbar({
   id,
   label,
@@ -13,6 +16,8 @@ export function SearchToolbar({
   statusTestid,
   busy,
   status,
+  onKeyDown,
+  children,
 }: {
   id: string;
   label: string;
@@ -23,25 +28,38 @@ export function SearchToolbar({
   statusTestid: string;
   busy: boolean;
   status: ComponentChildren;
+  onKeyDown?: (e: TargetedKeyboardEvent<HTMLInputElement>) => void;
+  children?: ComponentChildren;
 }) {
+  const field = (
+    <div class="search-field">
+      <label for={id} class="visually-hidden">
+        {label}
+      </label>
+      <Icon name="search" size={18} class="search-icon" />
+      <input
+        id={id}
+        type="search"
+        value={value}
+        onInput={(e) => onInput(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+        placeholder={placeholder}
+        data-testid={testid}
+        autoComplete="off"
+        spellcheck={false}
+      />
+    </div>
+  );
   return (
     <div class="toolbar">
-      <div class="search-field">
-        <label for={id} class="visually-hidden">
-          {label}
-        </label>
-        <Icon name="search" size={18} class="search-icon" />
-        <input
-          id={id}
-          type="search"
-          value={value}
-          onInput={(e) => onInput(e.currentTarget.value)}
-          placeholder={placeholder}
-          data-testid={testid}
-          autoComplete="off"
-          spellcheck={false}
-        />
-      </div>
+      {children ? (
+        <div class="toolbar-controls">
+          {field}
+          {children}
+        </div>
+      ) : (
+        field
+      )}
       <p class="toolbar-status" role="status" data-testid={statusTestid}>
         {busy ? <Spinner /> : null}
         <span>{status}</span>

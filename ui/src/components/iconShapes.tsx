@@ -11,13 +11,17 @@ export const iconShapes = {
       <path d="M14.5 9.5h4.5M14.5 12.5h4.5M14.5 15.5h3" />
     </>
   ),
+  /**
+   * A paw print: four toes fanned over a rounded pad, spaced so they stay apart at 18 px.
+   * The brand mark and the paw action (patient-portal email) both use it.
+   */
   paw: () => (
     <>
-      <ellipse cx="12" cy="16" rx="4.2" ry="3.4" />
-      <circle cx="6.2" cy="10.6" r="1.8" />
-      <circle cx="9.4" cy="6.6" r="1.8" />
-      <circle cx="14.6" cy="6.6" r="1.8" />
-      <circle cx="17.8" cy="10.6" r="1.8" />
+      <path d="M12 12.2c-2.7 0-5.8 3.2-5.8 5.6 0 1.6 1.2 2.5 2.6 2.5 1.3 0 2-.7 3.2-.7s1.9.7 3.2.7c1.4 0 2.6-.9 2.6-2.5 0-2.4-3.1-5.6-5.8-5.6Z" />
+      <ellipse cx="4.9" cy="10.4" rx="1.6" ry="2.1" transform="rotate(-25 4.9 10.4)" />
+      <ellipse cx="9" cy="5.6" rx="1.7" ry="2.3" transform="rotate(-8 9 5.6)" />
+      <ellipse cx="15" cy="5.6" rx="1.7" ry="2.3" transform="rotate(8 15 5.6)" />
+      <ellipse cx="19.1" cy="10.4" rx="1.6" ry="2.1" transform="rotate(25 19.1 10.4)" />
     </>
   ),
   eye: () => (

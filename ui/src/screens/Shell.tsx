@@ -9,6 +9,7 @@ import { isManager, roleLabel } from "../format";
 import type { AppNotice } from "../notices";
 import { ChangePasswordDialog } from "./account/ChangePasswordDialog";
 import { Activity } from "./activity/Activity";
+import { ClientList } from "./clients/ClientList";
 import { Home } from "./Home";
 import { MailPreview } from "./mail/MailPreview";
 import { MailNotSent, mailNotSent } from "./MailNotSent";
@@ -19,7 +20,7 @@ import { Settings } from "./settings/Settings";
 import { StaffList } from "./staff/StaffList";
 import { ReauthContext, SessionEventsContext } from "../useCommand";
 
-export type Section = "home" | "staff" | "settings" | "activity" | "preview";
+export type Section = "clients" | "home" | "staff" | "settings" | "activity" | "preview";
 
 type NavItem = {
   key: Section;
@@ -32,8 +33,10 @@ type NavItem = {
 export function allowedSections(info: AppInfo, session: SessionInfo): Section[] {
   const out: Section[] = [];
   const manager = isManager(session.role);
-  if (!manager) out.push("home");
-  if (manager) out.push("staff");
+  // The first is where the person lands: managers on the Staff List, everyone else on the
+  // Clients list they work from all day, with Home (its help text) a click away.
+  if (manager) out.push("staff", "clients");
+  else out.push("clients", "home");
   if (session.role === "admin") out.push("settings");
   if (manager) out.push("activity");
   if (manager && info.mailTransport === "preview") out.push("preview");
@@ -41,6 +44,7 @@ export function allowedSections(info: AppInfo, session: SessionInfo): Section[] 
 }
 
 const NAV: Record<Section, NavItem> = {
+  clients: { key: "clients", label: "Clients", crumbs: ["Clients"], icon: "paw", depth: 0 },
   home: { key: "home", label: "Home", crumbs: ["Home"], icon: "home", depth: 0 },
   staff: {
     key: "staff",
@@ -218,6 +222,7 @@ export function Shell({
         </header>
         <nav class="sidenav" aria-label="Main">
           <ul class="nav-list">
+            {navButton("clients")}
             {allowed.includes("home") ? navButton("home") : null}
             {setupItems.length > 0 ? (
               <li>
@@ -308,6 +313,7 @@ export function Shell({
             </Notice>
           ) : null}
           {section === "home" ? <Home session={session} info={info} /> : null}
+          {section === "clients" ? <ClientList /> : null}
           {section === "staff" ? <StaffList session={session} /> : null}
           {section === "settings" ? <Settings onSaved={onSettingsSaved} /> : null}
           {section === "activity" ? <Activity /> : null}

@@ -2,6 +2,7 @@
 import type {
   AppInfo,
   AuditRow,
+  ClientProfile,
   DeliveredVia,
   EmailRow,
   EmailStatus,
@@ -24,12 +25,23 @@ export type MockConfig = {
   setupNeeded?: boolean;
   /** What the back end says when no system keyring answered. */
   keyringWarning?: string | null;
+  /** The clinic's web address; portal emails cannot go out without it. */
+  clinicUrl?: string | null;
 };
 
 /** An outbox row; a `fixed` one keeps its status, the others move on with time. */
 export type Email = EmailRow & { fixed: boolean };
 export type Secret = { staffId: number; expiresAt: number; used: boolean };
 export type Code = { code: string; expiresAt: number; attempts: number; used: boolean };
+/** A client as the store keeps them, with their pets. */
+export type MockClient = Pick<
+  ClientProfile,
+  "id" | "firstName" | "lastName" | "email" | "phone" | "address" | "pets"
+>;
+/** A patient-portal account: its username is the client's email in lower case. */
+export type PortalAccount = { username: string; status: "invited" | "active" | "locked" };
+/** A client's one live portal link; a newer one replaces it. */
+export type PortalLink = { invitation: boolean; expiresAt: number };
 
 export const MIN = 60_000;
 export const now = () => Date.now();
@@ -50,14 +62,14 @@ const STAFF: [string, string, Role, string | null, StaffStatus?][] = [
   ["abrooks", "Avery Brooks", "technician", "a.brooks@riverside-vet.example"],
 ];
 
-function initialSettings(transport: MailTransport): Settings {
+function initialSettings(transport: MailTransport, clinicUrl: string | null): Settings {
   return {
     clinic: {
       name: "Riverside Veterinary Clinic",
       phone: "+1 555 0142",
       email: "front.desk@riverside-vet.example",
       address: "14 Mill Lane, Riverside",
-      clinicUrl: null,
+      clinicUrl,
     },
     mail: {
       transport,
@@ -121,12 +133,17 @@ export function newClinic(config: MockConfig) {
     codes: {} as Record<number, Code>,
     links: {} as Record<string, Secret>,
     emails: [] as Email[],
+    clients: [] as MockClient[],
+    portalAccounts: {} as Record<number, PortalAccount>,
+    portalLinks: {} as Record<number, PortalLink>,
+    /** Each client's newest portal email, by outbox id. */
+    portalEmails: {} as Record<number, number>,
     preview: [] as PreviewMail[],
     audit: [] as AuditRow[],
     nextEmailId: 100,
     nextAuditId: 1000,
     codeCounter: 0,
-    settings: initialSettings(transport),
+    settings: initialSettings(transport, config.clinicUrl ?? null),
     calls: [] as { cmd: string; args: unknown }[],
     failNext: {} as Record<string, "notSignedIn">,
     pendingLink: config.pendingLink ?? null,

@@ -2,6 +2,7 @@
 // renamed command or a changed argument or answer type fails the type check.
 import type { commands, Role, StaffCard, StaffRow } from "../../src/bindings";
 import { MIN, now, type Clinic } from "./clinic";
+import { clientHandlers } from "./client-rules";
 
 const REAUTH_WITHIN = 5 * MIN;
 import { fail, passwordPolicy, say, settingsLimits } from "./messages";
@@ -111,6 +112,7 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
   }
 
   return {
+    ...clientHandlers(c, { requireSession, requireRecentPassword }),
     appInfo: () => ({ ...c.info }),
     currentSession: () => (c.session ? { ...c.session } : null),
     setupClinic: (clinic, admin, password, confirm) =>

@@ -2,7 +2,9 @@
 import fixture from "../fixtures/messages.json";
 import type { Bounds, CommandError, ErrorCode, SettingsLimits } from "../../src/bindings";
 
-export type MessageKey = keyof typeof fixture.messages;
+// The Clients words sit apart until the Rust IPC test checks them too (it checks `messages`).
+const words = { ...fixture.messages, ...fixture.clientMessages };
+export type MessageKey = keyof typeof words;
 
 type Values = Record<string, string | number>;
 
@@ -20,7 +22,7 @@ function fill(name: string, template: string, values: Values): string {
 }
 
 export function say(key: MessageKey, values: Values = {}): string {
-  return fill(key, fixture.messages[key], values);
+  return fill(key, words[key], values);
 }
 
 export const settingsLimits: SettingsLimits = fixture.settingsLimits;

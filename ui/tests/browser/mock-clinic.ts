@@ -3,7 +3,7 @@
 // `window.__clinic`.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppInfo } from "../../src/bindings";
+import type { AppInfo, CommandError } from "../../src/bindings";
 import { DEMO_PASSWORD, newClinic, now, type Clinic, type MockConfig } from "./clinic";
 import { clinicHandlers, type Handlers } from "./handlers";
 import { say } from "./messages";
@@ -19,6 +19,9 @@ declare global {
 
 const config = window.__MOCK_CONFIG__ ?? {};
 const calls: Clinic["calls"] = [];
+/** Per IPC command: extra time its next answer takes, or the refusal it answers with once. */
+const slowNext: Record<string, number> = {};
+const refuseNext: Record<string, CommandError> = {};
 
 /** A clinic of the mock; one that is set up comes with a few hours of history. */
 function opened(c: MockConfig): Clinic {
@@ -60,7 +63,14 @@ mockIPC(
     calls.push({ cmd, args: args === undefined ? null : JSON.parse(JSON.stringify(args)) });
     const name = bindingName(cmd);
     if (!isCommand(name)) throw new Error(`The mock has no command ${cmd}.`);
-    await new Promise((r) => setTimeout(r, 20));
+    const delay = 20 + (slowNext[cmd] ?? 0);
+    delete slowNext[cmd];
+    await new Promise((r) => setTimeout(r, delay));
+    const refusal = refuseNext[cmd];
+    if (refusal) {
+      delete refuseNext[cmd];
+      throw refusal;
+    }
     // The bindings pass arguments as an object in parameter order.
     const handler = handlers()[name] as (...positional: unknown[]) => unknown;
     return handler(...Object.values(named));
@@ -95,6 +105,14 @@ window.__clinic = {
   // The back end locks the session on its own clock, the window unaware.
   lockNow: () => {
     if (clinic.session) clinic.session.locked = true;
+  },
+  // The next answer to `cmd` comes `ms` later than usual, so a newer one can overtake it.
+  slowNext: (cmd: string, ms: number) => {
+    slowNext[cmd] = ms;
+  },
+  // The next call of `cmd` fails, as a database that stops answering would make it.
+  refuseNext: (cmd: string, message: string) => {
+    refuseNext[cmd] = { code: "failed", message, field: null, retryAfterSecs: null };
   },
   codeFor: (staffId: number) => clinic.codes[staffId]?.code ?? null,
   DEMO_PASSWORD,

@@ -1,5 +1,6 @@
 // A few hours of clinic history, so every screen has something to show.
 import { MIN, now, type Clinic, type NewEmail } from "./clinic";
+import { seedClients } from "./client-seed";
 import { addEmail, BOUNCED, mailBody, resetEmail } from "./outbox";
 
 const HOUR = 3600_000;
@@ -121,6 +122,7 @@ const EVENTS: Event[] = [
 export function seed(c: Clinic) {
   const t = now();
   seedMail(c, t);
+  seedClients(c, t);
   const jordan = person(c, "jsmith").id;
   c.links["link-valid-token"] = { staffId: jordan, expiresAt: t + 25 * MIN, used: false };
   c.links["link-expired-token"] = { staffId: jordan, expiresAt: t - MIN, used: false };

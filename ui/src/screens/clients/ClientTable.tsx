@@ -1,0 +1,80 @@
+import { memo } from "preact/compat";
+import type { ClientRow } from "../../bindings";
+import { Table, type Column } from "../../components/Table";
+import { fullName } from "../../format";
+import { PortalBadge } from "./PortalBadge";
+
+const COLUMNS: Column[] = [
+  { label: "Name", class: "col-name" },
+  { label: "Phone", class: "col-phone" },
+  { label: "Email", class: "col-email" },
+  { label: "Pets", class: "col-pets" },
+  { label: "Portal", class: "col-portal" },
+];
+
+/**
+ * One client. Only the active row's button is in the tab order; the arrow keys move between
+ * the others (ClientList handles them). Memoised, so moving the focus or adding a page
+ * re-renders two rows, not thousands.
+ */
+const Row = memo(function Row({
+  row,
+  index,
+  active,
+  onOpen,
+}: {
+  row: ClientRow;
+  index: number;
+  active: boolean;
+  onOpen: (row: ClientRow) => void;
+}) {
+  const name = fullName(row.firstName, row.lastName);
+  return (
+    // The button takes Enter and Space; a click anywhere on the row opens it too, from the
+    // button, so that closing the profile brings the focus back to this row.
+    <tr
+      data-testid={`client-row-${row.id}`}
+      data-index={index}
+      onClick={(e) => {
+        e.currentTarget.querySelector<HTMLElement>(".row-open")?.focus();
+        onOpen(row);
+      }}
+    >
+      <td>
+        <button
+          type="button"
+          class="row-open"
+          tabIndex={active ? 0 : -1}
+          aria-label={`Open profile for ${name}`}
+          data-testid={`client-open-${row.id}`}
+        >
+          {name}
+        </button>
+      </td>
+      <td class="nowrap">{row.phone ?? <span class="muted">None</span>}</td>
+      <td>{row.email ?? <span class="muted">No email on file</span>}</td>
+      <td class="cell-pets">{row.pets.join(", ")}</td>
+      <td>
+        <PortalBadge status={row.portal} />
+      </td>
+    </tr>
+  );
+});
+
+export function ClientTable({
+  rows,
+  active,
+  onOpen,
+}: {
+  rows: ClientRow[];
+  active: number;
+  onOpen: (row: ClientRow) => void;
+}) {
+  return (
+    <Table caption="Clients" columns={COLUMNS} testid="client-table">
+      {rows.map((row, i) => (
+        <Row key={row.id} row={row} index={i} active={i === active} onOpen={onOpen} />
+      ))}
+    </Table>
+  );
+}
