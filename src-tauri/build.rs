@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "dkim_record",
     "set_dkim_key",
     "generate_dkim_key",
+    "export_dispatch_key",
     "list_activity",
     "list_emails",
     "list_preview_mail",

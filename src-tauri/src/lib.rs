@@ -63,6 +63,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::dkim_record,
             settings::set_dkim_key,
             settings::generate_dkim_key,
+            settings::export_dispatch_key,
             activity::list_activity,
             activity::list_emails,
             preview::list_preview_mail,

@@ -52,6 +52,10 @@ impl Paths {
     pub fn log_dir(&self) -> PathBuf {
         self.data_dir.join("logs")
     }
+    /// The outbox key exported for vetdesk-server; only this user can read it.
+    pub fn dispatch_key_export(&self) -> PathBuf {
+        self.data_dir.join("vetdesk-server-dispatch.key")
+    }
     fn outbox_key_file(&self) -> PathBuf {
         self.data_dir.join("outbox.key")
     }
@@ -191,6 +195,11 @@ impl AppState {
     /// that a swap in the middle never mixes one clinic's staff with another's database.
     pub async fn clinic(&self) -> Result<Arc<Clinic>, CoreError> {
         Ok(self.opened().await?.current())
+    }
+
+    /// Where this workstation keeps its files (the real clinic's and the demo's).
+    pub fn paths(&self) -> &Paths {
+        &self.paths
     }
 
     /// Why this workstation's keys are in files rather than the system keyring, when they are.

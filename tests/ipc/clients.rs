@@ -103,7 +103,12 @@ fn the_paw_invites_then_resets_and_refuses_bad_input_without_writing() {
             assert_eq!(e["code"], code);
         }
     }
-    for bad in ["", "no-at-sign", "a@b", "x@mail.example\r\nBcc: all@mail.example"] {
+    for bad in [
+        "",
+        "no-at-sign",
+        "a@b",
+        "x@mail.example\r\nBcc: all@mail.example",
+    ] {
         let e = d.err("set_client_email", json!({ "clientId": id, "email": bad }));
         assert_eq!(e["field"], "email", "{bad:?}");
     }
@@ -178,7 +183,10 @@ fn a_bulk_run_of_500_clients_is_delivered_once_across_cancel_restart_and_resume(
     std::thread::sleep(Duration::from_millis(500));
     let still = d.ok("bulk_invite_progress", json!({ "jobId": job }));
     let sent_at_cancel = still["sent"].as_u64().unwrap();
-    assert!(sent_at_cancel - cancelled["sent"].as_u64().unwrap() <= 1, "{still}");
+    assert!(
+        sent_at_cancel - cancelled["sent"].as_u64().unwrap() <= 1,
+        "{still}"
+    );
     assert!(sent_at_cancel < 500, "{still}");
     std::thread::sleep(Duration::from_millis(500));
     let later = d.ok("bulk_invite_progress", json!({ "jobId": job }));
@@ -226,7 +234,10 @@ fn a_bulk_run_of_500_clients_is_delivered_once_across_cancel_restart_and_resume(
     };
     let mut per_recipient: BTreeMap<String, usize> = BTreeMap::new();
     for message in &received {
-        let to = message.envelope["rcpt_tos"][0].as_str().unwrap().to_string();
+        let to = message.envelope["rcpt_tos"][0]
+            .as_str()
+            .unwrap()
+            .to_string();
         *per_recipient.entry(to).or_default() += 1;
     }
     assert_eq!(per_recipient.len(), 500);

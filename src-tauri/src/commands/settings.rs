@@ -114,3 +114,40 @@ pub async fn generate_dkim_key(
         .set_dkim_key(&actor, Some(pem), &state.workstation)
         .await?)
 }
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedKey {
+    /// The file vetdesk-server reads through `VETDESK_DISPATCH_KEY_FILE`.
+    pub path: String,
+    /// Names the key without revealing it; vetdesk-server logs the same at start.
+    pub fingerprint: String,
+}
+
+/// Writes this workstation's outbox key to a file only this user can read, for vetdesk-server
+/// to send the emails this desk queues (see docs/server.md).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_dispatch_key(state: State<'_, AppState>) -> CommandResult<ExportedKey> {
+    let (clinic, actor) = state.actor().await?;
+    clinic
+        .recovery
+        .authorize_dispatch_key_export(&actor, &state.workstation)
+        .await?;
+    let path = state.paths().dispatch_key_export();
+    let text = clinic.sealer.export();
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::owner_only::create_file(&target)?;
+        std::fs::write(&target, text.expose())
+    })
+    .await
+    .map_err(|e| vetdesk_core::CoreError::Internal(e.to_string()))?
+    .map_err(|e| {
+        vetdesk_core::CoreError::Internal(format!("cannot write {}: {e}", path.display()))
+    })?;
+    Ok(ExportedKey {
+        path: path.display().to_string(),
+        fingerprint: clinic.sealer.fingerprint(),
+    })
+}

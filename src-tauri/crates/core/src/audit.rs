@@ -51,6 +51,7 @@ audit_words! {
         PortalSignIn => "portal_sign_in",
         ClientEmailChanged => "client_email_changed",
         BulkInvite => "bulk_invite",
+        DispatchKeyExported => "dispatch_key_exported",
     }
 }
 

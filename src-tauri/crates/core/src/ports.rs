@@ -300,6 +300,10 @@ pub trait OutboxStore: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn mark_email_expired(&self, id: i64, audit: &AuditEvent) -> StoreResult<()>;
+    /// Records `fingerprint` as the clinic's outbox key when none is recorded, in one atomic
+    /// step; answers whether the recorded one is `fingerprint`, that is, whether a dispatcher
+    /// with this key can open the clinic's queued emails.
+    async fn clinic_outbox_key(&self, fingerprint: &str) -> StoreResult<bool>;
     /// The next time an email will be due, to let the dispatcher sleep until then.
     async fn next_email_due(&self) -> StoreResult<Option<Millis>>;
     /// Those of `ids` whose token can no longer be used at `now` (used, revoked or expired),

@@ -12,12 +12,18 @@ const NONCE_BYTES: usize = 24;
 
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
+    /// Kept to export it to another dispatcher, and to name it by its fingerprint.
+    key: crate::Sensitive<[u8; KEY_BYTES]>,
 }
+
+/// How an exported key file begins, so that a wrong file is told apart from a damaged one.
+const EXPORT_PREFIX: &str = "vetdesk-dispatch-key-v1:";
 
 impl Sealer {
     pub fn new(key: &[u8; KEY_BYTES]) -> Self {
         Self {
             cipher: XChaCha20Poly1305::new(key.into()),
+            key: crate::Sensitive::new(*key),
         }
     }
 
@@ -36,6 +42,42 @@ impl Sealer {
                 .map_err(|_| CoreError::Internal("sealing failed".into()))?,
         );
         Ok(out)
+    }
+
+    /// Names the key without revealing it: an HMAC of a fixed text under the key. The clinic
+    /// database records the first dispatcher's, and a dispatcher whose key differs sends
+    /// nothing, rather than fail every email it cannot open.
+    pub fn fingerprint(&self) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.key.expose())
+            .expect("HMAC takes a key of any length");
+        mac.update(b"vetdesk outbox key fingerprint");
+        let bytes = mac.finalize().into_bytes();
+        bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The key as a line of text for another dispatcher of this clinic (vetdesk-server) to
+    /// read from a file only its owner can read.
+    pub fn export(&self) -> crate::Sensitive<String> {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(self.key.expose());
+        crate::Sensitive::new(format!("{EXPORT_PREFIX}{encoded}\n"))
+    }
+
+    /// Reads what [`Sealer::export`] wrote.
+    pub fn import(text: &str) -> CoreResult<Sealer> {
+        use base64::Engine;
+        let encoded = text
+            .trim()
+            .strip_prefix(EXPORT_PREFIX)
+            .ok_or_else(|| CoreError::Internal("this is not a VetDesk dispatch key file".into()))?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|_| CoreError::Internal("the dispatch key file is damaged".into()))?;
+        let key: [u8; KEY_BYTES] = bytes
+            .try_into()
+            .map_err(|_| CoreError::Internal("the dispatch key file is damaged".into()))?;
+        Ok(Sealer::new(&key))
     }
 
     pub fn open(&self, sealed: &[u8]) -> CoreResult<Secrets> {
@@ -72,5 +114,31 @@ mod tests {
         let b = Sealer::new(&Sealer::generate_key());
         assert!(b.open(&sealed).is_err());
         assert!(a.open(&sealed[..10]).is_err());
+    }
+
+    #[test]
+    fn an_exported_key_opens_what_the_original_sealed() {
+        let secrets = Secrets {
+            link: Some("link-token-value".into()),
+            code: None,
+        };
+        let a = Sealer::new(&Sealer::generate_key());
+        let sealed = a.seal(&secrets).unwrap();
+        let exported = a.export();
+        let b = Sealer::import(exported.expose()).unwrap();
+        assert_eq!(b.open(&sealed).unwrap(), secrets);
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint().len(), 32);
+        let other = Sealer::new(&Sealer::generate_key());
+        assert_ne!(other.fingerprint(), a.fingerprint());
+        assert!(!a.fingerprint().contains(&exported.expose()[24..40]));
+        for bad in [
+            "",
+            "hello",
+            "vetdesk-dispatch-key-v1:AAAA",
+            "vetdesk-dispatch-key-v1:%%%",
+        ] {
+            assert!(Sealer::import(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -46,6 +46,8 @@ pub struct DispatchReport {
     pub sent: u32,
     pub failed: u32,
     pub expired: u32,
+    /// This dispatcher's outbox key is not the clinic's: it sent nothing.
+    pub wrong_key: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +64,8 @@ pub struct Dispatcher {
     transports: Arc<dyn TransportFactory>,
     claimant: Claimant,
     preview: Option<PreviewOutbox>,
+    /// Set once the clinic database has confirmed that this dispatcher's key is the clinic's.
+    key_confirmed: std::sync::atomic::AtomicBool,
 }
 
 /// This process's run of the app: a dispatcher claims as it, and a later process takes back
@@ -105,6 +109,7 @@ impl Dispatcher {
             transports,
             claimant: Claimant::new(workstation, this_run()),
             preview: None,
+            key_confirmed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -136,6 +141,15 @@ impl Dispatcher {
     /// sweep the preview outbox, after the sends so that it never delays one.
     pub async fn run_once(&self) -> Result<DispatchReport, DispatchError> {
         let mut report = DispatchReport::default();
+        if !self.holds_clinic_key().await? {
+            tracing::error!(
+                workstation = %self.claimant.workstation,
+                "this dispatcher's outbox key is not the clinic's: it sends nothing until it is \
+                 given the clinic's key"
+            );
+            report.wrong_key = true;
+            return Ok(report);
+        }
         let mut how = None;
         let mut handled = 0;
         while handled < BATCH_SIZE {
@@ -183,6 +197,21 @@ impl Dispatcher {
         }
         self.sweep_preview().await;
         Ok(report)
+    }
+
+    /// Whether this dispatcher can open the clinic's queued emails: its key is the one the clinic
+    /// database recorded (the first dispatcher's). Asked of the database until it says yes.
+    pub async fn holds_clinic_key(&self) -> Result<bool, DispatchError> {
+        use std::sync::atomic::Ordering;
+        if self.key_confirmed.load(Ordering::Acquire) {
+            return Ok(true);
+        }
+        let holds = self
+            .outbox
+            .clinic_outbox_key(&self.sealer.fingerprint())
+            .await?;
+        self.key_confirmed.store(holds, Ordering::Release);
+        Ok(holds)
     }
 
     /// Rounds until `shutdown`: after each, sleeps until the next email is due (at most

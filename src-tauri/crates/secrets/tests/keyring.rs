@@ -22,7 +22,11 @@ fn a_secret_round_trips_through_the_os_keyring() {
 fn bytes_round_trip_through_the_os_keyring() {
     let store = Keyring::new(format!("vetdesk-test-bytes-{}", std::process::id()));
     // Not UTF-8, and as long as a 4096-bit DKIM key in DER.
-    let value = Sensitive::new((0..2400u32).map(|i| (i * 7 % 256) as u8).collect::<Vec<_>>());
+    let value = Sensitive::new(
+        (0..2400u32)
+            .map(|i| (i * 7 % 256) as u8)
+            .collect::<Vec<_>>(),
+    );
     store
         .set_bytes("dkim-key", &value)
         .expect("Secret Service must be running for this test (see README: test command)");

@@ -95,6 +95,19 @@ impl Recovery {
         })
     }
 
+    /// An admin exports this workstation's outbox key for vetdesk-server, so that it can open
+    /// and send the links the desktop queues. The key opens every queued link: it takes the
+    /// admin's password entered within the last few minutes, and is audited.
+    pub async fn authorize_dispatch_key_export(&self, actor: &Actor, ws: &str) -> CoreResult<()> {
+        access::admin(actor)?;
+        self.require_recent_password(actor)?;
+        let event = self
+            .audit(AuditAction::DispatchKeyExported, AuditOutcome::Ok, ws)
+            .actor(actor.id)
+            .detail(format!("fingerprint {}", self.sealer.fingerprint()));
+        Ok(self.store.append_audit(&event).await?)
+    }
+
     /// The DNS record to publish for the DKIM key in this workstation's keyring: `None` when
     /// settings name no DKIM domain or no key is stored.
     pub async fn dkim_record(&self, actor: &StaffRecord) -> CoreResult<Option<DkimRecord>> {

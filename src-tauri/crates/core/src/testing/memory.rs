@@ -105,6 +105,8 @@ struct State {
     portal_tokens: Vec<PortalToken>,
     portal_sessions: Vec<PortalSession>,
     bulk_runs: Vec<bulk::BulkRun>,
+    /// The fingerprint of the clinic's outbox key, recorded by the first dispatcher.
+    outbox_key: Option<String>,
 }
 
 struct PortalToken {

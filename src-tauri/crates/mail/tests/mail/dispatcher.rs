@@ -11,6 +11,7 @@ use vetdesk_core::outbox::{
     Claimant, DeliveredVia, EmailKind, EmailStatus, NewEmail, CLAIM_LEASE, MAX_ATTEMPTS,
 };
 use vetdesk_core::ports::{EmailStore, OutboxStore};
+use vetdesk_core::seal::Sealer;
 use vetdesk_core::settings::{Settings, SmtpSecurity};
 use vetdesk_core::testing::MemoryStore;
 use vetdesk_core::time::{MINUTE, SECOND};
@@ -44,7 +45,8 @@ async fn a_failed_send_is_retried_and_delivered_once_the_server_is_up() {
         DispatchReport {
             sent: 0,
             failed: 1,
-            expired: 0
+            expired: 0,
+            wrong_key: false,
         }
     );
     let row = harness.row(id);
@@ -426,4 +428,40 @@ async fn a_crash_mid_batch_repeats_at_most_the_email_in_flight() {
         sends.iter().all(|(_, claimed)| *claimed == 1),
         "one email claimed at a time: {sends:?}"
     );
+}
+
+#[tokio::test]
+async fn a_dispatcher_with_another_key_sends_nothing_and_one_given_the_clinic_key_sends() {
+    let server = SmtpServer::start(&ServerOptions::default(), None);
+    let harness = Harness::new(
+        smtp_settings("127.0.0.1", server.port, SmtpSecurity::Plain, false),
+        plain_factory(),
+    )
+    .await;
+    // The clinic's first dispatcher records its key.
+    assert!(harness.dispatcher.holds_clinic_key().await.unwrap());
+    let id = harness.queue_reset(|_| {}).await;
+    let stranger = |sealer: Arc<Sealer>| {
+        Dispatcher::new(
+            harness.store.clone(),
+            harness.store.clone(),
+            sealer,
+            harness.clock.clone(),
+            Arc::new(plain_factory()),
+            "vetdesk-server".into(),
+        )
+    };
+    let other = stranger(Arc::new(Sealer::new(&Sealer::generate_key())));
+    let report = other.run_once().await.unwrap();
+    assert!(report.wrong_key);
+    assert_eq!(report.sent + report.failed, 0);
+    assert_eq!(harness.row(id).record.status, EmailStatus::Queued);
+    assert_eq!(harness.row(id).record.attempts, 0);
+
+    // Given the clinic's key through its exported file, it opens and sends the email.
+    let exported = harness.sealer.export();
+    let enrolled = stranger(Arc::new(Sealer::import(exported.expose()).unwrap()));
+    let report = enrolled.run_once().await.unwrap();
+    assert_eq!((report.sent, report.wrong_key), (1, false));
+    assert_eq!(server.wait_for(1).len(), 1);
 }

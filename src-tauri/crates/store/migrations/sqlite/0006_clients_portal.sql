@@ -134,3 +134,12 @@ CREATE TABLE bulk_job_items (
     outcome   TEXT    CHECK (outcome IS NULL OR outcome IN ('sent', 'skipped_no_email', 'skipped_registered', 'skipped_email_in_use', 'failed')),
     PRIMARY KEY (job_id, position)
 ) WITHOUT ROWID;
+
+-- The fingerprint of the key that seals this clinic's queued links, recorded by the first
+-- dispatcher. Every dispatcher (each workstation, vetdesk-server) must hold the same key to
+-- send; one that holds another sends nothing rather than fail emails it cannot open. The key
+-- itself is never in the database.
+CREATE TABLE clinic_keys (
+    name        TEXT    PRIMARY KEY,
+    fingerprint TEXT    NOT NULL CHECK (length(fingerprint) = 32)
+) WITHOUT ROWID;

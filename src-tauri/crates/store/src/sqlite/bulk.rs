@@ -185,12 +185,7 @@ impl BulkStore for SqliteStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn cancel_bulk_job(
-        &self,
-        id: i64,
-        now: Millis,
-        audit: &AuditEvent,
-    ) -> StoreResult<bool> {
+    async fn cancel_bulk_job(&self, id: i64, now: Millis, audit: &AuditEvent) -> StoreResult<bool> {
         cancel(&self.pool, id, now, audit).await.map_err(map)
     }
 

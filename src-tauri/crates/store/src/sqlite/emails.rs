@@ -277,6 +277,21 @@ impl EmailStore for SqliteStore {
     }
 }
 
+/// The first dispatcher's key fingerprint is kept; later ones are compared with it.
+async fn outbox_key(pool: &SqlitePool, fingerprint: &str) -> sqlx::Result<bool> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("INSERT OR IGNORE INTO clinic_keys (name, fingerprint) VALUES ('outbox', ?)")
+        .bind(fingerprint)
+        .execute(&mut *tx)
+        .await?;
+    let recorded: String =
+        sqlx::query_scalar("SELECT fingerprint FROM clinic_keys WHERE name = 'outbox'")
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(recorded == fingerprint)
+}
+
 #[async_trait]
 impl OutboxStore for SqliteStore {
     #[tracing::instrument(skip_all)]
@@ -334,6 +349,11 @@ impl OutboxStore for SqliteStore {
     async fn mark_email_expired(&self, id: i64, audit: &AuditEvent) -> StoreResult<()> {
         let expired = sqlx::query(MARK_EXPIRED).bind(id);
         write(&self.pool, expired, audit).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn clinic_outbox_key(&self, fingerprint: &str) -> StoreResult<bool> {
+        outbox_key(&self.pool, fingerprint).await.map_err(map)
     }
 
     #[tracing::instrument(skip_all)]

@@ -120,12 +120,7 @@ impl BulkStore for MemoryStore {
         Ok(())
     }
 
-    async fn cancel_bulk_job(
-        &self,
-        id: i64,
-        now: Millis,
-        audit: &AuditEvent,
-    ) -> StoreResult<bool> {
+    async fn cancel_bulk_job(&self, id: i64, now: Millis, audit: &AuditEvent) -> StoreResult<bool> {
         let mut state = self.lock();
         state.check_audit(audit)?;
         let Some(run) = state

@@ -211,6 +211,14 @@ impl OutboxStore for MemoryStore {
         })
     }
 
+    async fn clinic_outbox_key(&self, fingerprint: &str) -> StoreResult<bool> {
+        let mut state = self.lock();
+        let recorded = state
+            .outbox_key
+            .get_or_insert_with(|| fingerprint.to_string());
+        Ok(recorded == fingerprint)
+    }
+
     async fn next_email_due(&self) -> StoreResult<Option<Millis>> {
         Ok(self
             .lock()
