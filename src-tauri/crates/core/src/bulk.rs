@@ -91,6 +91,9 @@ impl BulkOutcome {
     }
 }
 
+/// The name listed for an item whose client no longer exists.
+pub const REMOVED_CLIENT: &str = "A removed client";
+
 /// Which clients to invite: those picked in the list, or every client a search finds.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -1,9 +1,10 @@
-// The page a reset link opens. The token travels in the address's fragment
-// (/reset#token=...), which browsers never send to a server, so it stays out of this server's
-// logs, a proxy's logs and Referer headers. This script takes it from the fragment, removes it
-// from the address bar and the history entry, and posts it in a form to /reset/status, which
-// answers with the set-password form for the link's account (using nothing up), or with the
-// page for a link that cannot be used.
+// The page a link from an email opens: a staff reset (/reset#token=...) or a patient-portal
+// invitation or reset (/portal/set-password#token=...). The token travels in the address's
+// fragment, which browsers never send to a server, so it stays out of this server's logs, a
+// proxy's logs and Referer headers. This script takes it from the fragment, removes it from the
+// address bar and the history entry, and posts it in the page's link form (to /reset/status or
+// /portal/set-password/status), which answers with the set-password form for the link's
+// account (using nothing up), or with the page for a link that cannot be used.
 "use strict";
 (function () {
   var main = document.getElementById("main");

@@ -8,29 +8,30 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::state::AppState;
-use crate::{access_log, assets, guard, health, staff_reset};
+use crate::{access_log, assets, guard, health, portal, staff_reset};
 
-/// Request bodies larger than this are refused with 413: a reset form is well under 1 KiB.
+/// Request bodies larger than this are refused with 413: every form is well under 1 KiB.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
      style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
 
-/// The routes and their layers. The portal's pages will come in as a router of their own beside
-/// the staff reset pages; the outbox dispatcher will run as a task beside the server.
+/// The routes and their layers. Every page, the portal's included, passes the same guards and
+/// carries the same headers.
 pub fn router(state: AppState) -> Router {
     let security_headers = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        // Pages may carry a name and a token in a hidden field; nothing is kept by a browser
-        // or a proxy cache.
+        // Pages may carry a name, an email address and a token in a hidden field; nothing is
+        // kept by a browser or a proxy cache.
         (header::CACHE_CONTROL, "no-store"),
     ];
     let mut app = Router::new()
         .merge(staff_reset::router())
+        .merge(portal::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(not_found)

@@ -1,7 +1,7 @@
 //! The command line. Nothing secret is ever read from it: a command line is visible to every
 //! user of the machine (`ps`, `/proc`) and lands in shell histories and service definitions.
-//! Secrets that later phases need (a database password, dispatch keys) come from the
-//! environment or from a file named by an environment variable.
+//! Secrets (the clinic's outbox key, the SMTP password, the DKIM key) are read from files that
+//! only the server's account can read; the command line and the environment only name them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -12,7 +12,8 @@ use clap::Parser;
 #[command(
     name = "vetdesk-server",
     version,
-    about = "Serves the clinic's web pages that reset links in VetDesk emails open"
+    about = "Serves the clinic's web pages that links in VetDesk emails open, and sends the \
+             clinic's queued emails when given its outbox key"
 )]
 pub struct Args {
     /// The clinic database: sqlite:/// followed by the absolute path of the database file that
@@ -38,6 +39,27 @@ pub struct Args {
     /// server directly could write any address there.
     #[arg(long)]
     pub trust_forwarded_for: bool,
+
+    /// The clinic's outbox key, exported from VetDesk (Setup › Settings › Export key for
+    /// vetdesk-server). With it the server sends the clinic's queued emails; without it, it only
+    /// serves pages. The file must be readable by its owner only.
+    #[arg(long, env = "VETDESK_DISPATCH_KEY_FILE", value_name = "FILE")]
+    pub dispatch_key_file: Option<PathBuf>,
+
+    /// The SMTP password, alone in a file readable by its owner only (a final line break is
+    /// not part of it). Needed when the clinic's mail settings name an SMTP username.
+    #[arg(long, env = "VETDESK_SMTP_PASSWORD_FILE", value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+
+    /// The DKIM private key (PEM), in a file readable by its owner only. Needed when the
+    /// clinic's mail settings turn DKIM signing on.
+    #[arg(long, env = "VETDESK_DKIM_KEY_FILE", value_name = "FILE")]
+    pub dkim_key_file: Option<PathBuf>,
+
+    /// An extra certificate authority (PEM) to trust for SMTP besides the system's, for a
+    /// clinic's own CA. Not a secret.
+    #[arg(long, env = "VETDESK_SMTP_CA_FILE", value_name = "FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 impl Args {

@@ -13,7 +13,7 @@ use vetdesk_core::SystemClock;
 use vetdesk_runtime::{BlockingHashing, RangeLookup};
 use vetdesk_store::SqliteStore;
 
-use crate::keyring::NoSmtpPassword;
+use crate::keyring::FileKeyring;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -41,25 +41,29 @@ pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, OpenError> {
 
 /// The recovery flows as the server uses them.
 ///
-/// The code pepper and the sealing key are random for each run. In this phase the server never
-/// checks a typed code, so no code digest has to match one made on a workstation, and it queues
-/// no email that carries sealed secrets (the "password changed" notice carries none), so nothing
-/// it seals has to be opened by a dispatcher. The portal pages and the dispatcher will need the
-/// clinic's shared keys; they come from the environment then, never from the command line.
-pub fn recovery(store: Arc<dyn Store>) -> Arc<Recovery> {
+/// `sealer` is the clinic's outbox key when the server was given it, so that whatever the
+/// server queues can be opened by every dispatcher of the clinic; without it a random key
+/// stands in, since the pages then queue nothing that carries a sealed secret (the "password
+/// changed" notices carry none). The code pepper is random for each run: the server never
+/// checks a typed code, so no code digest has to match one made on a workstation. `wake`
+/// tells this server's dispatcher that a page queued an email.
+pub fn recovery(
+    store: Arc<dyn Store>,
+    sealer: Arc<Sealer>,
+    keyring: FileKeyring,
+    wake: Box<dyn Fn() + Send + Sync>,
+) -> Arc<Recovery> {
     Arc::new(Recovery::new(RecoveryParts {
         store,
-        sealer: Arc::new(Sealer::new(&Sealer::generate_key())),
+        sealer,
         pepper: CodePepper::new(CodePepper::generate()),
         hashing: Arc::new(BlockingHashing),
         breach: Arc::new(RangeLookup::default()),
-        keyring: Arc::new(NoSmtpPassword),
+        keyring: Arc::new(keyring),
         clock: Arc::new(SystemClock),
         limits: LimitConfig::default(),
         rng: Box::new(OsRng),
-        // No dispatcher runs in this process yet; the workstations' dispatchers poll the outbox
-        // and send the notices this server queues.
-        outbox_wake: Box::new(|| {}),
+        outbox_wake: wake,
     }))
 }
 

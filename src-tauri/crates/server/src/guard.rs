@@ -73,8 +73,8 @@ pub async fn same_origin_posts(
                 StatusCode::FORBIDDEN,
                 &site,
                 "This form was sent from another site",
-                "Nothing was changed. Open the link from the email and fill in the form on \
-                 this page.",
+                "Nothing was changed. Open the clinic's page again, from the link in the email \
+                 or the portal's address, and fill in the form there.",
             )
         }
     }

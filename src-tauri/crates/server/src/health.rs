@@ -1,5 +1,5 @@
-//! `GET /healthz`: whether the server runs and reaches the clinic database, for a load
-//! balancer or a service monitor.
+//! `GET /healthz`: whether the server runs and reaches the clinic database, and whether it
+//! sends the clinic's emails, for a load balancer or a service monitor.
 
 use std::time::Duration;
 
@@ -31,6 +31,7 @@ async fn healthz(State(app): State<AppState>) -> Response {
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "database": database,
+        "dispatch": app.dispatch.get().as_str(),
     });
     (status, Json(body)).into_response()
 }

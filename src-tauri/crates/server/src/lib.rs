@@ -1,6 +1,7 @@
-//! `vetdesk-server`: the clinic's web pages that links in VetDesk emails open, on the same core
-//! and clinic database as the desktop app, and a health check. The portal's pages and the
-//! outbox dispatcher will join as routers and tasks of their own.
+//! `vetdesk-server`: the clinic's web pages that links in VetDesk emails open (the staff reset
+//! page, the patient portal's set-password and sign-in pages), on the same core and clinic
+//! database as the desktop app; the outbox dispatcher, when it is given the clinic's outbox key;
+//! and a health check.
 
 pub mod access_log;
 pub mod app;
@@ -8,10 +9,14 @@ pub mod assets;
 pub mod cli;
 pub mod client;
 pub mod clinic;
+pub mod dispatch;
+pub mod forms;
 pub mod guard;
 pub mod health;
 pub mod keyring;
 pub mod pages;
+pub mod portal;
+pub mod secret_file;
 pub mod serve;
 pub mod staff_reset;
 pub mod state;

@@ -25,12 +25,38 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("done.html", include_str!("../templates/done.html")),
     ("problem.html", include_str!("../templates/problem.html")),
+    (
+        "portal_set_password.html",
+        include_str!("../templates/portal_set_password.html"),
+    ),
+    (
+        "portal_invalid.html",
+        include_str!("../templates/portal_invalid.html"),
+    ),
+    (
+        "portal_invalid_message.html",
+        include_str!("../templates/portal_invalid_message.html"),
+    ),
+    (
+        "portal_done.html",
+        include_str!("../templates/portal_done.html"),
+    ),
+    (
+        "portal_login.html",
+        include_str!("../templates/portal_login.html"),
+    ),
+    (
+        "portal_home.html",
+        include_str!("../templates/portal_home.html"),
+    ),
 ];
 
-/// What every page shows: the clinic's name and its password rules.
+/// What every page shows: the clinic's name, its phone number (the portal pages tell clients to
+/// call) and its password rules.
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
     pub clinic: String,
+    pub phone: String,
     pub min_length: u32,
     pub max_length: u32,
 }
@@ -40,6 +66,7 @@ impl Site {
         let policy = PasswordPolicy::new(settings.password_min_length).info();
         Self {
             clinic: settings.clinic.name.clone(),
+            phone: settings.clinic.phone.clone(),
             min_length: policy.min_length,
             max_length: policy.max_length,
         }
@@ -49,6 +76,7 @@ impl Site {
     pub fn unnamed(policy: PasswordPolicyInfo) -> Self {
         Self {
             clinic: "VetDesk".into(),
+            phone: String::new(),
             min_length: policy.min_length,
             max_length: policy.max_length,
         }
@@ -131,6 +159,16 @@ impl Pages {
             minijinja::context! {},
         )
     }
+
+    /// The one page for a patient-portal link that cannot be used: whom to ask for a new one.
+    pub fn portal_invalid(&self, site: &Site) -> Response {
+        self.render(
+            StatusCode::BAD_REQUEST,
+            "portal_invalid.html",
+            site,
+            minijinja::context! {},
+        )
+    }
 }
 
 /// How long until `at`, in words that need no time zone.
@@ -176,6 +214,10 @@ mod tests {
                     message => "<i>x</i>",
                     mode => "form",
                     target_name => "<i>x</i>",
+                    greeting_name => "<i>x</i>",
+                    username => "<i>x</i>",
+                    form_error => "<i>x</i>",
+                    invitation => true,
                 })
                 .unwrap();
             assert!(!html.contains("<b>Harbor"), "{name}");

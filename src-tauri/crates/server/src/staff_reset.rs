@@ -4,8 +4,6 @@
 //! submit that sets the password consumes the token, through the same core flow the desktop
 //! app uses, with the same rules and words.
 
-use std::net::IpAddr;
-
 use axum::extract::rejection::FormRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -16,6 +14,7 @@ use serde::Deserialize;
 use vetdesk_core::staff::ResetSecret;
 use vetdesk_core::CoreError;
 
+use crate::forms;
 use crate::pages::{expires_in, Site};
 use crate::state::{AppState, ClientIp};
 
@@ -25,15 +24,18 @@ pub fn router() -> Router<AppState> {
         .route("/reset/status", post(status))
 }
 
-/// The page the link opens. Its script reads the token from the fragment. A token in the query
-/// is refused, not used: a query reaches server and proxy logs, history sync and Referer
-/// headers, and accepting one would teach people to share such addresses.
+/// What the page says when a password could not be changed for a reason of the server's.
+const UNCHANGED: &str = "The password was not changed. Try again in a moment; if it keeps \
+                         failing, ask your office manager.";
+/// What to do with a form that arrived without its fields.
+const FILL_IN: &str = "The form arrived incomplete. Open the link from the email again and fill \
+                       in both password fields.";
+
+/// The page the link opens. Its script reads the token from the fragment; a token in the query
+/// is refused (see [`forms::has_query_token`]).
 async fn page(State(app): State<AppState>, RawQuery(query): RawQuery) -> Response {
     let site = app.site().await;
-    let has_query_token = query
-        .as_deref()
-        .is_some_and(|q| url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "token"));
-    let (status, mode) = if has_query_token {
+    let (status, mode) = if forms::has_query_token(query.as_deref()) {
         (StatusCode::BAD_REQUEST, "query")
     } else {
         (StatusCode::OK, "link")
@@ -59,9 +61,9 @@ async fn status(
     let site = app.site().await;
     let form = match form {
         Ok(Form(form)) => form,
-        Err(rejection) => return incomplete(&app, &site, rejection),
+        Err(rejection) => return forms::incomplete(&app, &site, rejection, FILL_IN),
     };
-    if let Some(refused) = client_limit(&app, &site, ip).await {
+    if let Some(refused) = forms::client_limit(&app, &site, ip, UNCHANGED).await {
         return refused;
     }
     set_password_form(&app, &site, &form.token, None, StatusCode::OK).await
@@ -84,9 +86,9 @@ async fn submit(
     let site = app.site().await;
     let form = match form {
         Ok(Form(form)) => form,
-        Err(rejection) => return incomplete(&app, &site, rejection),
+        Err(rejection) => return forms::incomplete(&app, &site, rejection, FILL_IN),
     };
-    if let Some(refused) = client_limit(&app, &site, ip).await {
+    if let Some(refused) = forms::client_limit(&app, &site, ip, UNCHANGED).await {
         return refused;
     }
     let secret = ResetSecret::Link {
@@ -109,20 +111,6 @@ async fn submit(
             set_password_form(&app, &site, &form.token, Some(e), status).await
         }
         Err(e) => failed(&app, &site, e),
-    }
-}
-
-/// Counts the post against the client's limit; the page to answer instead when it is over.
-async fn client_limit(app: &AppState, site: &Site, ip: IpAddr) -> Option<Response> {
-    match app.over_client_limit(ip).await {
-        Ok(None) => None,
-        Ok(Some(wait)) => {
-            let error = CoreError::Throttled {
-                retry_after_secs: wait,
-            };
-            Some(failed(app, site, error))
-        }
-        Err(e) => Some(failed(app, site, e)),
     }
 }
 
@@ -162,47 +150,10 @@ async fn set_password_form(
     )
 }
 
-/// A post without its fields, too large, or of the wrong type.
-fn incomplete(app: &AppState, site: &Site, rejection: FormRejection) -> Response {
-    let status = rejection.status();
-    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        "The form was larger than this page accepts. Open the link from the email again."
-    } else {
-        "The form arrived incomplete. Open the link from the email again and fill in both \
-         password fields."
-    };
-    app.pages
-        .problem(status, site, "The form could not be read", message)
-}
-
 /// Every other outcome: the one invalid-link page, or what went wrong and what to do.
 fn failed(app: &AppState, site: &Site, error: CoreError) -> Response {
     match error {
         CoreError::TokenInvalid => app.pages.invalid(site),
-        CoreError::Throttled { .. } => app.pages.problem(
-            StatusCode::TOO_MANY_REQUESTS,
-            site,
-            "Too many attempts",
-            &error.to_string(),
-        ),
-        CoreError::Store(_) => {
-            tracing::error!(error = %error, "a reset could not be completed");
-            app.pages.problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                site,
-                "The clinic database did not answer",
-                &error.to_string(),
-            )
-        }
-        _ => {
-            tracing::error!(error = %error, "a reset could not be completed");
-            app.pages.problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                site,
-                "Something went wrong",
-                "The password was not changed. Try again in a moment; if it keeps failing, ask \
-                 your office manager.",
-            )
-        }
+        error => forms::trouble(app, site, error, UNCHANGED),
     }
 }

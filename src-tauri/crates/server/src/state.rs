@@ -15,11 +15,13 @@ use vetdesk_core::time::MINUTE;
 use vetdesk_core::CoreResult;
 
 use crate::client;
+use crate::dispatch::DispatchStatus;
 use crate::pages::{Pages, Site};
 
-/// Posts from one client (see [`client::limit_key`]) to the reset pages, per minute. A person
-/// needs a handful; the limit stops a client from running the breached-password lookup and the
-/// password hashing in a loop. Kept in the clinic database like the core's limits, so a restart
+/// Posts from one client (see [`client::limit_key`]) to the pages, per minute: the staff and
+/// portal set-password pages and the portal sign-in count together. A person needs a handful;
+/// the limit stops a client from running the breached-password lookup and the password hashing
+/// in a loop. Kept in the clinic database like the core's limits, so a restart
 /// does not reset it.
 pub const CLIENT_POSTS: Limit = Limit::per(30, MINUTE);
 
@@ -36,6 +38,11 @@ pub struct Shared {
     /// posted from while the clinic has no URL configured.
     pub listen_origins: Vec<String>,
     pub trust_forwarded_for: bool,
+    /// Whether this server serves HTTPS itself: the portal's cookie is then `Secure` even before
+    /// a clinic URL is configured.
+    pub serves_tls: bool,
+    /// What the outbox dispatcher is doing, for the health check.
+    pub dispatch: Arc<DispatchStatus>,
 }
 
 impl std::ops::Deref for AppState {
@@ -79,6 +86,23 @@ impl AppState {
             Some(origin) => vec![origin],
             None => self.listen_origins.clone(),
         })
+    }
+
+    /// Whether browsers reach the pages over HTTPS: the clinic URL says https, or this server
+    /// serves TLS itself. A cookie marked `Secure` then never travels unencrypted.
+    pub async fn reached_over_https(&self) -> bool {
+        if self.serves_tls {
+            return true;
+        }
+        match self.settings().await {
+            Ok(Some(settings)) => settings
+                .clinic
+                .clinic_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .is_some_and(|u| u.scheme() == "https"),
+            _ => false,
+        }
     }
 
     /// Counts one post from `ip`; the seconds until the next may come when it is over

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use sqlx::SqlitePool;
 use vetdesk_core::audit::AuditEvent;
 use vetdesk_core::bulk::{
-    BulkItem, BulkJobRecord, BulkOutcome, BulkSkipped, BulkStatus, NewBulkJob,
+    BulkItem, BulkJobRecord, BulkOutcome, BulkSkipped, BulkStatus, NewBulkJob, REMOVED_CLIENT,
 };
 use vetdesk_core::ports::{BulkStore, StoreResult};
 use vetdesk_core::time::Millis;
@@ -63,7 +63,7 @@ row_type! {
         client_id,
         name: {
             let name: String = sqlx::Row::try_get(row, "name")?;
-            if name.is_empty() { "A removed client".to_string() } else { name }
+            if name.is_empty() { REMOVED_CLIENT.to_string() } else { name }
         },
         reason: word(row, "outcome", BulkOutcome::parse)?.reason().to_string(),
     }

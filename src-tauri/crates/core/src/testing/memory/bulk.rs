@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 
 use crate::audit::AuditEvent;
-use crate::bulk::{BulkItem, BulkJobRecord, BulkOutcome, BulkSkipped, BulkStatus, NewBulkJob};
+use crate::bulk::{
+    BulkItem, BulkJobRecord, BulkOutcome, BulkSkipped, BulkStatus, NewBulkJob, REMOVED_CLIENT,
+};
 use crate::client::full_name;
 use crate::ports::{BulkStore, StoreResult};
 use crate::time::Millis;
@@ -150,7 +152,7 @@ impl BulkStore for MemoryStore {
                 name: state
                     .client(i.client_id)
                     .map(|c| full_name(&c.first_name, &c.last_name))
-                    .unwrap_or_else(|| "A removed client".to_string()),
+                    .unwrap_or_else(|| REMOVED_CLIENT.to_string()),
                 reason: outcome.reason().to_string(),
             })
             .collect())
