@@ -60,13 +60,16 @@ pub enum ClientFilter {
 
 /// A search as the store runs it: `text` is lower case and trimmed; `phone_digits` holds the
 /// digits of a query that looks like a phone number (at least three digits and nothing but
-/// phone punctuation), else `None`. A client matches when a first or last name, "first last",
-/// the email or a pet's name begins with `text`, or the phone's digits begin with
-/// `phone_digits`. Rows come ordered by last name, first name and id, after `after`.
+/// phone punctuation), else `None`, and `phone_with_country` the same digits after the clinic's
+/// country code, so that a number typed without it finds one stored with it. A client matches
+/// when a first or last name, "first last", the email or a pet's name begins with `text`, or the
+/// phone's digits begin with `phone_digits` or `phone_with_country`. Rows come ordered by last
+/// name, first name and id, after `after`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientQuery {
     pub text: String,
     pub phone_digits: Option<String>,
+    pub phone_with_country: Option<String>,
     pub filter: ClientFilter,
     pub after: Option<ClientCursor>,
     pub limit: u32,
@@ -292,9 +295,28 @@ pub fn phone_digits(query: &str) -> Option<String> {
     (phone_like && digits.len() >= 3).then_some(digits)
 }
 
+/// The country code of a phone number written in international form with a separator after
+/// it ("+1 555 0142" → "1", "+44 20 7946 0958" → "44"); `None` when it cannot be told.
+pub fn country_code(phone: &str) -> Option<String> {
+    let rest = phone.trim().strip_prefix('+')?;
+    let code: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let separated = rest[code.len()..].starts_with([' ', '-', '(', '.']);
+    (separated && (1..=3).contains(&code.len())).then_some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_codes_come_from_an_international_number_with_a_separator() {
+        assert_eq!(country_code("+1 555 0142"), Some("1".into()));
+        assert_eq!(country_code(" +44 20 7946 0958"), Some("44".into()));
+        assert_eq!(country_code("+353-1-555-0100"), Some("353".into()));
+        assert_eq!(country_code("+15550142"), None);
+        assert_eq!(country_code("(555) 0142"), None);
+        assert_eq!(country_code(""), None);
+    }
 
     #[test]
     fn phone_queries_are_digits_in_any_formatting() {

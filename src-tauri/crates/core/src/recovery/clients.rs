@@ -34,8 +34,18 @@ impl Recovery {
     ) -> CoreResult<ClientPage> {
         access::client_viewer(actor)?;
         let query = validate::search(query)?;
+        let phone_digits = client::phone_digits(&query);
+        let country = match &phone_digits {
+            Some(_) => client::country_code(&self.settings().await?.clinic.phone),
+            None => None,
+        };
         let search = ClientQuery {
-            phone_digits: client::phone_digits(&query),
+            phone_with_country: phone_digits
+                .as_ref()
+                .zip(country)
+                .filter(|(digits, code)| !digits.starts_with(code.as_str()))
+                .map(|(digits, code)| format!("{code}{digits}")),
+            phone_digits,
             // ASCII letters only, as the database's `lower` folds them.
             text: query.to_ascii_lowercase(),
             filter,

@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 use rand::rngs::OsRng;
 use sqlx::SqlitePool;
 use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
+use vetdesk_core::client::NewClient;
 use vetdesk_core::limits::LimitConfig;
-use vetdesk_core::outbox::EmailKind;
+use vetdesk_core::outbox::{EmailKind, EmailRecord};
 use vetdesk_core::ports::{
-    EmailStore, InlineHashing, NoBreachCheck, PasswordHashing, SessionStore, StaffStore, Store,
+    ClientStore, EmailStore, InlineHashing, NoBreachCheck, PasswordHashing, PortalStore,
+    SessionStore, StaffStore, Store,
 };
 use vetdesk_core::recovery::{Recovery, RecoveryParts};
 use vetdesk_core::seal::Sealer;
@@ -24,7 +26,7 @@ use vetdesk_core::staff::{NewStaff, StaffRecord, StaffStatus};
 use vetdesk_core::time::{Clock, ManualClock, MINUTE};
 use vetdesk_core::token::CodePepper;
 use vetdesk_core::{Role, SystemClock};
-use vetdesk_server::keyring::NoSmtpPassword;
+use vetdesk_server::keyring::FileKeyring;
 use vetdesk_store::SqliteStore;
 
 pub const CLINIC_NAME: &str = "Harborview Animal Clinic";
@@ -37,20 +39,28 @@ pub const NEXT_STEP: &str =
     "Ask for a new link with Forgot password? in VetDesk, or ask your office manager.";
 
 /// A clinic database in a temporary folder, with an admin and the staff members named at
-/// creation, and the recovery flows over it on a clock the tests can move.
+/// creation, and the recovery flows over it on a clock the tests can move: the desktop app, as
+/// far as the server can tell, with its outbox key in `sealer`.
 pub struct TestClinic {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
     pub store: Arc<SqliteStore>,
     pub recovery: Arc<Recovery>,
     pub clock: Arc<ManualClock>,
-    sealer: Arc<Sealer>,
+    pub sealer: Arc<Sealer>,
 }
 
 impl TestClinic {
     /// A clinic whose settings carry `clinic_url`, with `staff` (usernames) as receptionists,
     /// each with an email address and [`OLD_PASSWORD`].
     pub async fn new(clinic_url: Option<&str>, staff: &[&str]) -> Self {
+        let mut settings = Settings::demo();
+        settings.clinic.clinic_url = clinic_url.map(str::to_string);
+        Self::with_settings(settings, staff).await
+    }
+
+    /// A clinic with `settings`, as [`TestClinic::new`].
+    pub async fn with_settings(settings: Settings, staff: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("vetdesk.sqlite3");
         let store = Arc::new(SqliteStore::open(&db).await.unwrap());
@@ -64,8 +74,6 @@ impl TestClinic {
             status: StaffStatus::Active,
             password_hash: hash.clone(),
         };
-        let mut settings = Settings::demo();
-        settings.clinic.clinic_url = clinic_url.map(str::to_string);
         let setup = AuditEvent::new(
             clock.now(),
             AuditAction::ClinicSetUp,
@@ -89,7 +97,7 @@ impl TestClinic {
             pepper: CodePepper::new(CodePepper::generate()),
             hashing: Arc::new(InlineHashing),
             breach: Arc::new(NoBreachCheck),
-            keyring: Arc::new(NoSmtpPassword),
+            keyring: Arc::new(FileKeyring::empty()),
             clock: clock.clone(),
             limits: LimitConfig::default(),
             rng: Box::new(OsRng),
@@ -160,6 +168,57 @@ impl TestClinic {
         self.recovery.check_link(link).await.is_ok()
     }
 
+    /// A client with an email address and a pet; answers their id.
+    pub async fn add_client(&self, first_name: &str, last_name: &str, email: &str) -> i64 {
+        let client = NewClient {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            email: Some(email.into()),
+            phone: Some("+1 555 0199".into()),
+            address: None,
+            pets: Vec::new(),
+        };
+        self.store
+            .insert_clients(&[client], self.clock.now())
+            .await
+            .unwrap()[0]
+    }
+
+    /// A receptionist's paw icon for `client_id` (an invitation, or a reset once the account is
+    /// active): the link token of the email it queues, opened as a dispatcher would open it.
+    pub async fn portal_link(&self, client_id: i64) -> String {
+        let admin = self.at_desk(ADMIN).await;
+        self.recovery
+            .send_portal_link(&admin, client_id, DESK)
+            .await
+            .unwrap();
+        let email = self.portal_email(client_id).await;
+        let secrets = self.sealer.open(email.sealed.as_deref().unwrap()).unwrap();
+        secrets.link.expect("a portal email carries a link")
+    }
+
+    /// The newest invitation or portal reset email to the client.
+    pub async fn portal_email(&self, client_id: i64) -> EmailRecord {
+        self.store
+            .latest_email_for_client(client_id, &[EmailKind::PortalInvite, EmailKind::PortalReset])
+            .await
+            .unwrap()
+            .expect("a portal email was queued")
+    }
+
+    /// A portal link sent `minutes_ago`.
+    pub async fn portal_link_sent_ago(&self, client_id: i64, minutes_ago: i64) -> String {
+        self.clock.advance(-minutes_ago * MINUTE);
+        let link = self.portal_link(client_id).await;
+        self.clock.advance(minutes_ago * MINUTE);
+        link
+    }
+
+    /// Whether the core would still take the portal `link`.
+    pub async fn portal_link_is_live(&self, link: &str) -> bool {
+        self.recovery.check_portal_link(link).await.is_ok()
+    }
+
     /// Every row of every table, to show that a request changed nothing.
     pub async fn snapshot(&self) -> Vec<String> {
         snapshot(self.pool()).await
@@ -220,15 +279,43 @@ pub struct Server {
     log: Arc<Mutex<String>>,
 }
 
+/// The environment variables the server reads, removed from what a test's server inherits.
+const SERVER_ENV: &[&str] = &[
+    "VETDESK_LOG",
+    "VETDESK_DATABASE",
+    "VETDESK_DISPATCH_KEY_FILE",
+    "VETDESK_SMTP_PASSWORD_FILE",
+    "VETDESK_DKIM_KEY_FILE",
+    "VETDESK_SMTP_CA_FILE",
+];
+
+/// The real binary on `db`, listening on a port of its choosing, with `extra` arguments and
+/// `env` variables, not yet started.
+pub fn command(db: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vetdesk-server"));
+    command
+        .arg("--database")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra);
+    for name in SERVER_ENV {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
 impl Server {
     /// Starts the server on `db`, listening on a port of its choosing, with `extra` arguments.
     pub fn start(db: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vetdesk-server"))
-            .arg("--database")
-            .arg(format!("sqlite://{}", db.display()))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(extra)
-            .env_remove("VETDESK_LOG")
+        Self::start_with(db, extra, &[])
+    }
+
+    /// Starts the server with `env`, the files it names (`VETDESK_DISPATCH_KEY_FILE`, …).
+    pub fn start_with(db: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Self {
+        let mut child = command(db, extra, env)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -286,6 +373,18 @@ impl Server {
     /// The exit status, once the process has ended.
     pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().unwrap()
+    }
+
+    /// Waits up to `seconds` for the log to hold `text`; answers the log.
+    pub fn log_with(&self, text: &str, seconds: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let log = self.log();
+            if log.contains(text) || Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Everything the server has logged so far.
@@ -389,4 +488,77 @@ impl TestCert {
             .build()
             .unwrap()
     }
+}
+
+/// The portal page script's post of the token from the fragment.
+pub async fn post_portal_status(server: &Server, token: &str) -> (u16, String) {
+    let response = from_the_page(client().post(server.url("/portal/set-password/status")))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// The portal's set-password form as a browser posts it, the read-only username included.
+pub async fn post_portal_password(
+    server: &Server,
+    token: &str,
+    password: &str,
+    confirm: &str,
+) -> reqwest::Response {
+    from_the_page(client().post(server.url("/portal/set-password")))
+        .form(&[
+            ("token", token),
+            ("username", "shown@example.invalid"),
+            ("password", password),
+            ("confirm", confirm),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The portal's sign-in form as a browser posts it.
+pub async fn portal_sign_in(server: &Server, username: &str, password: &str) -> reqwest::Response {
+    from_the_page(client().post(server.url("/portal/login")))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `Set-Cookie` header of a response, if it has one.
+pub fn set_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+}
+
+/// The `name=value` part of a `Set-Cookie` header, as a browser sends it back.
+pub fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+/// A file with `text` and unix permissions `mode`.
+pub fn file_with_mode(dir: &Path, name: &str, text: &str, mode: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+/// The server's health check.
+pub async fn health(server: &Server) -> serde_json::Value {
+    client()
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

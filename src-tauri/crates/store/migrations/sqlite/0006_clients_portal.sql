@@ -98,7 +98,9 @@ CREATE INDEX clients_first ON clients (lower(first_name));
 CREATE INDEX clients_last ON clients (lower(last_name));
 CREATE INDEX clients_full ON clients (lower(first_name || ' ' || last_name));
 CREATE INDEX clients_email ON clients (lower(email));
--- The phone's digits, whatever punctuation it was typed with, so "(555) 010" finds "+1 555 010".
+-- The phone's digits, whatever punctuation it was typed with, so that "(555) 010-2030" and
+-- "555.010.2030" are one number; the core also looks for the digits after the clinic's country
+-- code, so that "555 010" finds "+1 555 010".
 ALTER TABLE clients ADD COLUMN phone_digits TEXT GENERATED ALWAYS AS (
     replace(replace(replace(replace(replace(replace(phone, ' ', ''), '+', ''), '-', ''), '(', ''), ')', ''), '.', '')
 ) VIRTUAL;

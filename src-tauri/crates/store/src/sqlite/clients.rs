@@ -62,8 +62,9 @@ macro_rules! page_of {
 /// Every client, a page at a time, read along `clients_sort`.
 const LIST: &str = page_of!("clients c");
 /// The clients that match by prefix: `?6` the lower-case text and `?7` the first string after
-/// every string it begins, `?8` and `?9` the same for the phone's digits (`NULL` when the
-/// query is no phone number, which matches nothing). Each kind is a range scan on its own
+/// every string it begins, `?8` and `?9` the same for the phone's digits and `?10`, `?11` for
+/// them after the clinic's country code (`NULL` when the query is no phone number, which
+/// matches nothing). Each kind is a range scan on its own
 /// index; the matches are then read by id (`CROSS JOIN` keeps that order) and sorted.
 const SEARCH: &str = page_of!(
     "(SELECT id FROM clients WHERE lower(first_name) >= ?6 AND lower(first_name) < ?7 \
@@ -73,7 +74,8 @@ const SEARCH: &str = page_of!(
        AND lower(first_name || ' ' || last_name) < ?7 \
       UNION SELECT id FROM clients WHERE lower(email) >= ?6 AND lower(email) < ?7 \
       UNION SELECT client_id FROM pets WHERE lower(name) >= ?6 AND lower(name) < ?7 \
-      UNION SELECT id FROM clients WHERE phone_digits >= ?8 AND phone_digits < ?9) AS m \
+      UNION SELECT id FROM clients WHERE phone_digits >= ?8 AND phone_digits < ?9 \
+      UNION SELECT id FROM clients WHERE phone_digits >= ?10 AND phone_digits < ?11) AS m \
      CROSS JOIN clients c ON c.id = m.id"
 );
 
@@ -181,10 +183,12 @@ async fn search(pool: &SqlitePool, q: &ClientQuery) -> sqlx::Result<Vec<ClientRo
         .bind(q.limit);
     if !listing_all {
         query = bind_end(query.bind(&q.text), prefix_end(&q.text));
-        query = match &q.phone_digits {
-            Some(digits) => bind_end(query.bind(digits), prefix_end(digits)),
-            None => query.bind(None::<String>).bind(None::<String>),
-        };
+        for digits in [&q.phone_digits, &q.phone_with_country] {
+            query = match digits {
+                Some(digits) => bind_end(query.bind(digits), prefix_end(digits)),
+                None => query.bind(None::<String>).bind(None::<String>),
+            };
+        }
     }
     fetch_all(pool, query).await
 }

@@ -89,6 +89,7 @@ pub fn query(typed: &str) -> ClientQuery {
     ClientQuery {
         text: typed.trim().to_lowercase(),
         phone_digits: phone_digits(typed.trim()),
+        phone_with_country: None,
         filter: ClientFilter::All,
         after: None,
         limit: 100,
@@ -136,6 +137,12 @@ pub async fn clients_are_found_by_every_kind_of_prefix<F: StoreFactory>() {
     ] {
         assert_eq!(ids(store, &query(typed)).await, expected, "{typed:?}");
     }
+    // A local number typed without the country code finds one stored with it.
+    let local = ClientQuery {
+        phone_with_country: Some("15550142".into()),
+        ..query("555 0142")
+    };
+    assert_eq!(ids(store, &local).await, [1]);
 }
 
 pub async fn searches_fold_case_and_keep_unicode_names<F: StoreFactory>() {

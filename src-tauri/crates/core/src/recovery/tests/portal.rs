@@ -453,6 +453,8 @@ async fn search_finds_each_kind_and_pages_with_a_cursor() {
     assert_eq!(find("pepper").await, vec![x.omar]);
     assert_eq!(find("555-010-40").await, vec![x.omar]);
     assert_eq!(find("(555) 0102").await, vec![x.maya]);
+    // Typed without the clinic's country code (+1), stored with it.
+    assert_eq!(find("555 010 60").await, vec![x.lena]);
 
     let many: Vec<NewClient> = (0..250)
         .map(|i| client("Pat", &format!("Zed{i:03}"), None, "", "Tom"))

@@ -33,20 +33,20 @@ fn cursor_key(c: &ClientCursor) -> (String, String, i64) {
 /// Whether a client matches the search's text or phone digits by prefix, each kind as the
 /// SQLite store's index on it: names, "first last", email and pet names folded like `lower`,
 /// the phone with its punctuation stripped.
-fn matches(c: &ClientRecord, text: &str, phone_digits: Option<&str>) -> bool {
+fn matches(c: &ClientRecord, text: &str, phone_digits: &[&str]) -> bool {
     let begins = |value: &str| value.to_ascii_lowercase().starts_with(text);
     let full = format!("{} {}", c.first_name, c.last_name);
-    let phone = |digits: &str| {
+    let phone = |digits: &&str| {
         c.phone
             .as_deref()
-            .is_some_and(|p| p.replace(PHONE_PUNCTUATION, "").starts_with(digits))
+            .is_some_and(|p| p.replace(PHONE_PUNCTUATION, "").starts_with(*digits))
     };
     begins(&c.first_name)
         || begins(&c.last_name)
         || begins(&full)
         || c.email.as_deref().is_some_and(begins)
         || c.pets.iter().any(|p| begins(&p.name))
-        || phone_digits.is_some_and(phone)
+        || phone_digits.iter().any(phone)
 }
 
 impl State {
@@ -102,10 +102,15 @@ impl ClientStore for MemoryStore {
         let state = self.lock();
         let listing_all = query.text.is_empty() && query.phone_digits.is_none();
         let after = query.after.as_ref().map(cursor_key);
+        let phone: Vec<&str> = [&query.phone_digits, &query.phone_with_country]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         let mut found: Vec<&ClientRecord> = state
             .clients
             .iter()
-            .filter(|c| listing_all || matches(c, &query.text, query.phone_digits.as_deref()))
+            .filter(|c| listing_all || matches(c, &query.text, &phone))
             .filter(|c| match &after {
                 Some(a) => key_of(c) > *a,
                 None => true,
