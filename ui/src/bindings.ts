@@ -67,6 +67,11 @@ export const commands = {
 	setDkimKey: (key: string | null) => typedError<DkimRecord | null, CommandError>(__TAURI_INVOKE("set_dkim_key", { key })),
 	/**  Makes a new DKIM key in this workstation's keyring, for a clinic that has none to paste. */
 	generateDkimKey: () => typedError<DkimRecord | null, CommandError>(__TAURI_INVOKE("generate_dkim_key")),
+	/**
+	 *  Writes this workstation's outbox key to a file only this user can read, for vetdesk-server
+	 *  to send the emails this desk queues (see docs/server.md).
+	 */
+	exportDispatchKey: () => typedError<ExportedKey, CommandError>(__TAURI_INVOKE("export_dispatch_key")),
 	listActivity: (query: string) => typedError<AuditRow[], CommandError>(__TAURI_INVOKE("list_activity", { query })),
 	listEmails: (query: string) => typedError<EmailRow[], CommandError>(__TAURI_INVOKE("list_emails", { query })),
 	listPreviewMail: () => typedError<PreviewMailSummary[], CommandError>(__TAURI_INVOKE("list_preview_mail")),
@@ -269,6 +274,13 @@ export type ErrorCode = "invalidInput" | "invalidCredentials" | "throttled" | "f
  *  it in place and tries again.
  */
 "reauthRequired" | "tokenInvalid" | "resendTooSoon" | "failed";
+
+export type ExportedKey = {
+	/**  The file vetdesk-server reads through `VETDESK_DISPATCH_KEY_FILE`. */
+	path: string,
+	/**  Names the key without revealing it; vetdesk-server logs the same at start. */
+	fingerprint: string,
+};
 
 /**  The person setting up the clinic, who becomes its first admin. */
 export type FirstAdmin = {

@@ -5,7 +5,11 @@ import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const FIXTURE = JSON.parse(readFileSync(join(here, "fixtures", "messages.json"), "utf8"));
-export const MESSAGES = { ...FIXTURE.messages, ...FIXTURE.clientMessages };
+export const MESSAGES = {
+  ...FIXTURE.messages,
+  ...FIXTURE.clientMessages,
+  ...FIXTURE.settingsMessages,
+};
 export const SETTINGS_LIMITS = FIXTURE.settingsLimits;
 export const PASSWORD_POLICY = FIXTURE.passwordPolicy;
 export const FORGOT_MESSAGE = MESSAGES.forgotAnswer;

@@ -141,6 +141,7 @@ describe("settings", () => {
           fromAddress: "no-reply@riverside-vet.example",
           replyTo: "front.desk@riverside-vet.example",
           hasPassword: undefined,
+          dkim: null,
         },
       );
       // The stored password is never shown; an empty field means "keep".

@@ -44,5 +44,12 @@ describe("small window (1024x700)", () => {
       await page.getByTestId("nav-preview").click();
       await page.getByTestId("mail-list").waitFor();
       await assertNoHorizontalOverflow(page, "mail preview");
+      // An admin's Clients list has the bulk invitation controls and a column of checkboxes.
+      await page.getByTestId("nav-clients").click();
+      await page.getByTestId("bulk-bar").waitFor();
+      await eventually(async () =>
+        assert.equal(await page.locator("[data-testid^=client-select-]").count(), 100),
+      );
+      await assertNoHorizontalOverflow(page, "clients with bulk invitations");
     }));
 });

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 
-export type Column = string | { label: string; class: string };
+/** A heading, or one with a class; `hidden` keeps it for screen readers only. */
+export type Column = string | { label: string; class: string; hidden?: boolean };
 
 /** A data table with a caption for screen readers and a row of column headings. */
 export function Table({
@@ -28,7 +29,7 @@ export function Table({
               </th>
             ) : (
               <th scope="col" key={c.label} class={c.class}>
-                {c.label}
+                {c.hidden ? <span class="visually-hidden">{c.label}</span> : c.label}
               </th>
             ),
           )}

@@ -313,7 +313,7 @@ export function Shell({
             </Notice>
           ) : null}
           {section === "home" ? <Home session={session} info={info} /> : null}
-          {section === "clients" ? <ClientList /> : null}
+          {section === "clients" ? <ClientList canBulkInvite={isManager(session.role)} /> : null}
           {section === "staff" ? <StaffList session={session} /> : null}
           {section === "settings" ? <Settings onSaved={onSettingsSaved} /> : null}
           {section === "activity" ? <Activity /> : null}

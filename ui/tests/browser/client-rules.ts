@@ -30,7 +30,7 @@ const PORTAL_KINDS = ["portal_invite", "portal_reset"];
 const mask = (email: string) => `${email[0]}•••@${email.slice(email.lastIndexOf("@") + 1)}`;
 const canSend = (role: Role) =>
   role === "admin" || role === "officeManager" || role === "receptionist";
-const fullName = (first: string, last: string) => [first, last].filter(Boolean).join(" ");
+export const fullName = (first: string, last: string) => [first, last].filter(Boolean).join(" ");
 
 /** The digits of a query that looks like a phone number, as `client::phone_digits` reads it. */
 export function phoneDigits(query: string): string | null {
@@ -66,6 +66,54 @@ function compare(a: ClientCursor, b: ClientCursor): number {
   return by(a.lastName, b.lastName) || by(a.firstName, b.firstName) || a.id - b.id;
 }
 
+/**
+ * Stores a portal invitation or reset for `x` and queues its email, as `issue_portal_link`
+ * does; the paw action and the bulk runner both come here.
+ */
+export function issuePortalLink(
+  c: Clinic,
+  x: MockClient,
+  email: string,
+  invitation: boolean,
+  actor: string | null = c.session?.username ?? null,
+  createdAt = now(),
+) {
+  const { portalInviteMinutes, portalResetMinutes } = c.settings.lifetimes;
+  const minutes = invitation ? portalInviteMinutes : portalResetMinutes;
+  c.portalAccounts[x.id] ??= { username: email.toLowerCase(), status: "invited" };
+  c.portalLinks[x.id] = { invitation, expiresAt: createdAt + minutes * MIN, createdAt };
+  const name = fullName(x.firstName, x.lastName);
+  const e = addEmail(c, {
+    kind: invitation ? "portal_invite" : "portal_reset",
+    recipient: email,
+    subject: invitation
+      ? `You're invited to the ${c.settings.clinic.name} patient portal`
+      : `Reset your ${c.settings.clinic.name} patient-portal password`,
+    createdAt,
+    ...mailBody(
+      c,
+      invitation ? "Your patient-portal invitation" : "Reset your portal password",
+      [
+        `Hello ${name},`,
+        invitation
+          ? "You're invited to the clinic's patient portal. Choose your password with the link below."
+          : "A portal password reset was requested. The link below works once.",
+      ],
+      { label: "Choose a password", url: `${c.settings.clinic.clinicUrl}/portal/set-password` },
+    ),
+  });
+  c.portalEmails[x.id] = e.id;
+  audit(c, invitation ? "portal.invite" : "portal.reset", "queued", name, null, actor);
+}
+
+/** A portal username is an email, so one address signs in one client. */
+export function usernameTakenByOther(c: Clinic, id: number, email: string): boolean {
+  const username = email.toLowerCase();
+  return Object.entries(c.portalAccounts).some(
+    ([owner, a]) => a.username === username && Number(owner) !== id,
+  );
+}
+
 export function clientHandlers(c: Clinic, g: Guards): Pick<Handlers, ClientCommands> {
   const client = (id: number) =>
     c.clients.find((x) => x.id === id) ?? fail("notFound", say("clientNotFound"));
@@ -87,11 +135,7 @@ export function clientHandlers(c: Clinic, g: Guards): Pick<Handlers, ClientComma
 
   /** A portal username is an email, so one address signs in one client. */
   const refuseTakenUsername = (id: number, email: string) => {
-    const username = email.toLowerCase();
-    const other = Object.entries(c.portalAccounts).find(
-      ([owner, a]) => a.username === username && Number(owner) !== id,
-    );
-    if (other)
+    if (usernameTakenByOther(c, id, email))
       fail("invalidInput", say("portalUsernameTaken", { email: mask(email) }), { field: "email" });
   };
 
@@ -174,31 +218,7 @@ export function clientHandlers(c: Clinic, g: Guards): Pick<Handlers, ClientComma
       refuseTakenUsername(x.id, email);
       const account = c.portalAccounts[x.id];
       const invitation = !account || account.status === "invited";
-      const { portalInviteMinutes, portalResetMinutes } = c.settings.lifetimes;
-      const minutes = invitation ? portalInviteMinutes : portalResetMinutes;
-      c.portalAccounts[x.id] = account ?? { username: email.toLowerCase(), status: "invited" };
-      c.portalLinks[x.id] = { invitation, expiresAt: now() + minutes * MIN };
-      const name = fullName(x.firstName, x.lastName);
-      const e = addEmail(c, {
-        kind: invitation ? "portal_invite" : "portal_reset",
-        recipient: email,
-        subject: invitation
-          ? `You're invited to the ${c.settings.clinic.name} patient portal`
-          : `Reset your ${c.settings.clinic.name} patient-portal password`,
-        ...mailBody(
-          c,
-          invitation ? "Your patient-portal invitation" : "Reset your portal password",
-          [
-            `Hello ${name},`,
-            invitation
-              ? "You're invited to the clinic's patient portal. Choose your password with the link below."
-              : "A portal password reset was requested. The link below works once.",
-          ],
-          { label: "Choose a password", url: `${c.settings.clinic.clinicUrl}/portal/set-password` },
-        ),
-      });
-      c.portalEmails[x.id] = e.id;
-      audit(c, invitation ? "portal.invite" : "portal.reset", "queued", name);
+      issuePortalLink(c, x, email, invitation);
       const masked = mask(email);
       const smtp = c.settings.mail.transport === "smtp";
       return {

@@ -27,7 +27,17 @@ export type MockConfig = {
   keyringWarning?: string | null;
   /** The clinic's web address; portal emails cannot go out without it. */
   clinicUrl?: string | null;
+  /** How often the bulk-invitation runner works its next client, in ms. */
+  bulkTickMs?: number;
+  /** What `{url}/healthz` answers, by clinic web address; any other address answers nothing. */
+  clinicServers?: Record<string, ClinicServer>;
 };
+
+/** A vetdesk-server as the clinic-URL check finds it. */
+export type ClinicServer =
+  | { kind: "vetdesk"; version: string; database: "ok" | "down" }
+  | { kind: "other"; httpStatus: number }
+  | { kind: "timeout" };
 
 /** An outbox row; a `fixed` one keeps its status, the others move on with time. */
 export type Email = EmailRow & { fixed: boolean };
@@ -40,8 +50,21 @@ export type MockClient = Pick<
 >;
 /** A patient-portal account: its username is the client's email in lower case. */
 export type PortalAccount = { username: string; status: "invited" | "active" | "locked" };
+/** How one client of a bulk invitation ended, as `BulkOutcome` names them. */
+export type BulkOutcome =
+  "sent" | "skippedNoEmail" | "skippedRegistered" | "skippedEmailInUse" | "failed";
+/** A bulk invitation run as the store keeps it: one item per client, in order. */
+export type BulkJob = {
+  id: number;
+  createdBy: string;
+  createdAt: number;
+  status: "running" | "cancelled" | "done";
+  /** `at`: when the runner worked the client. */
+  items: { clientId: number; outcome: BulkOutcome | null; at?: number }[];
+};
 /** A client's one live portal link; a newer one replaces it. */
-export type PortalLink = { invitation: boolean; expiresAt: number };
+/** `createdAt` is known for links the mock issued, not for the seeded ones. */
+export type PortalLink = { invitation: boolean; expiresAt: number; createdAt?: number };
 
 export const MIN = 60_000;
 export const now = () => Date.now();
@@ -81,6 +104,7 @@ function initialSettings(transport: MailTransport, clinicUrl: string | null): Se
       fromAddress: "no-reply@riverside-vet.example",
       replyTo: "front.desk@riverside-vet.example",
       hasPassword: false,
+      dkim: null,
     },
     lifetimes: {
       selfResetMinutes: 30,
@@ -144,6 +168,13 @@ export function newClinic(config: MockConfig) {
     nextAuditId: 1000,
     codeCounter: 0,
     settings: initialSettings(transport, config.clinicUrl ?? null),
+    bulkJobs: [] as BulkJob[],
+    nextBulkId: 1,
+    bulkTickMs: config.bulkTickMs ?? 120,
+    clinicServers: { ...(config.clinicServers ?? {}) } as Record<string, ClinicServer>,
+    /** This workstation's keyring: the DKIM private key, as stored. */
+    dkimKey: null as string | null,
+    generatedKeys: 0,
     calls: [] as { cmd: string; args: unknown }[],
     failNext: {} as Record<string, "notSignedIn">,
     pendingLink: config.pendingLink ?? null,

@@ -2,9 +2,10 @@
 // renamed command or a changed argument or answer type fails the type check.
 import type { commands, Role, StaffCard, StaffRow } from "../../src/bindings";
 import { MIN, now, type Clinic } from "./clinic";
+import { bulkHandlers } from "./bulk-rules";
 import { clientHandlers } from "./client-rules";
-
-const REAUTH_WITHIN = 5 * MIN;
+import { checkClinicUrl } from "./clinic-url";
+import { dkimHandlers } from "./dkim-rules";
 import { fail, passwordPolicy, say, settingsLimits } from "./messages";
 import { addEmail, audit, emailView, mailBody, resetEmail } from "./outbox";
 import { checkSettings, EMAIL_RE } from "./settings-rules";
@@ -21,6 +22,7 @@ export type Handlers = {
 /** Opening another clinic is up to the mock as a whole, which holds both clinics. */
 export type ClinicSwitch = "openDemoClinic" | "leaveDemoClinic";
 
+const REAUTH_WITHIN = 5 * MIN;
 const CODES = ["K7P2-9XQM", "H4TR-6WZD", "Q9LC-3VNB", "M2XJ-8KFT"];
 // As the back end's `Role::label` names them.
 const ROLE_LABELS: Record<Role, string> = {
@@ -111,8 +113,23 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
     return s;
   }
 
+  const clients = clientHandlers(c, { requireSession, requireRecentPassword });
   return {
-    ...clientHandlers(c, { requireSession, requireRecentPassword }),
+    ...clients,
+    ...bulkHandlers(c, { requireSession, search: clients.searchClients }),
+    ...dkimHandlers(c, { requireAdmin, requireRecentPassword }),
+    // Stands for writing the outbox key to an owner-only file for vetdesk-server.
+    exportDispatchKey: () => {
+      requireAdmin();
+      requireRecentPassword();
+      const fingerprint = "3f9a0c57d21e84b6a7c0e19f5b2d4c88";
+      audit(c, "dispatch_key.exported", "ok", null, `fingerprint ${fingerprint}`);
+      return { path: "/home/frontdesk/.local/share/vetdesk/dispatch.key", fingerprint };
+    },
+    checkClinicUrl: (url) => {
+      requireAdmin();
+      return checkClinicUrl(c, url);
+    },
     appInfo: () => ({ ...c.info }),
     currentSession: () => (c.session ? { ...c.session } : null),
     setupClinic: (clinic, admin, password, confirm) =>
@@ -330,9 +347,11 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
     },
     saveSettings: (settings, smtpPassword) => {
       requireAdmin();
-      checkSettings(settings);
+      const normalized = checkSettings(settings);
       requireRecentPassword();
       const next = structuredClone(settings);
+      next.clinic.clinicUrl = normalized.clinicUrl;
+      next.mail.dkim = normalized.dkim;
       // null keeps the stored password; "" removes it.
       next.mail.hasPassword =
         smtpPassword === null ? c.settings.mail.hasPassword : smtpPassword !== "";

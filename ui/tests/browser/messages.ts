@@ -2,8 +2,9 @@
 import fixture from "../fixtures/messages.json";
 import type { Bounds, CommandError, ErrorCode, SettingsLimits } from "../../src/bindings";
 
-// The Clients words sit apart until the Rust IPC test checks them too (it checks `messages`).
-const words = { ...fixture.messages, ...fixture.clientMessages };
+// The Clients and the newer Settings words sit apart until the Rust IPC test checks them too
+// (it checks `messages`).
+const words = { ...fixture.messages, ...fixture.clientMessages, ...fixture.settingsMessages };
 export type MessageKey = keyof typeof words;
 
 type Values = Record<string, string | number>;

@@ -4,7 +4,15 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { AppInfo, CommandError } from "../../src/bindings";
-import { DEMO_PASSWORD, newClinic, now, type Clinic, type MockConfig } from "./clinic";
+import {
+  DEMO_PASSWORD,
+  newClinic,
+  now,
+  type Clinic,
+  type ClinicServer,
+  type MockConfig,
+} from "./clinic";
+import { restoreBulkJobs, startBulkRunner } from "./bulk-rules";
 import { clinicHandlers, type Handlers } from "./handlers";
 import { say } from "./messages";
 import { seed } from "./seed";
@@ -28,6 +36,8 @@ function opened(c: MockConfig): Clinic {
   const made = newClinic(c);
   made.calls = calls;
   if (!made.info.setupNeeded) seed(made);
+  restoreBulkJobs(made);
+  startBulkRunner(made);
   return made;
 }
 
@@ -113,6 +123,11 @@ window.__clinic = {
   // The next call of `cmd` fails, as a database that stops answering would make it.
   refuseNext: (cmd: string, message: string) => {
     refuseNext[cmd] = { code: "failed", message, field: null, retryAfterSecs: null };
+  },
+  // What `{url}/healthz` answers from now on; null: nothing answers there.
+  setClinicServer: (url: string, server: ClinicServer | null) => {
+    if (server) clinic.clinicServers[url] = server;
+    else delete clinic.clinicServers[url];
   },
   codeFor: (staffId: number) => clinic.codes[staffId]?.code ?? null,
   DEMO_PASSWORD,

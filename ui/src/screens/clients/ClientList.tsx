@@ -5,6 +5,8 @@ import { PageHeader } from "../../components/PageHeader";
 import { SearchToolbar } from "../../components/SearchToolbar";
 import { Spinner } from "../../components/Spinner";
 import { useDebounced } from "../../hooks";
+import { BulkInvite } from "./bulk/BulkInvite";
+import { useSelection } from "./bulk/useSelection";
 import { ClientProfileDialog } from "./ClientProfile";
 import { ClientTable } from "./ClientTable";
 import { useClientSearch, type ClientSearch } from "./useClientSearch";
@@ -25,12 +27,14 @@ function statusText(search: ClientSearch, query: string, filter: ClientFilter): 
   return `${count}${among}${query ? `${among ? "," : ""} matching “${query}”` : ""}`;
 }
 
-export function ClientList() {
+/** `canBulkInvite`: office managers and admins also pick clients and invite them in bulk. */
+export function ClientList({ canBulkInvite }: { canBulkInvite: boolean }) {
   const [query, setQuery] = useState("");
   const settledQuery = useDebounced(query.trim(), SEARCH_DEBOUNCE_MS);
   const [filter, setFilter] = useState<ClientFilter>("all");
   const [open, setOpen] = useState<ClientRow | null>(null);
   const search = useClientSearch(settledQuery, filter);
+  const selection = useSelection();
   const rows = search.rows ?? [];
   const wrap = useRef<HTMLDivElement>(null);
   const marker = useRef<HTMLDivElement>(null);
@@ -60,7 +64,7 @@ export function ClientList() {
         onKeyDown={(e) => {
           if (e.key !== "ArrowDown" || rows.length === 0) return;
           e.preventDefault();
-          focus.focusRow(Math.min(focus.active, rows.length - 1));
+          focus.focusRow(Math.min(focus.active, rows.length - 1), "row-open");
         }}
         testid="client-search"
         statusTestid="client-count"
@@ -77,6 +81,16 @@ export function ClientList() {
           Not registered, has email
         </label>
       </SearchToolbar>
+      {canBulkInvite ? (
+        <BulkInvite
+          shown={rows}
+          hasMore={search.hasMore}
+          query={settledQuery}
+          filter={filter}
+          selection={selection}
+          onFinished={search.reload}
+        />
+      ) : null}
       <div class="message-slot message-slot-tight">
         <ErrorAlert error={search.error}>
           {/* Asking again helps when the database did not answer, not when the search is bad. */}
@@ -102,7 +116,12 @@ export function ClientList() {
         aria-busy={search.loading !== null}
         data-testid="client-list"
       >
-        <ClientTable rows={rows} active={focus.active} onOpen={openRow} />
+        <ClientTable
+          rows={rows}
+          active={focus.active}
+          onOpen={openRow}
+          selection={canBulkInvite ? selection : undefined}
+        />
         {empty ? (
           <p class="empty-state" data-testid="client-empty">
             {status}

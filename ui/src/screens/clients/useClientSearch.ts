@@ -20,6 +20,8 @@ export type ClientSearch = {
   loadMore: () => Promise<boolean>;
   /** Runs the search again from its first page (after an error). */
   retry: () => void;
+  /** Runs the search again from its first page, for rows that changed elsewhere. */
+  reload: () => void;
   /** Shows a profile's newer details in its row without reloading the list. */
   update: (profile: ClientProfile) => void;
 };
@@ -80,6 +82,8 @@ export function useClientSearch(query: string, filter: ClientFilter): ClientSear
     else setAttempt((n) => n + 1);
   }, [rows, loadMore]);
 
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+
   const update = useCallback((p: ClientProfile) => {
     setRows(
       (prev) =>
@@ -107,6 +111,7 @@ export function useClientSearch(query: string, filter: ClientFilter): ClientSear
     error: page.error,
     loadMore,
     retry,
+    reload,
     update,
   };
 }

@@ -5,10 +5,14 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 const PREFETCH_ROWS = 20;
 const PAGE_STEP = 10;
 
+/** The controls of a row the keys move between: its button, and its checkbox when it has one. */
+const ROW_CONTROLS = ["row-open", "row-select"];
+
 /**
- * Roving focus over a table's rows, each holding one `.row-open` button: ArrowUp/ArrowDown,
- * PageUp/PageDown, Home/End. Focus near the end fetches the next page, and ArrowDown on the
- * last row waits for it, so the keyboard reaches every client without a mouse.
+ * Roving focus over a table's rows, each holding one `.row-open` button (and maybe a
+ * `.row-select` checkbox): ArrowUp/ArrowDown, PageUp/PageDown, Home/End move to the same
+ * control of another row. Focus near the end fetches the next page, and ArrowDown on the last
+ * row waits for it, so the keyboard reaches every client without a mouse.
  */
 export function useRowFocus(
   table: RefObject<HTMLElement | null>,
@@ -20,10 +24,14 @@ export function useRowFocus(
   // A row to focus once the page holding it has arrived.
   const pending = useRef<number | null>(null);
 
+  // Which control of the row the keys move: the one that last had the focus.
+  const control = useRef("row-open");
+
   const focusRow = useCallback(
-    (i: number) => {
+    (i: number, kind?: "row-open" | "row-select") => {
+      if (kind) control.current = kind;
       const body = table.current?.querySelector("tbody");
-      body?.children[i]?.querySelector<HTMLButtonElement>(".row-open")?.focus();
+      body?.children[i]?.querySelector<HTMLElement>(`.${control.current}`)?.focus();
       setActive(i);
     },
     [table],
@@ -45,7 +53,10 @@ export function useRowFocus(
   }, [count, loadMore]);
 
   const rowOf = (target: EventTarget | null): number | null => {
-    if (!(target instanceof HTMLElement) || !target.classList.contains("row-open")) return null;
+    if (!(target instanceof HTMLElement)) return null;
+    const kind = ROW_CONTROLS.find((c) => target.classList.contains(c));
+    if (!kind) return null;
+    control.current = kind;
     const index = target.closest("tr")?.dataset.index;
     return index === undefined ? null : Number(index);
   };

@@ -2,7 +2,7 @@ import { FieldFrame } from "../../components/FieldFrame";
 import { TextField } from "../../components/TextField";
 import type { Bind } from "./draft";
 import { Section } from "./Section";
-import { UrlField } from "./UrlField";
+import { ClinicUrlField } from "./ClinicUrlField";
 
 export function ClinicSection({ bind }: { bind: Bind }) {
   const address = bind("clinic.address");
@@ -17,12 +17,7 @@ export function ClinicSection({ bind }: { bind: Bind }) {
           {...bind("clinic.email")}
           testid="clinic-email"
         />
-        <UrlField
-          label="Clinic web address (optional)"
-          field={bind("clinic.clinicUrl")}
-          hint="When set, reset links open on the clinic's web page."
-          testid="clinic-url"
-        />
+        <ClinicUrlField field={bind("clinic.clinicUrl")} />
       </div>
       <FieldFrame label="Address" error={address.error}>
         {(wiring) => (

@@ -1,5 +1,6 @@
-import type { Bounds, MailTransport } from "../../bindings";
+import type { Bounds, DkimSettings, MailTransport } from "../../bindings";
 import { TextField } from "../../components/TextField";
+import { DkimSigning } from "./dkim/DkimSigning";
 import type { Bind, Draft } from "./draft";
 import { Section } from "./Section";
 import { SmtpFields } from "./SmtpFields";
@@ -21,6 +22,7 @@ export function MailSection({
   hasPassword,
   port,
   pristine,
+  savedDkim,
 }: {
   draft: Draft;
   bind: Bind;
@@ -28,6 +30,8 @@ export function MailSection({
   hasPassword: boolean;
   port: Bounds;
   pristine: boolean;
+  /** The DKIM domain and selector as saved, which the DNS record is for. */
+  savedDkim: DkimSettings | null;
 }) {
   return (
     <Section
@@ -80,6 +84,8 @@ export function MailSection({
           testid="reply-to"
         />
       </div>
+
+      <DkimSigning bind={bind} saved={savedDkim} />
 
       <TestEmail pristine={pristine} />
     </Section>

@@ -108,6 +108,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
           hasPassword={saved.mail.hasPassword ?? false}
           port={limits.port}
           pristine={pristine}
+          savedDkim={saved.mail.dkim ?? null}
         />
         <LifetimesSection bind={bind} limits={limits.lifetimes} />
         <PasswordsSection bind={bind} minLength={limits.passwordMinLength} />

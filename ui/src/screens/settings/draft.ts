@@ -15,6 +15,8 @@ export type TextKey =
   | "mail.fromName"
   | "mail.fromAddress"
   | "mail.replyTo"
+  | "mail.dkim.domain"
+  | "mail.dkim.selector"
   | `lifetimes.${LifetimeKey}`
   | "passwordMinLength"
   | "sessions.idleLockMinutes"
@@ -72,6 +74,8 @@ export function toDraft(s: Settings): Draft {
     "mail.fromName": s.mail.fromName,
     "mail.fromAddress": s.mail.fromAddress,
     "mail.replyTo": s.mail.replyTo ?? "",
+    "mail.dkim.domain": s.mail.dkim?.domain ?? "",
+    "mail.dkim.selector": s.mail.dkim?.selector ?? "",
     "lifetimes.selfResetMinutes": String(s.lifetimes.selfResetMinutes),
     "lifetimes.adminResetMinutes": String(s.lifetimes.adminResetMinutes),
     "lifetimes.portalResetMinutes": String(s.lifetimes.portalResetMinutes),
@@ -108,8 +112,7 @@ export function fromDraft(d: Draft, base: Settings): Settings {
       fromAddress: d["mail.fromAddress"].trim(),
       replyTo: orNull(d["mail.replyTo"]),
       hasPassword: base.mail.hasPassword,
-      // Not on the form yet: kept as loaded, so that saving does not turn DKIM signing off.
-      dkim: base.mail.dkim,
+      dkim: dkimOf(d),
     },
     lifetimes: {
       selfResetMinutes: Number(d["lifetimes.selfResetMinutes"]),
@@ -125,6 +128,16 @@ export function fromDraft(d: Draft, base: Settings): Settings {
     },
     breachCheckUrl: orNull(d.breachCheckUrl),
   };
+}
+
+/**
+ * Both fields empty turn signing off; one filled in is sent as typed, so that the back end
+ * says which is missing.
+ */
+function dkimOf(d: Draft): Settings["mail"]["dkim"] {
+  const domain = d["mail.dkim.domain"].trim();
+  const selector = d["mail.dkim.selector"].trim();
+  return domain === "" && selector === "" ? null : { domain, selector };
 }
 
 /** null keeps the stored SMTP password, "" removes it, anything else replaces it. */
