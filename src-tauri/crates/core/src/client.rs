@@ -75,6 +75,35 @@ pub struct ClientQuery {
     pub limit: u32,
 }
 
+impl ClientQuery {
+    /// The search for what was typed (already checked as a search), as the store runs it. The
+    /// clinic's phone number gives the country code a local number is also tried with.
+    pub fn typed(
+        typed: &str,
+        clinic_phone: &str,
+        filter: ClientFilter,
+        after: Option<ClientCursor>,
+        limit: u32,
+    ) -> ClientQuery {
+        let phone_digits = phone_digits(typed);
+        let phone_with_country = match (&phone_digits, country_code(clinic_phone)) {
+            (Some(digits), Some(code)) if !digits.starts_with(&code) => {
+                Some(format!("{code}{digits}"))
+            }
+            _ => None,
+        };
+        ClientQuery {
+            // ASCII letters only, as the database's `lower` folds them.
+            text: typed.to_ascii_lowercase(),
+            phone_digits,
+            phone_with_country,
+            filter,
+            after,
+            limit,
+        }
+    }
+}
+
 /// Where a page of search results ends: the sort key of its last row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -119,9 +119,8 @@ fn why_not_sending(settings: Option<&Settings>, secrets: &MailSecrets) -> Option
     let mail = &settings.mail;
     if mail.transport == Transport::Preview {
         return Some(
-            "the clinic's mail settings say preview outbox: the workstations write emails there, \
-             and this server sends nothing until SMTP is set up in VetDesk (Setup › Settings › \
-             Mail)",
+            "the clinic's mail settings say preview outbox, so the workstations write the emails \
+             there until SMTP is set up in VetDesk (Setup › Settings › Mail)",
         );
     }
     if mail.username.is_some() && secrets.smtp_password.is_none() {

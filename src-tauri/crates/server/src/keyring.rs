@@ -100,8 +100,9 @@ mod tests {
 
     fn owner_only(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
         let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::write(&path, text).expect("the test file is written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .expect("the test file takes its mode");
         path
     }
 

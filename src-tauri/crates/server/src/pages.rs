@@ -196,6 +196,7 @@ mod tests {
         let pages = Pages::new();
         let mut site = site();
         site.clinic = "<b>Harbor & Co</b>".into();
+        site.phone = "<b>555</b>".into();
         let response = pages.problem(
             StatusCode::FORBIDDEN,
             &site,
@@ -221,6 +222,7 @@ mod tests {
                 })
                 .unwrap();
             assert!(!html.contains("<b>Harbor"), "{name}");
+            assert!(!html.contains("<b>555"), "{name}");
             assert!(!html.contains("<i>x</i>"), "{name}");
         }
     }

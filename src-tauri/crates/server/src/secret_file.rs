@@ -115,8 +115,9 @@ mod tests {
 
     fn write(dir: &Path, mode: u32, text: &str) -> PathBuf {
         let path = dir.join("secret");
-        std::fs::write(&path, text).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        std::fs::write(&path, text).expect("the test file is written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+            .expect("the test file takes its mode");
         path
     }
 
@@ -153,7 +154,8 @@ mod tests {
         assert!(folder.to_string().contains("not a file"), "{folder}");
         let path = dir.path().join("binary");
         std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .expect("the test file takes its mode");
         assert!(read("dispatch key", &path)
             .unwrap_err()
             .to_string()

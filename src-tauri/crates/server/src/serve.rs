@@ -106,8 +106,7 @@ pub async fn run(args: Args) -> Result<(), StartError> {
     let dispatcher = if dispatches {
         tracing::info!(
             fingerprint = %sealer.fingerprint(),
-            "vetdesk-server sends the clinic's queued emails with the outbox key from \
-             VETDESK_DISPATCH_KEY_FILE"
+            "vetdesk-server sends the clinic's queued emails with the outbox key it was given"
         );
         let dispatch_loop = DispatchLoop {
             dispatcher: dispatch::dispatcher(

@@ -25,6 +25,12 @@ use crate::pages::{Pages, Site};
 /// does not reset it.
 pub const CLIENT_POSTS: Limit = Limit::per(30, MINUTE);
 
+/// Portal sign-ins from one client per minute, on top of [`CLIENT_POSTS`]. The core counts
+/// sign-ins per account and per place, and to the core this whole server is one place, shared by
+/// every client of the portal; half of that place's limit per client keeps a single address from
+/// using it up and slowing down everyone else's sign-in.
+pub const CLIENT_SIGN_INS: Limit = Limit::per(10, MINUTE);
+
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
@@ -108,11 +114,18 @@ impl AppState {
     /// Counts one post from `ip`; the seconds until the next may come when it is over
     /// [`CLIENT_POSTS`].
     pub async fn over_client_limit(&self, ip: IpAddr) -> CoreResult<Option<u64>> {
-        let key = format!("web_reset:client:{}", client::limit_key(ip));
-        let wait = self
-            .store
-            .hit(&key, CLIENT_POSTS, self.recovery.now())
-            .await?;
+        self.over_limit("web_reset", CLIENT_POSTS, ip).await
+    }
+
+    /// Counts one portal sign-in from `ip`; the seconds until the next may come when it is over
+    /// [`CLIENT_SIGN_INS`].
+    pub async fn over_client_sign_in_limit(&self, ip: IpAddr) -> CoreResult<Option<u64>> {
+        self.over_limit("portal_sign_in", CLIENT_SIGN_INS, ip).await
+    }
+
+    async fn over_limit(&self, what: &str, limit: Limit, ip: IpAddr) -> CoreResult<Option<u64>> {
+        let key = format!("{what}:client:{}", client::limit_key(ip));
+        let wait = self.store.hit(&key, limit, self.recovery.now()).await?;
         Ok(wait.map(limits::seconds))
     }
 }

@@ -194,7 +194,12 @@ pub fn clients(count: usize, seed: u64) -> Vec<NewClient> {
                 first_name: first.to_string(),
                 last_name: last.to_string(),
                 email,
-                phone: Some(format!("+1 555 01{:02}", rng.gen_range(0..100))),
+                // 555-0100 to 555-0199 are the numbers set aside for fiction in every area code.
+                phone: Some(format!(
+                    "+1 ({}) 555-01{:02}",
+                    rng.gen_range(201..990),
+                    rng.gen_range(0..100)
+                )),
                 address: Some(format!(
                     "{} {}, Port Alder",
                     rng.gen_range(1..300),

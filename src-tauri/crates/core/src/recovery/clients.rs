@@ -4,8 +4,8 @@
 use crate::access;
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::client::{
-    self, ClientCursor, ClientFilter, ClientPage, ClientProfile, ClientQuery, ClientRecord,
-    PortalBadge, PortalEmailStatus, PortalStatus,
+    ClientCursor, ClientFilter, ClientPage, ClientProfile, ClientQuery, ClientRecord, PortalBadge,
+    PortalEmailStatus, PortalStatus,
 };
 use crate::error::{CoreError, CoreResult, StoreError};
 use crate::outbox::EmailKind;
@@ -34,24 +34,8 @@ impl Recovery {
     ) -> CoreResult<ClientPage> {
         access::client_viewer(actor)?;
         let query = validate::search(query)?;
-        let phone_digits = client::phone_digits(&query);
-        let country = match &phone_digits {
-            Some(_) => client::country_code(&self.settings().await?.clinic.phone),
-            None => None,
-        };
-        let search = ClientQuery {
-            phone_with_country: phone_digits
-                .as_ref()
-                .zip(country)
-                .filter(|(digits, code)| !digits.starts_with(code.as_str()))
-                .map(|(digits, code)| format!("{code}{digits}")),
-            phone_digits,
-            // ASCII letters only, as the database's `lower` folds them.
-            text: query.to_ascii_lowercase(),
-            filter,
-            after,
-            limit: CLIENT_PAGE + 1,
-        };
+        let clinic_phone = self.settings().await?.clinic.phone;
+        let search = ClientQuery::typed(&query, &clinic_phone, filter, after, CLIENT_PAGE + 1);
         let mut rows = self.store.search_clients(&search).await?;
         let next = if rows.len() > CLIENT_PAGE as usize {
             rows.truncate(CLIENT_PAGE as usize);

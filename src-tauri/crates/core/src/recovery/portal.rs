@@ -72,7 +72,7 @@ impl Recovery {
         let account = self.store.portal_account_of(client.id).await?;
         let invitation = account
             .as_ref()
-            .map_or(true, |a| a.status == PortalAccountStatus::Invited);
+            .is_none_or(|a| a.status == PortalAccountStatus::Invited);
         let event = |action| {
             self.audit(action, AuditOutcome::Queued, ws)
                 .actor(actor.id)
@@ -241,20 +241,23 @@ impl Recovery {
         }
     }
 
-    /// The portal's sign-in. Every attempt counts against the place it came from and, when the
-    /// name is an account's, against that account, before the password is checked; an unknown
-    /// name costs the same hashing as a known one.
+    /// The portal's sign-in. Every attempt counts against `place`, where it came from (the web
+    /// server passes the client's address, so that one address cannot use up everyone's
+    /// attempts), and, when the name is an account's, against that account, before the password
+    /// is checked; an unknown name costs the same hashing as a known one. `ws` names the server
+    /// in the audit log.
     pub async fn portal_sign_in(
         &self,
         username: &str,
         password: &str,
+        place: &str,
         ws: &str,
     ) -> CoreResult<PortalSignIn> {
         let username = validate::identifier(validate::USERNAME, username)?;
         if password.is_empty() || password.len() > PASSWORD_INPUT_MAX_BYTES {
             return Err(CoreError::InvalidCredentials);
         }
-        let place = Who::Workstation(ws);
+        let place = Who::Workstation(place);
         if let Some(wait) = self.over_limit(Action::SignIn, place).await? {
             return Err(CoreError::Throttled {
                 retry_after_secs: limits::seconds(wait),

@@ -11,6 +11,9 @@ pub const RSA_2048_PUBLIC: &str = include_str!("dkim/rsa2048.public.pem");
 /// The same key's SubjectPublicKeyInfo DER in base64, as `openssl pkey -pubout -outform DER`
 /// writes it.
 pub const RSA_2048_PUBLIC_BASE64: &str = include_str!("dkim/rsa2048.public.b64");
+/// A self-signed certificate for the same key (`openssl req -x509`): what an admin may paste by
+/// mistake, having it beside the key.
+pub const RSA_2048_CERTIFICATE: &str = include_str!("dkim/rsa2048.certificate.pem");
 /// The same key, encrypted with the passphrase `secret`.
 pub const RSA_2048_ENCRYPTED: &str = include_str!("dkim/rsa2048.encrypted.pem");
 /// A 1024-bit RSA key: too short.

@@ -63,11 +63,27 @@ async fn login(
     if let Some(refused) = forms::client_limit(&app, &site, ip, NOT_SIGNED_IN).await {
         return refused;
     }
+    let username = form.username.trim();
+    match app.over_client_sign_in_limit(ip).await {
+        Ok(None) => {}
+        Ok(Some(wait)) => {
+            let error = CoreError::Throttled {
+                retry_after_secs: wait,
+            };
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            return login_form(&app, &site, status, username, Some(error.to_string()));
+        }
+        Err(e) => return forms::trouble(&app, &site, e, NOT_SIGNED_IN),
+    }
     let outcome = app
         .recovery
-        .portal_sign_in(&form.username, &form.password, &app.workstation)
+        .portal_sign_in(
+            &form.username,
+            &form.password,
+            &format!("web:{}", crate::client::limit_key(ip)),
+            &app.workstation,
+        )
         .await;
-    let username = form.username.trim();
     match outcome {
         Ok(signed_in) => {
             let secure = app.reached_over_https().await;

@@ -177,6 +177,7 @@ async fn healthz_reports_the_version_and_the_database() {
             "status": "ok",
             "version": env!("CARGO_PKG_VERSION"),
             "database": "ok",
+            "dispatch": "off",
         })
     );
 }

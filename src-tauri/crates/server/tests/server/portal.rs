@@ -71,12 +71,18 @@ async fn an_invitation_sets_the_password_once_and_the_client_signs_in_and_out() 
     for _ in 0..2 {
         let (status, page) = post_portal_status(&server, &link).await;
         assert_eq!(status, 200, "{page}");
-        assert!(page.contains("<h1 tabindex=\"-1\">Set your password</h1>"), "{page}");
+        assert!(
+            page.contains("<h1 tabindex=\"-1\">Set your password</h1>"),
+            "{page}"
+        );
         assert!(page.contains("Welcome, <span id=\"greeting-name\">Maya</span>."));
-        assert!(page.contains(&format!(
+        assert!(
+            page.contains(&format!(
             "<input id=\"username\" name=\"username\" type=\"email\" autocomplete=\"username\" \
              value=\"{MAYA}\"\n readonly>"
-        )), "{page}");
+        )),
+            "{page}"
+        );
         assert!(page.contains("This link expires in about"), "{page}");
         assert!(page.contains(&format!("name=\"token\" id=\"token\" value=\"{link}\"")));
         assert!(page.contains("action=\"/portal/set-password\""));
@@ -115,14 +121,20 @@ async fn an_invitation_sets_the_password_once_and_the_client_signs_in_and_out() 
     let page = again.text().await.unwrap();
     assert!(page.contains("This link no longer works"), "{page}");
     assert!(page.contains(ASK_THE_CLINIC), "{page}");
-    assert_eq!(without_limits(clinic.snapshot().await), without_limits(before));
+    assert_eq!(
+        without_limits(clinic.snapshot().await),
+        without_limits(before)
+    );
 
     // A wrong password signs nobody in.
     let wrong = portal_sign_in(&server, MAYA, NEW_PASSWORD).await;
     assert_eq!(wrong.status(), 422);
     assert!(set_cookie(&wrong).is_none());
     let page = wrong.text().await.unwrap();
-    assert!(page.contains("The email or password is not right."), "{page}");
+    assert!(
+        page.contains("The email or password is not right."),
+        "{page}"
+    );
     assert!(page.contains(&format!("value=\"{MAYA}\"")));
     let nobody = portal_sign_in(&server, "nobody@example.org", PASSWORD).await;
     assert_eq!(nobody.status(), 422);
@@ -138,7 +150,10 @@ async fn an_invitation_sets_the_password_once_and_the_client_signs_in_and_out() 
     assert_eq!(location(&signed_in), "/portal");
     let cookie = set_cookie(&signed_in).expect("a session cookie");
     let attributes: Vec<&str> = cookie.split("; ").skip(1).collect();
-    assert_eq!(attributes, ["Path=/portal", "HttpOnly", "SameSite=Strict", "Secure"]);
+    assert_eq!(
+        attributes,
+        ["Path=/portal", "HttpOnly", "SameSite=Strict", "Secure"]
+    );
     let pair = cookie_pair(&cookie);
     let secret = pair.strip_prefix("vetdesk_portal=").unwrap().to_string();
     assert_eq!(secret.len(), 43);
@@ -146,9 +161,12 @@ async fn an_invitation_sets_the_password_once_and_the_client_signs_in_and_out() 
     let home = get_with_cookie(&server, "/portal", &pair).await;
     assert_eq!(home.status(), 200);
     let page = home.text().await.unwrap();
-    assert!(page.contains(&format!(
+    assert!(
+        page.contains(&format!(
         "Signed in to {CLINIC_NAME} patient portal as <span id=\"portal-username\">{MAYA}</span>"
-    )), "{page}");
+    )),
+        "{page}"
+    );
     assert!(page.contains("<form id=\"sign-out-form\" method=\"post\" action=\"/portal/logout\">"));
     let login_again = get_with_cookie(&server, "/portal/login", &pair).await;
     assert_eq!(login_again.status(), 303);
@@ -162,13 +180,20 @@ async fn an_invitation_sets_the_password_once_and_the_client_signs_in_and_out() 
     assert_eq!(out.status(), 303);
     assert_eq!(location(&out), "/portal/login");
     let cleared = set_cookie(&out).unwrap();
-    assert!(cleared.starts_with("vetdesk_portal=; Max-Age=0; Path=/portal"), "{cleared}");
+    assert!(
+        cleared.starts_with("vetdesk_portal=; Max-Age=0; Path=/portal"),
+        "{cleared}"
+    );
     let after = get_with_cookie(&server, "/portal", &pair).await;
     assert_eq!(after.status(), 303);
     assert_eq!(location(&after), "/portal/login");
     let login = get_with_cookie(&server, "/portal/login", &pair).await;
     assert_eq!(login.status(), 200);
-    assert!(login.text().await.unwrap().contains("autocomplete=\"current-password\""));
+    assert!(login
+        .text()
+        .await
+        .unwrap()
+        .contains("autocomplete=\"current-password\""));
     let without = client().get(server.url("/portal")).send().await.unwrap();
     assert_eq!(without.status(), 303);
 
@@ -176,7 +201,10 @@ async fn an_invitation_sets_the_password_once_and_the_client_signs_in_and_out() 
     for secret in [link.as_str(), PASSWORD, NEW_PASSWORD, secret.as_str()] {
         assert!(!log.contains(secret), "the log holds a secret:\n{log}");
     }
-    assert!(log.contains("method=POST path=/portal/login status=303"), "{log}");
+    assert!(
+        log.contains("method=POST path=/portal/login status=303"),
+        "{log}"
+    );
 }
 
 #[tokio::test]
@@ -229,14 +257,20 @@ async fn expired_used_and_unknown_links_get_one_page_naming_the_clinic() {
     for bad in [expired.as_str(), UNKNOWN, "short", ""] {
         let (status, page) = post_portal_status(&server, bad).await;
         assert_eq!(status, 400, "{bad}");
-        assert!(page.contains("<h1 tabindex=\"-1\">This link no longer works</h1>"), "{page}");
+        assert!(
+            page.contains("<h1 tabindex=\"-1\">This link no longer works</h1>"),
+            "{page}"
+        );
         assert!(page.contains(ASK_THE_CLINIC), "{page}");
         assert!(!page.contains("Set your password"));
         let submit = post_portal_password(&server, bad, PASSWORD, PASSWORD).await;
         assert_eq!(submit.status(), 400);
         assert!(submit.text().await.unwrap().contains(ASK_THE_CLINIC));
     }
-    assert_eq!(without_limits(clinic.snapshot().await), without_limits(before));
+    assert_eq!(
+        without_limits(clinic.snapshot().await),
+        without_limits(before)
+    );
 }
 
 #[tokio::test]
@@ -249,7 +283,10 @@ async fn a_reset_link_ends_the_clients_earlier_portal_session() {
     let signed_in = portal_sign_in(&server, MAYA, PASSWORD).await;
     assert_eq!(signed_in.status(), 303);
     let pair = cookie_pair(&set_cookie(&signed_in).unwrap());
-    assert_eq!(get_with_cookie(&server, "/portal", &pair).await.status(), 200);
+    assert_eq!(
+        get_with_cookie(&server, "/portal", &pair).await.status(),
+        200
+    );
 
     // The paw icon again, past the minute between two emails: the account is active, so this
     // is a reset link.
@@ -258,11 +295,17 @@ async fn a_reset_link_ends_the_clients_earlier_portal_session() {
     assert_eq!(clinic.portal_email(maya).await.kind, EmailKind::PortalReset);
     let (status, page) = post_portal_status(&server, &reset).await;
     assert_eq!(status, 200);
-    assert!(page.contains("<h1 tabindex=\"-1\">Set a new password</h1>"), "{page}");
+    assert!(
+        page.contains("<h1 tabindex=\"-1\">Set a new password</h1>"),
+        "{page}"
+    );
     assert!(!page.contains("Welcome,"));
     assert!(page.contains(&format!("value=\"{MAYA}\"")));
     // Asking about a link ends nothing.
-    assert_eq!(get_with_cookie(&server, "/portal", &pair).await.status(), 200);
+    assert_eq!(
+        get_with_cookie(&server, "/portal", &pair).await.status(),
+        200
+    );
 
     let changed = post_portal_password(&server, &reset, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(changed.status(), 200);
@@ -274,7 +317,10 @@ async fn a_reset_link_ends_the_clients_earlier_portal_session() {
     assert_eq!(ended.status(), 303);
     assert_eq!(location(&ended), "/portal/login");
     assert_eq!(portal_sign_in(&server, MAYA, PASSWORD).await.status(), 422);
-    assert_eq!(portal_sign_in(&server, MAYA, NEW_PASSWORD).await.status(), 303);
+    assert_eq!(
+        portal_sign_in(&server, MAYA, NEW_PASSWORD).await.status(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -316,7 +362,10 @@ async fn refused_portal_passwords_get_the_cores_words_and_keep_the_link() {
     assert_eq!(done.status(), 200);
     let log = server.log_after_requests(4);
     for secret in [link.as_str(), PASSWORD, "short", "copper kettle"] {
-        assert!(!log.contains(&format!("={secret}")) && !log.contains(PASSWORD), "{log}");
+        assert!(
+            !log.contains(&format!("={secret}")) && !log.contains(PASSWORD),
+            "{log}"
+        );
     }
     assert!(!log.contains(&link), "{log}");
 }
@@ -334,7 +383,10 @@ async fn repeated_wrong_passwords_are_slowed_down_in_the_cores_words() {
     );
     // Five attempts a minute per account.
     for _ in 0..5 {
-        assert_eq!(portal_sign_in(&server, MAYA, NEW_PASSWORD).await.status(), 422);
+        assert_eq!(
+            portal_sign_in(&server, MAYA, NEW_PASSWORD).await.status(),
+            422
+        );
     }
     let throttled = portal_sign_in(&server, MAYA, PASSWORD).await;
     assert_eq!(throttled.status(), 429);
@@ -353,7 +405,10 @@ async fn the_cookie_is_secure_only_when_browsers_use_https() {
     let signed_in = portal_sign_in(&server, MAYA, PASSWORD).await;
     assert_eq!(signed_in.status(), 303);
     let cookie = set_cookie(&signed_in).unwrap();
-    assert!(cookie.ends_with("; Path=/portal; HttpOnly; SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.ends_with("; Path=/portal; HttpOnly; SameSite=Strict"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]
@@ -365,10 +420,17 @@ async fn portal_posts_from_other_sites_are_refused() {
     let posts: [(&str, Vec<(&str, &str)>); 4] = [
         (
             "/portal/set-password",
-            vec![("token", &link), ("password", PASSWORD), ("confirm", PASSWORD)],
+            vec![
+                ("token", &link),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
         ),
         ("/portal/set-password/status", vec![("token", &link)]),
-        ("/portal/login", vec![("username", MAYA), ("password", PASSWORD)]),
+        (
+            "/portal/login",
+            vec![("username", MAYA), ("password", PASSWORD)],
+        ),
         ("/portal/logout", vec![]),
     ];
     let headers: &[&[(&str, &str)]] = &[
@@ -458,4 +520,73 @@ async fn every_portal_response_carries_the_security_headers() {
         assert_eq!(h["cache-control"], "no-store", "{url}");
         assert_eq!(h["x-frame-options"], "DENY", "{url}");
     }
+}
+
+/// A sign-in from `address`, as the reverse proxy in front of the server reports it.
+async fn sign_in_from(
+    server: &Server,
+    address: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    from_the_page(client().post(server.url("/portal/login")))
+        .header("X-Forwarded-For", address)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_client_cannot_use_up_the_servers_sign_in_limit() {
+    let (clinic, maya) = clinic_with_maya(CLINIC_URL).await;
+    let link = clinic.portal_link(maya).await;
+    let server = Server::start(&clinic.db, &["--trust-forwarded-for"]);
+    post_portal_password(&server, &link, PASSWORD, PASSWORD).await;
+    // Unknown addresses count against no account: only against the client and the server.
+    for n in 0..10 {
+        let guess = format!("guess{n}@example.org");
+        let response = sign_in_from(&server, "203.0.113.9", &guess, PASSWORD).await;
+        assert_eq!(response.status(), 422);
+    }
+    let refused = sign_in_from(&server, "203.0.113.9", MAYA, PASSWORD).await;
+    assert_eq!(refused.status(), 429);
+    assert!(set_cookie(&refused).is_none());
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Too many attempts. Try again in"), "{page}");
+    assert!(page.contains("id=\"portal-login-form\""));
+
+    // The core's count for the whole server is not used up: another client signs in.
+    let elsewhere = sign_in_from(&server, "198.51.100.7", MAYA, PASSWORD).await;
+    assert_eq!(elsewhere.status(), 303);
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT key, hits FROM limits ORDER BY key")
+        .fetch_all(clinic.pool())
+        .await
+        .unwrap();
+    let host = gethostname::gethostname().to_string_lossy().to_string();
+    let hits = |key: &str| rows.iter().find(|(k, _)| k == key).map(|(_, h)| *h);
+    // The core counts each client's address, never the server as a whole.
+    let server_wide = format!("sign_in:workstation:server:{host}");
+    assert_eq!(hits(&server_wide), None, "{rows:?}");
+    assert_eq!(
+        hits("sign_in:workstation:web:203.0.113.9"),
+        Some(10),
+        "{rows:?}"
+    );
+    // The right password took its attempt back.
+    assert_eq!(
+        hits("sign_in:workstation:web:198.51.100.7"),
+        Some(0),
+        "{rows:?}"
+    );
+    assert_eq!(
+        hits("portal_sign_in:client:203.0.113.9"),
+        Some(11),
+        "{rows:?}"
+    );
+    assert_eq!(
+        hits("portal_sign_in:client:198.51.100.7"),
+        Some(1),
+        "{rows:?}"
+    );
 }

@@ -200,7 +200,10 @@ impl TestClinic {
     /// The newest invitation or portal reset email to the client.
     pub async fn portal_email(&self, client_id: i64) -> EmailRecord {
         self.store
-            .latest_email_for_client(client_id, &[EmailKind::PortalInvite, EmailKind::PortalReset])
+            .latest_email_for_client(
+                client_id,
+                &[EmailKind::PortalInvite, EmailKind::PortalReset],
+            )
             .await
             .unwrap()
             .expect("a portal email was queued")

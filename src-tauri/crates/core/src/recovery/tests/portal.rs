@@ -188,7 +188,12 @@ async fn the_paw_invites_a_new_client_and_the_link_sets_the_first_password() {
     assert!(notice.record.sealed.is_none());
 
     let signed_in = c
-        .portal_sign_in("Maya.Reyes@mail.example", NEW_PASSWORD, "203.0.113.9")
+        .portal_sign_in(
+            "Maya.Reyes@mail.example",
+            NEW_PASSWORD,
+            "web:203.0.113.9",
+            WS,
+        )
         .await
         .unwrap();
     assert_eq!(signed_in.account.client_id, x.maya);
@@ -217,7 +222,12 @@ async fn a_registered_client_gets_a_reset_link_that_ends_their_portal_sessions()
         .await
         .unwrap();
     let before = c
-        .portal_sign_in("maya.reyes@mail.example", NEW_PASSWORD, "203.0.113.9")
+        .portal_sign_in(
+            "maya.reyes@mail.example",
+            NEW_PASSWORD,
+            "web:203.0.113.9",
+            WS,
+        )
         .await
         .unwrap();
 
@@ -238,10 +248,15 @@ async fn a_registered_client_gets_a_reset_link_that_ends_their_portal_sessions()
         .unwrap()
         .is_none());
     let old = c
-        .portal_sign_in("maya.reyes@mail.example", NEW_PASSWORD, "203.0.113.9")
+        .portal_sign_in(
+            "maya.reyes@mail.example",
+            NEW_PASSWORD,
+            "web:203.0.113.9",
+            WS,
+        )
         .await;
     assert!(matches!(old, Err(CoreError::InvalidCredentials)));
-    c.portal_sign_in("maya.reyes@mail.example", newer, "203.0.113.9")
+    c.portal_sign_in("maya.reyes@mail.example", newer, "web:203.0.113.9", WS)
         .await
         .unwrap();
     assert_eq!(
