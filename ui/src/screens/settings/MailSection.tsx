@@ -4,6 +4,7 @@ import { DkimSigning } from "./dkim/DkimSigning";
 import type { Bind, Draft } from "./draft";
 import { Section } from "./Section";
 import { SmtpFields } from "./SmtpFields";
+import { ServerKey } from "./ServerKey";
 import { TestEmail } from "./TestEmail";
 
 const TRANSPORTS: { value: MailTransport; title: string; text: string }[] = [
@@ -88,6 +89,8 @@ export function MailSection({
       <DkimSigning bind={bind} saved={savedDkim} />
 
       <TestEmail pristine={pristine} />
+
+      <ServerKey />
     </Section>
   );
 }
