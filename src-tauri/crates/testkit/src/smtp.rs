@@ -212,6 +212,17 @@ impl SmtpServer {
             .collect()
     }
 
+    /// How many messages have been received, without reading them (for benchmarks that send
+    /// thousands).
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(&self.maildir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                .count()
+        })
+    }
+
     /// Waits briefly for `count` messages; the server stores each before it answers 250.
     pub fn wait_for(&self, count: usize) -> Vec<Received> {
         let deadline = Instant::now() + Duration::from_secs(5);
