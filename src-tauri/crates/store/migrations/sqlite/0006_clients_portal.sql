@@ -94,22 +94,41 @@ ALTER TABLE audit_events ADD COLUMN client_id INTEGER REFERENCES clients (id);
 -- The Clients search matches by prefix with range conditions (`>= prefix AND < next string`),
 -- each kind on its own index, and lists its page in the order of `clients_sort`. SQLite's
 -- `lower` folds ASCII letters only; the store folds queries and cursors the same way.
-CREATE INDEX clients_first ON clients (lower(first_name));
-CREATE INDEX clients_last ON clients (lower(last_name));
-CREATE INDEX clients_full ON clients (lower(first_name || ' ' || last_name));
-CREATE INDEX clients_email ON clients (lower(email));
+-- Each index also carries the list's order (last name, first name, id), so that the first
+-- page of one kind's matches is sorted from the index alone, without reading the clients; the
+-- last name's own is the list's order itself (`clients_sort`, below).
+CREATE INDEX clients_first ON clients (lower(first_name), lower(last_name), id);
+CREATE INDEX clients_full ON clients (lower(first_name || ' ' || last_name), lower(last_name), lower(first_name), id);
+CREATE INDEX clients_email ON clients (lower(email), lower(last_name), lower(first_name), id);
 -- The phone's digits, whatever punctuation it was typed with, so that "(555) 010-2030" and
 -- "555.010.2030" are one number; the core also looks for the digits after the clinic's country
 -- code, so that "555 010" finds "+1 555 010".
 ALTER TABLE clients ADD COLUMN phone_digits TEXT GENERATED ALWAYS AS (
     replace(replace(replace(replace(replace(replace(phone, ' ', ''), '+', ''), '-', ''), '(', ''), ')', ''), '.', '')
 ) VIRTUAL;
-CREATE INDEX clients_phone ON clients (phone_digits);
+CREATE INDEX clients_phone ON clients (phone_digits, lower(last_name), lower(first_name), id);
 -- The list is ordered without regard to case, so the index on the names as written, which no
 -- query used, gives way to one on the order the list is read in.
 DROP INDEX clients_name;
 CREATE INDEX clients_sort ON clients (lower(last_name), lower(first_name), id);
-CREATE INDEX pets_name ON pets (lower(name));
+-- A pet carries its owner's place in the list, kept by triggers, so that a search by pet name
+-- sorts its matches from the index alone too.
+ALTER TABLE pets ADD COLUMN owner_last TEXT NOT NULL DEFAULT '';
+ALTER TABLE pets ADD COLUMN owner_first TEXT NOT NULL DEFAULT '';
+UPDATE pets SET
+    owner_last = (SELECT lower(c.last_name) FROM clients c WHERE c.id = pets.client_id),
+    owner_first = (SELECT lower(c.first_name) FROM clients c WHERE c.id = pets.client_id);
+CREATE TRIGGER pets_owner_added AFTER INSERT ON pets BEGIN
+    UPDATE pets SET
+        owner_last = (SELECT lower(c.last_name) FROM clients c WHERE c.id = new.client_id),
+        owner_first = (SELECT lower(c.first_name) FROM clients c WHERE c.id = new.client_id)
+    WHERE id = new.id;
+END;
+CREATE TRIGGER clients_renamed AFTER UPDATE OF first_name, last_name ON clients BEGIN
+    UPDATE pets SET owner_last = lower(new.last_name), owner_first = lower(new.first_name)
+    WHERE client_id = new.id;
+END;
+CREATE INDEX pets_name ON pets (lower(name), owner_last, owner_first, client_id);
 
 -- Bulk portal invitations: a run and one item per selected client, in order. Each item gets its
 -- outcome once, in the transaction that counts it on the run, so a run resumed after a restart

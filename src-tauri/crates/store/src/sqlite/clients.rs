@@ -28,7 +28,7 @@ const SET_EMAIL: &str = "UPDATE clients SET email = ? WHERE id = ?";
 /// The columns of a Clients row, read from `clients c`: its pets' names in the order they were
 /// added, and its portal account's status, if any.
 macro_rules! client_rows {
-    ($($rest:literal),+) => {
+    ($($rest:expr),+) => {
         concat!(
             "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, \
              (SELECT json_group_array(p.name ORDER BY p.id) FROM pets p \
@@ -63,6 +63,23 @@ macro_rules! page_of {
     };
 }
 
+/// The first page of one kind's matches in the list's order, after the cursor (`?1`–`?3`), at
+/// most `?5` rows: `$from` names the rows and `$sort` their place in the list, which each
+/// kind's index carries beside its term, so the page is sorted from the index alone.
+macro_rules! first_of {
+    ($from:literal, $sort:literal, $range:literal) => {
+        concat!(
+            "SELECT * FROM (SELECT ",
+            $sort,
+            " FROM ",
+            $from,
+            " WHERE ",
+            $range,
+            " AND (l, f, id) > (?1, ?2, ?3) ORDER BY l, f, id LIMIT ?5)"
+        )
+    };
+}
+
 /// Every client, a page at a time, read along `clients_sort`.
 const LIST: &str = page_of!("clients c");
 /// The clients that match by prefix: `?6` the lower-case text and `?7` the first string after
@@ -81,6 +98,59 @@ const SEARCH: &str = page_of!(
       UNION SELECT id FROM clients WHERE phone_digits >= ?8 AND phone_digits < ?9 \
       UNION SELECT id FROM clients WHERE phone_digits >= ?10 AND phone_digits < ?11) AS m \
      CROSS JOIN clients c ON c.id = m.id"
+);
+
+/// The page of every client that matches by prefix, taken from the first page of each kind's
+/// matches: the page's rows are among those, whichever kind they match by. `?6`, `?7` the
+/// lower-case text and the first string after every string it begins; `?8`–`?11` the phone's
+/// digits and them after the clinic's country code, each with its end (`NULL`: no phone
+/// number, which matches nothing). Each kind reads its own index only; a client who matches
+/// two ways is listed once.
+const FIRST_PAGE: &str = client_rows!(
+    "(SELECT DISTINCT l, f, id FROM (",
+    first_of!(
+        "clients",
+        "lower(last_name) AS l, lower(first_name) AS f, id",
+        "lower(first_name) >= ?6 AND lower(first_name) < ?7"
+    ),
+    " UNION ALL ",
+    first_of!(
+        "clients",
+        "lower(last_name) AS l, lower(first_name) AS f, id",
+        "lower(last_name) >= ?6 AND lower(last_name) < ?7"
+    ),
+    " UNION ALL ",
+    first_of!(
+        "clients",
+        "lower(last_name) AS l, lower(first_name) AS f, id",
+        "lower(first_name || ' ' || last_name) >= ?6 AND lower(first_name || ' ' || last_name) < ?7"
+    ),
+    " UNION ALL ",
+    first_of!(
+        "clients",
+        "lower(last_name) AS l, lower(first_name) AS f, id",
+        "lower(email) >= ?6 AND lower(email) < ?7"
+    ),
+    " UNION ALL ",
+    first_of!(
+        "pets",
+        "owner_last AS l, owner_first AS f, client_id AS id",
+        "lower(name) >= ?6 AND lower(name) < ?7"
+    ),
+    " UNION ALL ",
+    first_of!(
+        "clients",
+        "lower(last_name) AS l, lower(first_name) AS f, id",
+        "phone_digits >= ?8 AND phone_digits < ?9"
+    ),
+    " UNION ALL ",
+    first_of!(
+        "clients",
+        "lower(last_name) AS l, lower(first_name) AS f, id",
+        "phone_digits >= ?10 AND phone_digits < ?11"
+    ),
+    ") ORDER BY l, f, id LIMIT ?5) AS m CROSS JOIN clients c ON c.id = m.id \
+     ORDER BY m.l, m.f, m.id"
 );
 
 /// The same matches as [`SEARCH`], found by walking the clients in list order along
@@ -216,6 +286,8 @@ async fn search(pool: &SqlitePool, q: &ClientQuery) -> sqlx::Result<Vec<ClientRo
     };
     let sql = if listing_all {
         LIST
+    } else if q.filter == ClientFilter::All {
+        FIRST_PAGE
     } else if many_matches(pool, q).await? {
         WALK
     } else {
@@ -368,22 +440,38 @@ mod tests {
         let path = dir.path().join("plan.sqlite3");
         let store = SqliteStore::open(&path).await.unwrap();
 
-        let search = plan(store.pool(), SEARCH, 9).await;
-        for index in [
+        let ranges = [
             "clients USING INDEX clients_first (<expr>>? AND <expr><?)",
-            "clients USING INDEX clients_last (<expr>>? AND <expr><?)",
+            "clients USING INDEX clients_sort (<expr>>? AND <expr><?)",
             "clients USING INDEX clients_full (<expr>>? AND <expr><?)",
             "clients USING INDEX clients_email (<expr>>? AND <expr><?)",
             "pets USING INDEX pets_name (<expr>>? AND <expr><?)",
             "clients USING INDEX clients_phone (phone_digits>? AND phone_digits<?)",
-            "c USING INTEGER PRIMARY KEY (rowid=?)",
-        ] {
-            let step = format!("SEARCH {index}");
-            assert!(search.contains(&step), "{step} not in {search:#?}");
+        ];
+        for (sql, binds) in [(FIRST_PAGE, 11), (SEARCH, 11)] {
+            let steps = plan(store.pool(), sql, binds).await;
+            for range in ranges {
+                let step = format!("SEARCH {range}");
+                assert!(steps.contains(&step), "{step} not in {steps:#?}");
+            }
+            assert!(
+                steps.contains(&"SEARCH c USING INTEGER PRIMARY KEY (rowid=?)".to_string()),
+                "{steps:#?}"
+            );
+            // No table is read whole: only the matches, and the page's own rows.
+            let scans: Vec<&String> = steps
+                .iter()
+                .filter(|s| s.starts_with("SCAN") && !s.starts_with("SCAN (subquery"))
+                .collect();
+            assert_eq!(scans, ["SCAN m"], "{steps:#?}");
         }
-        // Only the matches themselves are scanned and sorted.
-        let scans: Vec<&String> = search.iter().filter(|s| s.starts_with("SCAN")).collect();
-        assert_eq!(scans, ["SCAN m"], "{search:#?}");
+        // The first page of last-name matches is read in the list's order, unsorted.
+        let first = plan(store.pool(), FIRST_PAGE, 11).await;
+        let by_last = first
+            .iter()
+            .position(|s| s.contains("clients_sort"))
+            .unwrap();
+        assert!(!first[by_last + 1].contains("TEMP B-TREE"), "{first:#?}");
 
         let list = plan(store.pool(), LIST, 5).await;
         let range = "SEARCH c USING INDEX clients_sort (<expr>>?)".to_string();
@@ -394,6 +482,47 @@ mod tests {
                 .any(|s| s.starts_with("SCAN") || s.contains("FOR ORDER BY")),
             "{list:#?}"
         );
+    }
+
+    /// A pet's copy of its owner's place in the list follows the owner, whoever writes it.
+    #[tokio::test]
+    async fn pets_keep_their_owners_place_in_the_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("owners.sqlite3"))
+            .await
+            .unwrap();
+        let pet = |name: &str| vetdesk_core::client::NewPet {
+            name: name.into(),
+            species: "Cat".into(),
+            breed: None,
+        };
+        let owner = NewClient {
+            first_name: "Ana".into(),
+            last_name: "Lima".into(),
+            email: None,
+            phone: None,
+            address: None,
+            pets: vec![pet("Tom"), pet("Mia")],
+        };
+        let id = insert(store.pool(), &[owner], 0).await.unwrap()[0];
+        let owners = || async {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT owner_last, owner_first FROM pets WHERE client_id = ? ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+        };
+        let lima = ("lima".to_string(), "ana".to_string());
+        assert_eq!(owners().await, [lima.clone(), lima]);
+        sqlx::query("UPDATE clients SET last_name = 'Zed', first_name = 'Bo' WHERE id = ?")
+            .bind(id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let zed = ("zed".to_string(), "bo".to_string());
+        assert_eq!(owners().await, [zed.clone(), zed]);
     }
 
     #[test]
