@@ -42,10 +42,29 @@ export function phoneDigits(query: string): string | null {
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
 
 /**
- * The store's match: a name, "first last", the email or a pet's name begins with the text,
- * both with ASCII letters folded, or the phone's digits begin with the query's.
+ * The country code of a number written "+1 555 0142" (digits then a separator), as
+ * `client::country_code` reads the clinic's own phone number.
  */
-function matches(c: MockClient, text: string, phone: string | null): boolean {
+function countryCode(phone: string): string | null {
+  const m = /^\+([0-9]{1,3})[ \-(.]/.exec(phone.trim());
+  return m ? m[1] : null;
+}
+
+/**
+ * The phone prefixes a query is looked up by: its digits, and them after the clinic's country
+ * code, so that a local number finds one stored with the code.
+ */
+function phonePrefixes(digits: string | null, clinicPhone: string): string[] {
+  if (digits === null) return [];
+  const code = countryCode(clinicPhone);
+  return code !== null && !digits.startsWith(code) ? [digits, code + digits] : [digits];
+}
+
+/**
+ * The store's match: a name, "first last", the email or a pet's name begins with the text,
+ * both with ASCII letters folded, or the phone's digits begin with one of the query's.
+ */
+function matches(c: MockClient, text: string, phones: string[]): boolean {
   const starts = (value: string | null) => value !== null && asciiLower(value).startsWith(text);
   return (
     starts(c.firstName) ||
@@ -53,7 +72,7 @@ function matches(c: MockClient, text: string, phone: string | null): boolean {
     starts(`${c.firstName} ${c.lastName}`) ||
     starts(c.email) ||
     c.pets.some((p) => starts(p.name)) ||
-    (phone !== null && c.phone !== null && c.phone.replace(/[^0-9]/g, "").startsWith(phone))
+    phones.some((p) => c.phone !== null && c.phone.replace(/[^0-9]/g, "").startsWith(p))
   );
 }
 
@@ -189,9 +208,9 @@ export function clientHandlers(c: Clinic, g: Guards): Pick<Handlers, ClientComma
       if ([...trimmed].length > SEARCH_MAX)
         fail("invalidInput", say("searchTooLong", { max: SEARCH_MAX }), { field: "query" });
       const text = asciiLower(trimmed);
-      const phone = phoneDigits(trimmed);
+      const phones = phonePrefixes(phoneDigits(trimmed), c.settings.clinic.phone);
       const found = c.clients
-        .filter((x) => matches(x, text, phone))
+        .filter((x) => matches(x, text, phones))
         .filter((x) => filter === "all" || (!!x.email && c.portalAccounts[x.id] === undefined))
         .sort((a, b) => compare(a, b))
         .filter((x) => after === null || compare(x, after) > 0)
