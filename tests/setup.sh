@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what VetDesk needs on a fresh Debian/Ubuntu machine. Idempotent: skips what is there.
 #   bash tests/setup.sh app    system libraries, Node packages for the UI
-#   bash tests/setup.sh test   the above, plus Xvfb, WebKitWebDriver, tauri-driver, Chromium,
-#                              a Secret Service keyring, the test SMTP server and nginx (the
-#                              reverse proxy vetdesk-server's tests start in front of it)
+#   bash tests/setup.sh test   the above, plus Xvfb, WebKitWebDriver, tauri-driver, Chromium and
+#                              chromedriver, a Secret Service keyring, the test SMTP server and
+#                              nginx (the reverse proxy vetdesk-server's tests start in front of
+#                              it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
@@ -13,7 +14,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 app_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev pkg-config curl file)
 test_packages=(xvfb x11-utils webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium python3-venv
-  nginx)
+  nginx chromium-driver)
 packages=("${app_packages[@]}")
 if [ "$mode" = test ]; then packages+=("${test_packages[@]}"); fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -14,7 +14,7 @@ pub const WAIT: Duration = Duration::from_secs(30);
 
 pub use vetdesk_testkit::smtp::free_port;
 
-fn wait_for_port(port: u16, what: &str) {
+pub fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -26,11 +26,11 @@ fn wait_for_port(port: u16, what: &str) {
 }
 
 /// A child started in its own process group; dropping it ends the whole group (tauri-driver,
-/// WebKitWebDriver and the app it launched).
+/// WebKitWebDriver and the app it launched; chromedriver and its Chromium).
 pub struct Process(pub Child);
 
 impl Process {
-    fn spawn(mut cmd: Command) -> std::io::Result<Process> {
+    pub fn spawn(mut cmd: Command) -> std::io::Result<Process> {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
         cmd.spawn().map(Process)

@@ -235,7 +235,10 @@ async fn every_value_of_every_row_of_schema_5_survives_and_new_columns_are_empty
                     .fetch_one(upgraded.pool())
                     .await
                     .unwrap();
-                assert_eq!(wrong, 0, "pets.{column} is the owner's {owner}, in lower case");
+                assert_eq!(
+                    wrong, 0,
+                    "pets.{column} is the owner's {owner}, in lower case"
+                );
                 continue;
             }
             let sql = format!("SELECT count(*) FROM \"{table}\" WHERE \"{column}\" IS NOT NULL");
