@@ -124,7 +124,10 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       requireRecentPassword();
       const fingerprint = "3f9a0c57d21e84b6a7c0e19f5b2d4c88";
       audit(c, "dispatch_key.exported", "ok", null, `fingerprint ${fingerprint}`);
-      return { path: "/home/frontdesk/.local/share/vetdesk/vetdesk-server-dispatch.key", fingerprint };
+      return {
+        path: "/home/frontdesk/.local/share/vetdesk/vetdesk-server-dispatch.key",
+        fingerprint,
+      };
     },
     checkClinicUrl: (url) => {
       requireAdmin();

@@ -20,7 +20,7 @@ use crate::token::{self, Purpose, Secrets};
 use crate::validate;
 use crate::Sensitive;
 
-use super::clients::{username_taken, PORTAL_LINK_KINDS};
+use super::clients::{username_taken, CLIENT_EMAIL, PORTAL_LINK_KINDS};
 use super::login::PASSWORD_INPUT_MAX_BYTES;
 use super::{Recovery, RESEND_INTERVAL};
 
@@ -58,6 +58,14 @@ impl Recovery {
             CoreError::NoEmail(
                 "This client has no email address. Add one to send the patient-portal email."
                     .into(),
+            )
+        })?;
+        // An address written by an import or an older system is checked as a typed one is.
+        let email = validate::email(CLIENT_EMAIL, &email).map_err(|_| {
+            CoreError::invalid(
+                CLIENT_EMAIL,
+                "The email address on file for this client is not a valid address. Enter a \
+                 corrected one to send the patient-portal email.",
             )
         })?;
         let settings = self.settings().await?;

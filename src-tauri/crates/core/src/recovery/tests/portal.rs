@@ -498,3 +498,25 @@ async fn search_finds_each_kind_and_pages_with_a_cursor() {
     let ids: Vec<i64> = reachable.rows.iter().map(|r| r.id).collect();
     assert_eq!(ids, vec![x.maya, x.lena]);
 }
+
+#[tokio::test]
+async fn an_address_on_file_that_is_no_address_is_refused_before_anything_is_written() {
+    let x = clients().await;
+    let c = &x.c;
+    let desk = c.at_desk(&c.staff.receptionist).await;
+    let imported = AuditEvent::new(T0, AuditAction::ClientEmailChanged, AuditOutcome::Ok, WS);
+    for bad in [
+        "maya@mail",
+        "maya@mail.example\r\nBcc: all@mail.example",
+        "no address",
+    ] {
+        c.db.update_client_email(x.maya, Some(bad), T0, &imported)
+            .await
+            .unwrap();
+        let err = c.send_portal_link(&desk, x.maya, WS).await.unwrap_err();
+        assert_eq!(err.field(), Some("email"), "{bad:?}");
+        assert!(err.to_string().contains("not a valid address"), "{err}");
+    }
+    assert!(c.emails().is_empty());
+    assert!(c.db.portal_account_of(x.maya).await.unwrap().is_none());
+}
