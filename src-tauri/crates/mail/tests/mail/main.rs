@@ -11,5 +11,6 @@ mod logging;
 mod notices;
 mod preview;
 mod secrets;
+mod shared;
 mod smtp;
 mod support;
