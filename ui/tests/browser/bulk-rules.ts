@@ -89,11 +89,23 @@ function workOne(c: Clinic): boolean {
   return true;
 }
 
-/** The workstation's runner: one client every `c.bulkTickMs`, read afresh each time. */
+/** Whether the runner's next tick is scheduled. */
+const ticking = new WeakSet<Clinic>();
+
+/**
+ * The workstation's runner: one client every `c.bulkTickMs`, read afresh each time, while a
+ * run is running. It has no timer otherwise, so that screens without a run see no timers of
+ * the mock's own (tests that move the page's clock count on that).
+ */
 export function startBulkRunner(c: Clinic) {
+  if (ticking.has(c) || !c.bulkJobs.some((j) => j.status === "running")) return;
+  ticking.add(c);
   const tick = () => {
-    workOne(c);
-    window.setTimeout(tick, c.bulkTickMs);
+    if (workOne(c)) {
+      window.setTimeout(tick, c.bulkTickMs);
+    } else {
+      ticking.delete(c);
+    }
   };
   window.setTimeout(tick, c.bulkTickMs);
 }
@@ -164,6 +176,7 @@ export function bulkHandlers(c: Clinic, g: BulkGuards): Pick<Handlers, BulkComma
       c.bulkJobs.push(job);
       save(c);
       audit(c, "bulk_invite", "queued", null, `${ids.length} clients`);
+      startBulkRunner(c);
       return progressOf(c, job);
     },
     bulkInviteProgress: (jobId) => {

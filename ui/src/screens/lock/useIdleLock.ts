@@ -17,19 +17,28 @@ export function useIdleLock(
 ) {
   const latest = useRef({ lock, report });
   latest.current = { lock, report };
+  // Idle time counts from the first render, not from when the effect below first runs: effects
+  // run after paint, and time that passes before then (a sleeping laptop) is idle time too.
+  const last = useRef(Date.now());
+  const wasActive = useRef(active);
   useEffect(() => {
-    if (!active) return;
-    let last = Date.now();
-    let reported = last;
+    if (!active) {
+      wasActive.current = false;
+      return;
+    }
+    // Unlocked, or signed in again: the idle time starts over.
+    if (!wasActive.current) last.current = Date.now();
+    wasActive.current = true;
+    let reported = last.current;
     const seen = () => {
-      last = Date.now();
-      if (last - reported >= reportSecs * 1000) {
-        reported = last;
+      last.current = Date.now();
+      if (last.current - reported >= reportSecs * 1000) {
+        reported = last.current;
         latest.current.report();
       }
     };
     const check = () => {
-      if (Date.now() - last >= minutes * 60_000) latest.current.lock();
+      if (Date.now() - last.current >= minutes * 60_000) latest.current.lock();
     };
     for (const type of ACTIVITY)
       window.addEventListener(type, seen, { capture: true, passive: true });
