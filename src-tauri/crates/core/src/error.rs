@@ -73,8 +73,8 @@ pub enum CoreError {
     #[error("{0}")]
     NoEmail(String),
     #[error(
-        "A reset email went to this address less than a minute ago. Resend is available in \
-         {retry_after_secs} seconds."
+        "An email with a link went to this address less than a minute ago. Resend is available \
+         in {retry_after_secs} seconds."
     )]
     ResendTooSoon { retry_after_secs: u64 },
     /// Something the clinic must set up first (in Settings); the words say what and where.

@@ -4,8 +4,8 @@
 use crate::access;
 use crate::audit::{AuditAction, AuditOutcome};
 use crate::client::{
-    ClientCursor, ClientFilter, ClientPage, ClientProfile, ClientQuery, ClientRecord, PortalBadge,
-    PortalEmailStatus, PortalStatus,
+    self, ClientCursor, ClientFilter, ClientPage, ClientProfile, ClientQuery, ClientRecord,
+    PortalBadge, PortalEmailStatus, PortalStatus,
 };
 use crate::error::{CoreError, CoreResult, StoreError};
 use crate::outbox::EmailKind;
@@ -34,7 +34,11 @@ impl Recovery {
     ) -> CoreResult<ClientPage> {
         access::client_viewer(actor)?;
         let query = validate::search(query)?;
-        let clinic_phone = self.settings().await?.clinic.phone;
+        // The clinic's country code matters only to a query that looks like a phone number.
+        let clinic_phone = match client::phone_digits(&query) {
+            Some(_) => self.settings().await?.clinic.phone,
+            None => String::new(),
+        };
         let search = ClientQuery::typed(&query, &clinic_phone, filter, after, CLIENT_PAGE + 1);
         let mut rows = self.store.search_clients(&search).await?;
         let next = if rows.len() > CLIENT_PAGE as usize {
