@@ -242,3 +242,39 @@ fn settings_are_validated_before_anything_is_stored() {
     let emails = d.ok("list_emails", json!({ "query": "" }));
     assert!(emails.as_array().is_some());
 }
+
+#[test]
+fn the_outbox_key_is_exported_only_to_an_admin_and_only_this_user_can_read_it() {
+    let d = desk();
+    d.login("jokafor");
+    assert_eq!(d.code("export_dispatch_key", json!({})), "forbidden");
+    d.login("admin");
+    let path = d.data_dir().join("vetdesk-server-dispatch.key");
+    // A file left there before, readable by anyone, is not where the key goes.
+    std::fs::write(&path, "left over").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let exported = d.ok("export_dispatch_key", json!({}));
+    assert_eq!(exported["path"], path.display().to_string());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let sealer = vetdesk_core::seal::Sealer::import(&text).unwrap();
+    assert_eq!(exported["fingerprint"], sealer.fingerprint());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let exported_audit = d.ok("list_activity", json!({ "query": "dispatch_key" }));
+    assert_eq!(
+        exported_audit.as_array().unwrap().len(),
+        1,
+        "{exported_audit}"
+    );
+    d.idle_for(6);
+    d.ok("session_activity", json!({}));
+    assert_eq!(d.code("export_dispatch_key", json!({})), "reauthRequired");
+}

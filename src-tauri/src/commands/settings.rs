@@ -138,6 +138,12 @@ pub async fn export_dispatch_key(state: State<'_, AppState>) -> CommandResult<Ex
     let text = clinic.sealer.export();
     let target = path.clone();
     tokio::task::spawn_blocking(move || {
+        // A file left from before, with whatever permissions it has, is replaced by a new one
+        // only this user can read, before the key is written into it.
+        match std::fs::remove_file(&target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
         crate::owner_only::create_file(&target)?;
         std::fs::write(&target, text.expose())
     })
