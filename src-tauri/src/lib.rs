@@ -11,6 +11,7 @@ pub mod links;
 pub mod logging;
 pub mod mail;
 pub mod owner_only;
+pub mod paths;
 pub mod state;
 
 use std::path::PathBuf;

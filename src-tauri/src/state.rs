@@ -2,7 +2,7 @@
 //! background while the window shows and can be swapped for the demo clinic and back, and what
 //! belongs to the workstation whichever clinic is open.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use base64::Engine;
@@ -14,6 +14,7 @@ use vetdesk_mail::SmtpOptions;
 use vetdesk_secrets::{SecretStore, Sensitive};
 
 use crate::clinic::{Clinic, WorkstationKeys};
+pub use crate::paths::Paths;
 
 pub const KEYRING_SERVICE: &str = "VetDesk";
 
@@ -23,53 +24,6 @@ pub fn demo_keyring_service(service: &str) -> String {
 }
 pub const OUTBOX_KEY: &str = "outbox-key";
 pub const CODE_PEPPER: &str = "code-pepper";
-
-/// Where this workstation keeps its files.
-#[derive(Debug, Clone)]
-pub struct Paths {
-    pub data_dir: PathBuf,
-    /// The demo clinic: a database and a preview folder of its own, beside the clinic's.
-    pub demo: bool,
-}
-
-impl Paths {
-    pub fn database(&self) -> PathBuf {
-        let file = if self.demo {
-            "demo.sqlite3"
-        } else {
-            "vetdesk.sqlite3"
-        };
-        self.data_dir.join(file)
-    }
-    pub fn preview_dir(&self) -> PathBuf {
-        let dir = if self.demo {
-            "demo-preview-outbox"
-        } else {
-            "preview-outbox"
-        };
-        self.data_dir.join(dir)
-    }
-    pub fn log_dir(&self) -> PathBuf {
-        self.data_dir.join("logs")
-    }
-    /// The outbox key exported for vetdesk-server; only this user can read it.
-    pub fn dispatch_key_export(&self) -> PathBuf {
-        self.data_dir.join("vetdesk-server-dispatch.key")
-    }
-    fn outbox_key_file(&self) -> PathBuf {
-        self.data_dir.join("outbox.key")
-    }
-    fn code_pepper_file(&self) -> PathBuf {
-        self.data_dir.join("code-pepper.key")
-    }
-    /// The same folder, for the demo clinic or the real one.
-    pub fn with_demo(&self, demo: bool) -> Paths {
-        Paths {
-            demo,
-            ..self.clone()
-        }
-    }
-}
 
 /// The keyring entries of the clinic and of the demo clinic, kept apart.
 pub struct Keyrings {

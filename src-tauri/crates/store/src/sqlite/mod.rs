@@ -31,6 +31,7 @@ macro_rules! row_type {
 
 mod audit;
 mod bulk;
+mod client_search;
 mod clients;
 mod emails;
 mod limits;

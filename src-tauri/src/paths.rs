@@ -1,0 +1,51 @@
+//! Where a workstation keeps its files: the clinic's database and the demo clinic's, their
+//! preview outboxes, the logs and the key files.
+
+use std::path::PathBuf;
+
+/// Where this workstation keeps its files.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    /// The demo clinic: a database and a preview folder of its own, beside the clinic's.
+    pub demo: bool,
+}
+
+impl Paths {
+    pub fn database(&self) -> PathBuf {
+        let file = if self.demo {
+            "demo.sqlite3"
+        } else {
+            "vetdesk.sqlite3"
+        };
+        self.data_dir.join(file)
+    }
+    pub fn preview_dir(&self) -> PathBuf {
+        let dir = if self.demo {
+            "demo-preview-outbox"
+        } else {
+            "preview-outbox"
+        };
+        self.data_dir.join(dir)
+    }
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+    /// The outbox key exported for vetdesk-server; only this user can read it.
+    pub fn dispatch_key_export(&self) -> PathBuf {
+        self.data_dir.join("vetdesk-server-dispatch.key")
+    }
+    pub(crate) fn outbox_key_file(&self) -> PathBuf {
+        self.data_dir.join("outbox.key")
+    }
+    pub(crate) fn code_pepper_file(&self) -> PathBuf {
+        self.data_dir.join("code-pepper.key")
+    }
+    /// The same folder, for the demo clinic or the real one.
+    pub fn with_demo(&self, demo: bool) -> Paths {
+        Paths {
+            demo,
+            ..self.clone()
+        }
+    }
+}
