@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
 # Runs every VetDesk check and test: formatting, lints, UI type check and Chromium tests, then
-# the Rust tests (core, store, mail against a real SMTP server, IPC, keyring, bindings, and the
-# end-to-end tests of the real app window) inside a private D-Bus session with an unlocked
-# GNOME Keyring and a virtual X display.
+# the Rust tests (core, store on SQLite and on PostgreSQL, mail against a real SMTP server, IPC,
+# keyring, bindings, and the end-to-end tests of the real app window) inside a private D-Bus
+# session with an unlocked GNOME Keyring and a virtual X display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
 export CARGO_TERM_COLOR=never
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# The PostgreSQL server the store suite runs on (tests/setup.sh test sets it up): the tests
+# create their databases from this maintenance database, each named with this run's prefix.
+export VETDESK_TEST_PG_URL="${VETDESK_TEST_PG_URL:-postgres://vetdesk_test:vetdesk_test@127.0.0.1:5432/postgres}"
+VETDESK_TEST_PG_PREFIX="vdt_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+export VETDESK_TEST_PG_PREFIX
+
 work="$(mktemp -d /tmp/vetdesk-tests.XXXXXX)"
 cleanup() {
   # The app's D-Bus session may have mounted the document portal under the runtime folder.
   fusermount3 -u "$work/runtime/doc" 2>/dev/null || fusermount -u "$work/runtime/doc" 2>/dev/null || true
   rm -rf "$work" 2>/dev/null || true
+  # This run's test databases, whatever state their tests left them in.
+  PGCONNECT_TIMEOUT=5 psql "$VETDESK_TEST_PG_URL" -X -q -v prefix="$VETDESK_TEST_PG_PREFIX" \
+    >/dev/null 2>&1 <<'SQL' || true
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', datname)
+  FROM pg_database WHERE starts_with(datname, :'prefix') \gexec
+SQL
 }
 trap cleanup EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "PostgreSQL answers"
+if ! command -v pg_isready >/dev/null 2>&1 || ! pg_isready -q -t 10 -d "$VETDESK_TEST_PG_URL"; then
+  echo "PostgreSQL does not answer where VETDESK_TEST_PG_URL points (by default 127.0.0.1:5432):" \
+    "run 'bash tests/setup.sh test' to install and start it, or set VETDESK_TEST_PG_URL" >&2
+  exit 1
+fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

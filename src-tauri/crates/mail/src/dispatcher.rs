@@ -62,6 +62,8 @@ pub struct Dispatcher {
     clock: Arc<dyn Clock>,
     transports: Arc<dyn TransportFactory>,
     claimant: Claimant,
+    /// How long a claim holds before another dispatcher may take the email over.
+    lease: Millis,
     preview: Option<PreviewOutbox>,
     /// Set once the clinic database has confirmed that this dispatcher's key is the clinic's.
     key_confirmed: std::sync::atomic::AtomicBool,
@@ -107,6 +109,7 @@ impl Dispatcher {
             clock,
             transports,
             claimant: Claimant::new(workstation, this_run()),
+            lease: CLAIM_LEASE,
             preview: None,
             key_confirmed: std::sync::atomic::AtomicBool::new(false),
         }
@@ -116,6 +119,13 @@ impl Dispatcher {
     /// app would; for tests, which restart within one process.
     pub fn in_run(mut self, run: impl Into<String>) -> Self {
         self.claimant.run = run.into();
+        self
+    }
+
+    /// Holds each claim for `lease` instead of [`CLAIM_LEASE`]: how long a dispatcher that
+    /// died mid-send keeps its email from the others. For tests, which cannot wait minutes.
+    pub fn with_lease(mut self, lease: Millis) -> Self {
+        self.lease = lease;
         self
     }
 
@@ -154,7 +164,7 @@ impl Dispatcher {
         while handled < BATCH_SIZE {
             let claimed = self
                 .outbox
-                .claim_due_emails(self.clock.now(), CLAIM_LEASE, CLAIM_AT_ONCE, &self.claimant)
+                .claim_due_emails(self.clock.now(), self.lease, CLAIM_AT_ONCE, &self.claimant)
                 .await?;
             let Some(email) = claimed.first() else {
                 break;

@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
+#[path = "../tests/server/running.rs"]
+mod running;
 #[path = "../tests/server/support.rs"]
 mod support;
 

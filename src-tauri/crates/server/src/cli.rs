@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use vetdesk_core::database::ServerAddress;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,9 +18,15 @@ use clap::Parser;
 )]
 pub struct Args {
     /// The clinic database: sqlite:/// followed by the absolute path of the database file that
-    /// VetDesk set up.
+    /// VetDesk set up, or the clinic's PostgreSQL server as every workstation names it
+    /// (postgres://user@server:5432/database?sslmode=verify-full), without its password.
     #[arg(long, env = "VETDESK_DATABASE", value_name = "URL", value_parser = parse_database)]
     pub database: Database,
+
+    /// The PostgreSQL user's password, alone in a file readable by its owner only (a final line
+    /// break is not part of it). Needed when the server asks the database user for one.
+    #[arg(long, env = "VETDESK_DATABASE_PASSWORD_FILE", value_name = "FILE")]
+    pub database_password_file: Option<PathBuf>,
 
     /// The address and port to listen on.
     #[arg(long, value_name = "ADDRESS:PORT", default_value = "127.0.0.1:8080")]
@@ -76,15 +83,22 @@ impl Args {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Database {
     Sqlite(PathBuf),
+    Postgres(ServerAddress),
 }
 
-/// `sqlite:///absolute/path`. A URL that carries a user name or password is refused, so that no
-/// password ever waits in a command line for others to read.
+/// `sqlite:///absolute/path` or `postgres://user@server:port/database?sslmode=…`. A URL that
+/// carries a password is refused, so that no password ever waits in a command line for others
+/// to read.
 pub fn parse_database(text: &str) -> Result<Database, String> {
+    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+        return ServerAddress::from_url(text)
+            .map(Database::Postgres)
+            .map_err(|e| e.to_string());
+    }
     let Some(rest) = text.strip_prefix("sqlite://") else {
         return Err(
-            "Use sqlite:/// followed by the absolute path of the clinic database file. \
-             Other databases are not supported by this version."
+            "Use sqlite:/// followed by the absolute path of the clinic database file, or \
+             postgres://user@server:5432/database for the clinic's PostgreSQL server."
                 .into(),
         );
     };
@@ -111,6 +125,8 @@ pub fn parse_database(text: &str) -> Result<Database, String> {
 
 #[cfg(test)]
 mod tests {
+    use vetdesk_core::database::DatabaseTls;
+
     use super::*;
 
     #[test]
@@ -128,16 +144,40 @@ mod tests {
     #[test]
     fn other_urls_and_passwords_are_refused() {
         for bad in [
-            "postgres://vetdesk@db/vetdesk",
+            "mysql://vetdesk@db/vetdesk",
+            "postgres://vetdesk@db.clinic.lan/vetdesk?sslmode=disable",
             "/var/lib/vetdesk/clinic.sqlite3",
             "sqlite://relative.sqlite3",
             "sqlite:///var/lib/v.sqlite3?mode=ro",
         ] {
             assert!(parse_database(bad).is_err(), "{bad}");
         }
-        let err = parse_database("sqlite://admin:hunter2@localhost/var/v.sqlite3").unwrap_err();
-        assert!(err.contains("password"), "{err}");
-        assert!(!err.contains("hunter2"));
+        for with_password in [
+            "sqlite://admin:hunter2@localhost/var/v.sqlite3",
+            "postgres://vetdesk:hunter2@db/vetdesk",
+        ] {
+            let err = parse_database(with_password).unwrap_err();
+            assert!(err.contains("password"), "{err}");
+            assert!(!err.contains("hunter2"));
+        }
+    }
+
+    #[test]
+    fn postgres_urls_name_the_clinic_server() {
+        let Ok(Database::Postgres(address)) =
+            parse_database("postgres://vetdesk@db.clinic.lan:5433/clinic?sslmode=require")
+        else {
+            panic!("a postgres URL");
+        };
+        assert_eq!(
+            (
+                address.host.as_str(),
+                address.port,
+                address.database.as_str()
+            ),
+            ("db.clinic.lan", 5433, "clinic")
+        );
+        assert_eq!(address.tls, DatabaseTls::Required);
     }
 
     #[test]

@@ -4,14 +4,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rand::rngs::OsRng;
+use vetdesk_core::database::ServerAddress;
 use vetdesk_core::limits::LimitConfig;
 use vetdesk_core::ports::Store;
 use vetdesk_core::recovery::{Recovery, RecoveryParts};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::token::CodePepper;
+use vetdesk_core::Sensitive;
 use vetdesk_core::SystemClock;
 use vetdesk_runtime::{BlockingHashing, RangeLookup};
-use vetdesk_store::SqliteStore;
+use vetdesk_store::{postgres, PgStore, SqliteStore};
 
 use crate::keyring::FileKeyring;
 
@@ -35,6 +37,19 @@ pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, OpenError> {
     }
     SqliteStore::open(path).await.map_err(|e| OpenError::Store {
         path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// Connects to the clinic's PostgreSQL server, bringing its schema up to date; refuses a
+/// database that is not VetDesk's or that a newer VetDesk upgraded, and leaves it as it is.
+pub async fn open_postgres(
+    address: &ServerAddress,
+    password: Option<&Sensitive<String>>,
+) -> Result<PgStore, OpenError> {
+    let options = postgres::connect::options(address, password.map(|p| p.expose().as_str()));
+    PgStore::open(options).await.map_err(|e| OpenError::Store {
+        path: address.url(),
         reason: e.to_string(),
     })
 }

@@ -19,7 +19,7 @@ use crate::clinic::{self, OpenError};
 use crate::dispatch::{self, DispatchLoop, DispatchStatus, ServerTransports};
 use crate::keyring::FileKeyring;
 use crate::pages::Pages;
-use crate::secret_file::SecretFileError;
+use crate::secret_file::{self, SecretFileError};
 use crate::state::{listen_origins, AppState, Shared};
 
 /// How long open requests may finish after a stop signal.
@@ -69,8 +69,18 @@ pub async fn run(args: Args) -> Result<(), StartError> {
         },
     };
 
-    let Database::Sqlite(path) = &args.database;
-    let store: Arc<dyn Store> = Arc::new(clinic::open_sqlite(path).await?);
+    let store: Arc<dyn Store> = match &args.database {
+        Database::Sqlite(path) => Arc::new(clinic::open_sqlite(path).await?),
+        Database::Postgres(address) => {
+            let password = args
+                .database_password_file
+                .as_deref()
+                .map(|path| secret_file::read("database password", path))
+                .transpose()?
+                .map(|text| secret_file::one_line(&text));
+            Arc::new(clinic::open_postgres(address, password.as_ref()).await?)
+        }
+    };
     let dispatches = dispatch_key.is_some();
     let sealer = Arc::new(dispatch_key.unwrap_or_else(|| Sealer::new(&Sealer::generate_key())));
     let wake = Arc::new(Notify::new());

@@ -1,20 +1,26 @@
 use vetdesk_core::StoreError;
 
-/// Maps driver errors to what a person can act on. SQLite result codes:
-/// 5 busy, 6 locked, 8 read-only, 2067/1555 unique violations.
+/// Maps driver errors to what a person can act on. SQLite result codes: 5 busy, 6 locked,
+/// 8 read-only, 2067/1555 unique violations. PostgreSQL SQLSTATEs: 40001 serialization failure,
+/// 40P01 deadlock, 55P03 lock not available, 25006 read-only transaction, 23505 unique
+/// violation, class 08 connection exceptions, 57P01–57P03 server shutting down or starting.
 pub(crate) fn map(err: sqlx::Error) -> StoreError {
     match &err {
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
             match code.as_ref() {
-                "5" | "6" | "517" | "261" => StoreError::Busy,
-                "8" | "776" | "1032" | "264" => StoreError::ReadOnly,
-                "2067" | "1555" => StoreError::Conflict(db.message().to_string()),
+                "5" | "6" | "517" | "261" | "40001" | "40P01" | "55P03" => StoreError::Busy,
+                "8" | "776" | "1032" | "264" | "25006" => StoreError::ReadOnly,
+                "2067" | "1555" | "23505" => StoreError::Conflict(db.message().to_string()),
+                c if c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03") => {
+                    StoreError::Unavailable(db.message().to_string())
+                }
                 _ => StoreError::Other(db.message().to_string()),
             }
         }
         sqlx::Error::PoolTimedOut => StoreError::Busy,
         sqlx::Error::Io(e) => StoreError::Unavailable(e.to_string()),
+        sqlx::Error::Tls(e) => StoreError::Unavailable(e.to_string()),
         sqlx::Error::PoolClosed => StoreError::Unavailable("the database was closed".into()),
         _ => StoreError::Other(err.to_string()),
     }

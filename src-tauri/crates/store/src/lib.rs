@@ -1,8 +1,37 @@
-//! Storage for VetDesk: the clinic database on the workstation, one SQLite file, behind the
-//! core's per-table store traits ([`vetdesk_core::ports`]).
+//! Storage for VetDesk: the clinic database behind the core's per-table store traits
+//! ([`vetdesk_core::ports`]), in a local SQLite file on the workstation or on the clinic's
+//! PostgreSQL server.
+
+#[macro_use]
+mod rows;
 
 pub mod demo;
 mod error;
+pub mod postgres;
 pub mod sqlite;
+pub mod transfer;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+
+/// Tables whose size the shell's tests and the demo seed look at.
+#[derive(Debug, Clone, Copy)]
+pub enum CountedTable {
+    Staff,
+    Clients,
+    Pets,
+    Emails,
+    Tokens,
+}
+
+impl CountedTable {
+    fn count_sql(self) -> &'static str {
+        match self {
+            Self::Staff => "SELECT count(*) FROM staff",
+            Self::Clients => "SELECT count(*) FROM clients",
+            Self::Pets => "SELECT count(*) FROM pets",
+            Self::Emails => "SELECT count(*) FROM emails",
+            Self::Tokens => "SELECT count(*) FROM reset_tokens",
+        }
+    }
+}

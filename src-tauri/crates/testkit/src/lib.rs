@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod dkim;
+pub mod postgres;
 pub mod secrets;
 pub mod smtp;

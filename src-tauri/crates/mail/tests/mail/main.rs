@@ -6,6 +6,7 @@
 
 mod crash;
 mod dispatcher;
+mod dispatchers_pg;
 mod dkim;
 mod logging;
 mod notices;

@@ -71,7 +71,7 @@ async fn an_unreadable_key_stops_the_start_with_a_message() {
     std::fs::write(&cert.key, "not a key").unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_vetdesk-server"))
         .arg("--database")
-        .arg(format!("sqlite://{}", clinic.db.display()))
+        .arg(clinic.db.arg())
         .args(["--listen", "127.0.0.1:0", "--tls-cert"])
         .arg(&cert.cert)
         .arg("--tls-key")

@@ -12,4 +12,5 @@ mod pages;
 mod portal;
 mod process;
 mod reset;
+mod running;
 mod support;

@@ -5,7 +5,6 @@
 use reqwest::Method;
 use vetdesk_core::audit::AuditAction;
 use vetdesk_core::outbox::EmailKind;
-use vetdesk_core::ports::{AuditStore, PortalStore};
 
 use crate::reset::without_limits;
 use crate::support::{

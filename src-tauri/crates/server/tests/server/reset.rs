@@ -3,7 +3,7 @@
 
 use vetdesk_core::audit::AuditAction;
 use vetdesk_core::outbox::EmailKind;
-use vetdesk_core::ports::{AuditStore, EmailStore};
+use vetdesk_core::settings::Settings;
 use vetdesk_core::CoreError;
 
 use crate::support::{
@@ -63,6 +63,17 @@ async fn status_names_a_good_links_account_and_nothing_else() {
 #[tokio::test]
 async fn a_link_sets_the_password_once() {
     let clinic = TestClinic::new(None, &["mrivera"]).await;
+    sets_the_password_once(&clinic).await;
+}
+
+#[tokio::test]
+async fn on_postgres_a_link_sets_the_password_once() {
+    let clinic = TestClinic::on_postgres(Settings::demo(), &["mrivera"]).await;
+    sets_the_password_once(&clinic).await;
+}
+
+/// A link sets the password once through the server; the second submit changes nothing.
+async fn sets_the_password_once(clinic: &TestClinic) {
     let link = clinic.reset_link("mrivera").await;
     let staff = clinic.staff("mrivera").await;
     let elsewhere = clinic.at_desk("mrivera").await;

@@ -1,12 +1,8 @@
 //! A clinic database seeded through the store and the core, the real `vetdesk-server` binary
 //! started on it, and what the tests look at: its log, the database's rows, the core's view.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use rand::rngs::OsRng;
 use sqlx::SqlitePool;
@@ -14,10 +10,7 @@ use vetdesk_core::audit::{AuditAction, AuditEvent, AuditOutcome};
 use vetdesk_core::client::NewClient;
 use vetdesk_core::limits::LimitConfig;
 use vetdesk_core::outbox::{EmailKind, EmailRecord};
-use vetdesk_core::ports::{
-    ClientStore, EmailStore, InlineHashing, NoBreachCheck, PasswordHashing, PortalStore,
-    SessionStore, StaffStore, Store,
-};
+use vetdesk_core::ports::{InlineHashing, NoBreachCheck, PasswordHashing, Store};
 use vetdesk_core::recovery::{Recovery, RecoveryParts};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::session::Actor;
@@ -27,7 +20,9 @@ use vetdesk_core::time::{Clock, ManualClock, MINUTE};
 use vetdesk_core::token::CodePepper;
 use vetdesk_core::{Role, SystemClock};
 use vetdesk_server::keyring::FileKeyring;
-use vetdesk_store::SqliteStore;
+use vetdesk_store::{PgStore, SqliteStore};
+
+pub use crate::running::*;
 
 pub const CLINIC_NAME: &str = "Harborview Animal Clinic";
 pub const OLD_PASSWORD: &str = "quiet harbor lantern morning";
@@ -38,13 +33,41 @@ pub const DESK: &str = "test-desk";
 pub const NEXT_STEP: &str =
     "Ask for a new link with Forgot password? in VetDesk, or ask your office manager.";
 
-/// A clinic database in a temporary folder, with an admin and the staff members named at
-/// creation, and the recovery flows over it on a clock the tests can move: the desktop app, as
-/// far as the server can tell, with its outbox key in `sealer`.
+/// Where a test clinic's database is, as the server is told.
+pub enum ClinicDb {
+    Sqlite(PathBuf),
+    /// The URL without its password, and the owner-only file that holds the password.
+    Postgres {
+        url: String,
+        password_file: PathBuf,
+    },
+}
+
+impl ClinicDb {
+    /// The server's `--database`.
+    pub fn arg(&self) -> String {
+        match self {
+            ClinicDb::Sqlite(path) => format!("sqlite://{}", path.display()),
+            ClinicDb::Postgres { url, .. } => url.clone(),
+        }
+    }
+}
+
+/// The store a test clinic is on, for the tests that read its rows directly.
+enum Backend {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PgStore>),
+}
+
+/// A clinic database in a temporary folder (a SQLite file) or on the test PostgreSQL server,
+/// with an admin and the staff members named at creation, and the recovery flows over it on a
+/// clock the tests can move: the desktop app, as far as the server can tell, with its outbox key
+/// in `sealer`.
 pub struct TestClinic {
     pub dir: tempfile::TempDir,
-    pub db: PathBuf,
-    pub store: Arc<SqliteStore>,
+    pub db: ClinicDb,
+    pub store: Arc<dyn Store>,
+    backend: Backend,
     pub recovery: Arc<Recovery>,
     pub clock: Arc<ManualClock>,
     pub sealer: Arc<Sealer>,
@@ -63,7 +86,46 @@ impl TestClinic {
     pub async fn with_settings(settings: Settings, staff: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("vetdesk.sqlite3");
-        let store = Arc::new(SqliteStore::open(&db).await.unwrap());
+        let sqlite = Arc::new(SqliteStore::open(&db).await.unwrap());
+        let store = sqlite.clone() as Arc<dyn Store>;
+        Self::seeded(
+            dir,
+            ClinicDb::Sqlite(db),
+            store,
+            Backend::Sqlite(sqlite),
+            settings,
+            staff,
+        )
+        .await
+    }
+
+    /// A clinic on a fresh database of the test PostgreSQL server, as [`TestClinic::new`]. The
+    /// server gets the URL without its password, and the password in a file.
+    pub async fn on_postgres(settings: Settings, staff: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database = vetdesk_testkit::postgres::fresh_database("server").await;
+        let pg = Arc::new(PgStore::connect(&database.url).await.unwrap());
+        let store = pg.clone() as Arc<dyn Store>;
+        let mut url = url::Url::parse(&database.url).unwrap();
+        let password = url.password().unwrap_or_default().to_string();
+        url.set_password(None).unwrap();
+        url.query_pairs_mut().append_pair("sslmode", "disable");
+        let password_file = file_with_mode(dir.path(), "database-password", &password, 0o600);
+        let db = ClinicDb::Postgres {
+            url: url.to_string(),
+            password_file,
+        };
+        Self::seeded(dir, db, store, Backend::Postgres(pg), settings, staff).await
+    }
+
+    async fn seeded(
+        dir: tempfile::TempDir,
+        db: ClinicDb,
+        store: Arc<dyn Store>,
+        backend: Backend,
+        settings: Settings,
+        staff: &[&str],
+    ) -> Self {
         let clock = Arc::new(ManualClock::new(SystemClock.now()));
         let hash = InlineHashing.hash(OLD_PASSWORD.into()).await.unwrap();
         let person = |username: &str, role: Role| NewStaff {
@@ -92,7 +154,7 @@ impl TestClinic {
         store.insert_staff(&people, clock.now()).await.unwrap();
         let sealer = Arc::new(Sealer::new(&Sealer::generate_key()));
         let recovery = Arc::new(Recovery::new(RecoveryParts {
-            store: store.clone() as Arc<dyn Store>,
+            store: store.clone(),
             sealer: sealer.clone(),
             pepper: CodePepper::new(CodePepper::generate()),
             hashing: Arc::new(InlineHashing),
@@ -107,14 +169,19 @@ impl TestClinic {
             dir,
             db,
             store,
+            backend,
             recovery,
             clock,
             sealer,
         }
     }
 
+    /// The SQLite file's pool, for the tests that read its rows directly.
     pub fn pool(&self) -> &SqlitePool {
-        self.store.pool()
+        match &self.backend {
+            Backend::Sqlite(store) => store.pool(),
+            Backend::Postgres(_) => panic!("this test reads a SQLite file's rows"),
+        }
     }
 
     pub async fn staff(&self, username: &str) -> StaffRecord {
@@ -224,7 +291,10 @@ impl TestClinic {
 
     /// Every row of every table, to show that a request changed nothing.
     pub async fn snapshot(&self) -> Vec<String> {
-        snapshot(self.pool()).await
+        match &self.backend {
+            Backend::Sqlite(store) => snapshot(store.pool()).await,
+            Backend::Postgres(store) => pg_snapshot(store.pool()).await,
+        }
     }
 }
 
@@ -265,303 +335,23 @@ async fn snapshot(pool: &SqlitePool) -> Vec<String> {
     rows
 }
 
-/// A port nobody listens on just now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The real binary, started on a clinic database; stopped when dropped.
-pub struct Server {
-    child: Child,
-    /// `http://127.0.0.1:PORT` or `https://…`, from the line the server logs when it listens.
-    pub base: String,
-    log: Arc<Mutex<String>>,
-}
-
-/// The environment variables the server reads, removed from what a test's server inherits.
-const SERVER_ENV: &[&str] = &[
-    "VETDESK_LOG",
-    "VETDESK_DATABASE",
-    "VETDESK_DISPATCH_KEY_FILE",
-    "VETDESK_SMTP_PASSWORD_FILE",
-    "VETDESK_DKIM_KEY_FILE",
-    "VETDESK_SMTP_CA_FILE",
-];
-
-/// The real binary on `db`, listening on a port of its choosing, with `extra` arguments and
-/// `env` variables, not yet started.
-pub fn command(db: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vetdesk-server"));
-    command
-        .arg("--database")
-        .arg(format!("sqlite://{}", db.display()))
-        .args(["--listen", "127.0.0.1:0"])
-        .args(extra);
-    for name in SERVER_ENV {
-        command.env_remove(name);
+async fn pg_snapshot(pool: &sqlx::PgPool) -> Vec<String> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
+         AND tablename <> '_sqlx_migrations' ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut rows = Vec::new();
+    for table in tables {
+        let sql = format!("SELECT '{table}: ' || t::text FROM \"{table}\" t ORDER BY 1");
+        rows.extend(
+            sqlx::query_scalar::<_, String>(&sql)
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+        );
     }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command
-}
-
-impl Server {
-    /// Starts the server on `db`, listening on a port of its choosing, with `extra` arguments.
-    pub fn start(db: &Path, extra: &[&str]) -> Self {
-        Self::start_with(db, extra, &[])
-    }
-
-    /// Starts the server with `env`, the files it names (`VETDESK_DISPATCH_KEY_FILE`, …).
-    pub fn start_with(db: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Self {
-        let mut child = command(db, extra, env)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("vetdesk-server starts");
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let text = log.lock().unwrap().clone();
-            if let Some(base) = text
-                .lines()
-                .find_map(|l| l.split("listening on ").nth(1))
-                .map(|rest| {
-                    rest.split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_string()
-                })
-            {
-                return Self { child, base, log };
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("vetdesk-server exited with {status} before listening:\n{text}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "vetdesk-server did not start listening in 30 s:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// `host:port` as the server listens.
-    pub fn address(&self) -> &str {
-        self.base.split("://").nth(1).unwrap()
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// The exit status, once the process has ended.
-    pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().unwrap()
-    }
-
-    /// Waits up to `seconds` for the log to hold `text`; answers the log.
-    pub fn log_with(&self, text: &str, seconds: u64) -> String {
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        loop {
-            let log = self.log();
-            if log.contains(text) || Instant::now() > deadline {
-                return log;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Everything the server has logged so far.
-    pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// The log once the line for the last request is in: a response can arrive before its log
-    /// line does.
-    pub fn log_after_requests(&self, requests: usize) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let log = self.log();
-            if log.matches(" request ").count() >= requests || Instant::now() > deadline {
-                return log;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A client that follows no redirects and keeps no cookies.
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
-
-/// What a browser sends with a post from the page itself: under `Referrer-Policy: no-referrer`
-/// the origin is `null`, and `Sec-Fetch-Site` says the post came from the same origin.
-pub fn from_the_page(request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-    request
-        .header("Origin", "null")
-        .header("Sec-Fetch-Site", "same-origin")
-}
-
-/// The reset form as a browser posts it from the page.
-pub async fn post_reset(
-    server: &Server,
-    token: &str,
-    password: &str,
-    confirm: &str,
-) -> reqwest::Response {
-    from_the_page(client().post(server.url("/reset")))
-        .form(&[
-            ("token", token),
-            ("password", password),
-            ("confirm", confirm),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The page script's post of the token from the fragment: the status and the page it answers.
-pub async fn post_status(server: &Server, token: &str) -> (u16, String) {
-    let response = from_the_page(client().post(server.url("/reset/status")))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
-
-/// A self-signed certificate for `localhost` and 127.0.0.1, written as PEM files into `dir`.
-pub struct TestCert {
-    pub cert: PathBuf,
-    pub key: PathBuf,
-    pub pem: String,
-}
-
-impl TestCert {
-    pub fn generate(dir: &Path) -> Self {
-        let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
-        let certified = rcgen::generate_simple_self_signed(names).unwrap();
-        let pem = certified.cert.pem();
-        let cert = dir.join("cert.pem");
-        let key = dir.join("key.pem");
-        std::fs::write(&cert, &pem).unwrap();
-        std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
-        Self { cert, key, pem }
-    }
-
-    /// A client that trusts this certificate only.
-    pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .tls_built_in_root_certs(false)
-            .add_root_certificate(reqwest::Certificate::from_pem(self.pem.as_bytes()).unwrap())
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap()
-    }
-}
-
-/// The portal page script's post of the token from the fragment.
-pub async fn post_portal_status(server: &Server, token: &str) -> (u16, String) {
-    let response = from_the_page(client().post(server.url("/portal/set-password/status")))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
-
-/// The portal's set-password form as a browser posts it, the read-only username included.
-pub async fn post_portal_password(
-    server: &Server,
-    token: &str,
-    password: &str,
-    confirm: &str,
-) -> reqwest::Response {
-    from_the_page(client().post(server.url("/portal/set-password")))
-        .form(&[
-            ("token", token),
-            ("username", "shown@example.invalid"),
-            ("password", password),
-            ("confirm", confirm),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The portal's sign-in form as a browser posts it.
-pub async fn portal_sign_in(server: &Server, username: &str, password: &str) -> reqwest::Response {
-    from_the_page(client().post(server.url("/portal/login")))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The `Set-Cookie` header of a response, if it has one.
-pub fn set_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get("set-cookie")
-        .map(|v| v.to_str().unwrap().to_string())
-}
-
-/// The `name=value` part of a `Set-Cookie` header, as a browser sends it back.
-pub fn cookie_pair(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap().to_string()
-}
-
-/// A file with `text` and unix permissions `mode`.
-pub fn file_with_mode(dir: &Path, name: &str, text: &str, mode: u32) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-    path
-}
-
-/// The server's health check.
-pub async fn health(server: &Server) -> serde_json::Value {
-    client()
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    rows
 }

@@ -32,6 +32,7 @@ const SEARCH: &str = "SELECT e.id, e.at, a.display_name AS actor, e.subject, e.a
      ORDER BY e.id DESC LIMIT ?3";
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbAuditRow(AuditRow), |row| { id, at, actor, subject, action, outcome, workstation, detail }
 }
 

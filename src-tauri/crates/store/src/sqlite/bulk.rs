@@ -37,6 +37,7 @@ const NOT_SENT: &str = "SELECT i.client_id, i.outcome, \
      ORDER BY i.position LIMIT ?";
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbJob(BulkJobRecord), |row| {
         id, created_by, workstation, created_at, finished_at,
         status: word(row, "status", BulkStatus::parse)?,
@@ -48,6 +49,7 @@ row_type! {
 }
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbItem(BulkItem), |row| {
         job_id, client_id,
         position: counter(row, "position")?,
@@ -59,6 +61,7 @@ row_type! {
 }
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbNotSent(BulkSkipped), |row| {
         client_id,
         name: {

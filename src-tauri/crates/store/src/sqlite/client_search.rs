@@ -8,6 +8,7 @@ use vetdesk_core::client::{
 };
 
 use super::{fetch_all, word, RowsQuery};
+use crate::rows::prefix_end;
 
 /// The columns of a Clients row, read from `clients c`: its pets' names in the order they were
 /// added, and its portal account's status, if any.
@@ -201,20 +202,6 @@ impl From<DbClientRow> for ClientRow {
     fn from(row: DbClientRow) -> Self {
         row.0
     }
-}
-
-/// The first string after every string that begins with `prefix`: its last character, moved on
-/// by one. `None` when there is none (the prefix ends in U+10FFFF, the last character).
-pub(super) fn prefix_end(prefix: &str) -> Option<String> {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    while let Some(last) = chars.pop() {
-        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
-        if let Some(next) = next {
-            chars.push(next);
-            return Some(chars.into_iter().collect());
-        }
-    }
-    None
 }
 
 /// Binds a prefix's end: a string, or when no string follows the prefix, a blob, which SQLite

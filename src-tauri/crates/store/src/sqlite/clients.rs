@@ -23,6 +23,7 @@ const PETS: &str = "SELECT id, name, species, breed FROM pets WHERE client_id = 
 const SET_EMAIL: &str = "UPDATE clients SET email = ? WHERE id = ?";
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbPet(PetRow), |row| { id, name, species, breed }
 }
 

@@ -108,6 +108,7 @@ const DEAD_TOKENS: &str = "SELECT e.id FROM emails e \
      ORDER BY e.id";
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbEmail(EmailRecord), |row| {
         id, staff_id, token_id, recipient, recipient_name, subject, sealed, created_at, sent_at,
         last_error,

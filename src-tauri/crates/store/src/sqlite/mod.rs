@@ -1,34 +1,6 @@
 //! The local database: one SQLite file in WAL mode, one module per table. Writers take the lock
 //! up front (`BEGIN IMMEDIATE`) so that two writers wait for each other instead of failing.
 
-/// Declares `$db`, the newtype sqlx reads a `$core` into (its `FromRow` needs a local type), and
-/// its unwrapping: each field from the column of its name, or from the expression after it.
-macro_rules! row_type {
-    ($vis:vis $db:ident($core:ident), |$row:ident| { $($field:ident $(: $read:expr)?),+ $(,)? }) => {
-        $vis struct $db($core);
-
-        impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for $db {
-            fn from_row($row: &'r sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
-                Ok(Self($core {
-                    $($field: row_type!(@read $row, $field $(, $read)?),)+
-                }))
-            }
-        }
-
-        impl From<$db> for $core {
-            fn from(row: $db) -> Self {
-                row.0
-            }
-        }
-    };
-    (@read $row:ident, $field:ident) => {
-        sqlx::Row::try_get($row, stringify!($field))?
-    };
-    (@read $row:ident, $field:ident, $read:expr) => {
-        $read
-    };
-}
-
 mod audit;
 mod bulk;
 mod client_search;
@@ -49,24 +21,16 @@ use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{FromRow, Row, Sqlite, SqliteExecutor, SqlitePool, Transaction};
+use sqlx::{FromRow, Sqlite, SqliteExecutor, SqlitePool, Transaction};
 use vetdesk_core::ports::StoreResult;
 
 use crate::error::{map, migrate};
+pub(crate) use crate::rows::{counter, like_pattern, word};
+pub use crate::CountedTable;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-}
-
-/// Tables whose size the shell's tests and the demo seed look at.
-#[derive(Debug, Clone, Copy)]
-pub enum CountedTable {
-    Staff,
-    Clients,
-    Pets,
-    Emails,
-    Tokens,
 }
 
 impl SqliteStore {
@@ -106,14 +70,7 @@ impl SqliteStore {
     }
 
     pub async fn count(&self, table: CountedTable) -> StoreResult<i64> {
-        let sql = match table {
-            CountedTable::Staff => "SELECT count(*) FROM staff",
-            CountedTable::Clients => "SELECT count(*) FROM clients",
-            CountedTable::Pets => "SELECT count(*) FROM pets",
-            CountedTable::Emails => "SELECT count(*) FROM emails",
-            CountedTable::Tokens => "SELECT count(*) FROM reset_tokens",
-        };
-        sqlx::query_scalar(sql)
+        sqlx::query_scalar(table.count_sql())
             .fetch_one(&self.pool)
             .await
             .map_err(map)
@@ -122,15 +79,6 @@ impl SqliteStore {
 
 async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Sqlite>> {
     pool.begin_with("BEGIN IMMEDIATE").await
-}
-
-/// `query` as a `LIKE ... ESCAPE '\'` pattern that matches it anywhere, wildcards taken literally.
-fn like_pattern(query: &str) -> String {
-    let escaped = query
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// A query that reads rows of `R`.
@@ -176,19 +124,4 @@ async fn search<R: RowOf<T>, T>(
         .bind(like_pattern(query))
         .bind(limit);
     fetch_all(pool, rows).await
-}
-
-/// A column holding one of the words a core enum is stored as.
-fn word<T>(row: &SqliteRow, column: &str, parse: fn(&str) -> Option<T>) -> sqlx::Result<T> {
-    let text: String = row.try_get(column)?;
-    parse(&text).ok_or_else(|| sqlx::Error::ColumnDecode {
-        index: column.to_string(),
-        source: format!("unknown value {text:?}").into(),
-    })
-}
-
-/// A counter column; the core counts in `u32`.
-fn counter(row: &SqliteRow, column: &str) -> sqlx::Result<u32> {
-    let n: i64 = row.try_get(column)?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }

@@ -85,6 +85,7 @@ const END_SESSION: &str = "UPDATE portal_sessions SET ended_at = ? \
      WHERE secret_digest = ? AND ended_at IS NULL";
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbAccount(PortalAccount), |row| {
         id, client_id, username, password_hash, created_at,
         status: word(row, "status", PortalAccountStatus::parse)?,
@@ -92,6 +93,7 @@ row_type! {
 }
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbPortalToken(PortalTokenRecord), |row| {
         id, account_id, client_id, created_at, expires_at, used_at, revoked_at,
         purpose: word(row, "purpose", Purpose::parse)?,

@@ -39,6 +39,7 @@ const SET_PASSWORD: &str =
     "UPDATE staff SET password_hash = ?, password_changed_at = ? WHERE id = ?";
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     pub(super) DbStaff(StaffRecord), |row| {
         id, username, display_name, email, password_hash,
         role: word(row, "role", Role::parse)?,

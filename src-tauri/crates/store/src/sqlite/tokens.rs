@@ -55,6 +55,7 @@ const REVOKE_OTHERS: &str = "UPDATE reset_tokens SET revoked_at = ? WHERE staff_
      AND id <> ? AND used_at IS NULL AND revoked_at IS NULL";
 
 row_type! {
+    sqlx::sqlite::SqliteRow;
     DbToken(TokenRecord), |row| {
         id, staff_id, code_digest, created_at, expires_at, used_at, revoked_at,
         purpose: word(row, "purpose", Purpose::parse)?,

@@ -1,12 +1,14 @@
 //! The backends the suite runs on. Each test gets a fresh database with the demo staff and
 //! settings, through the store traits only.
 
+use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
+use sqlx::postgres::PgConnectOptions;
 use tempfile::TempDir;
 use vetdesk_core::ports::Store;
 use vetdesk_core::testing::{ClinicBuilder, MemoryStore, TestClinic, T0};
-use vetdesk_store::{demo, SqliteStore};
+use vetdesk_store::{demo, PgStore, SqliteStore};
 
 /// Opens an empty database of one backend.
 pub trait StoreFactory {
@@ -34,6 +36,51 @@ impl StoreFactory for Memory {
 
     async fn open() -> (Arc<dyn Store>, ()) {
         (Arc::new(MemoryStore::new()), ())
+    }
+}
+
+/// A database of its own on the PostgreSQL server `tests/run.sh` names.
+pub struct Postgres;
+
+impl StoreFactory for Postgres {
+    type Guard = PgGuard;
+
+    async fn open() -> (Arc<dyn Store>, PgGuard) {
+        let (store, guard) = postgres_store().await;
+        (Arc::new(store), guard)
+    }
+}
+
+/// A test database's name and how to reach it. Nothing is dropped here: `tests/run.sh` drops
+/// every database of its run when it ends.
+pub struct PgGuard {
+    pub name: String,
+    url: String,
+}
+
+impl PgGuard {
+    /// How to connect to this database.
+    pub fn options(&self) -> PgConnectOptions {
+        PgConnectOptions::from_str(&self.url).expect("a postgres:// URL")
+    }
+}
+
+/// An empty database, its schema brought up to date by [`PgStore::open`].
+pub async fn postgres_store() -> (PgStore, PgGuard) {
+    let guard = postgres_database("").await;
+    let store = PgStore::open(guard.options())
+        .await
+        .unwrap_or_else(|e| panic!("open the PostgreSQL store on {}: {e}", guard.name));
+    (store, guard)
+}
+
+/// A new database with no tables; `options` is added to its `CREATE DATABASE` statement as
+/// written, such as a locale.
+pub async fn postgres_database(options: &str) -> PgGuard {
+    let database = vetdesk_testkit::postgres::fresh_database_with("store", options).await;
+    PgGuard {
+        name: database.name,
+        url: database.url,
     }
 }
 

@@ -1,11 +1,13 @@
 //! The store contract and the recovery flows, one suite run against every backend; then what only
-//! the SQLite file has (locks, read-only files, migrations, constraints).
+//! the SQLite file has (locks, read-only files, migrations, constraints) and what only the
+//! PostgreSQL server has (migrations under a lock, constraints, the server's locale).
 
 #![allow(clippy::unwrap_used)]
 
 mod backends;
 mod clients;
 mod codes;
+mod connect;
 mod contract;
 mod flows;
 mod limits;
@@ -13,8 +15,10 @@ mod migrations;
 mod outbox;
 mod password;
 mod portal;
+mod postgres;
 mod setup;
 mod sqlite;
+mod transfer;
 
 /// Every case of the suite, as its own `#[tokio::test]` on the backend `$backend`. A case left out
 /// of this list is dead code, which `clippy -D warnings` refuses.
@@ -96,4 +100,8 @@ mod on_sqlite {
 
 mod on_memory {
     suite!(crate::backends::Memory);
+}
+
+mod on_postgres {
+    suite!(crate::backends::Postgres);
 }

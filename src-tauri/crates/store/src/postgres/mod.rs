@@ -1,0 +1,158 @@
+//! The clinic database on a PostgreSQL server, shared by every workstation and vetdesk-server;
+//! one module per table, like the SQLite file's. Writers take the clinic's write lock (a
+//! transaction-level advisory lock) up front, as SQLite's `BEGIN IMMEDIATE` does, so that two
+//! workstations writing at once wait for each other and every rule checked inside a write holds
+//! at its commit. The outbox's claims alone do without it: they skip rows another dispatcher
+//! holds (`FOR UPDATE SKIP LOCKED`).
+
+mod audit;
+mod bulk;
+mod client_search;
+mod clients;
+pub mod connect;
+mod emails;
+mod limits;
+mod portal;
+mod sessions;
+mod settings;
+mod staff;
+mod tokens;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::query::QueryAs;
+use sqlx::{FromRow, PgExecutor, PgPool, Postgres, Transaction};
+use vetdesk_core::ports::StoreResult;
+use vetdesk_core::StoreError;
+
+pub use self::connect::{ConnectError, SchemaState};
+use crate::error::{map, migrate};
+pub(crate) use crate::rows::{counter, like_pattern, word};
+use crate::CountedTable;
+
+/// The key of the clinic's write lock, the same on every workstation ("VetDesk" in ASCII).
+const WRITE_LOCK: i64 = 0x0056_6574_4465_736b;
+
+/// Connections a workstation holds at most: the screens, the outbox dispatcher and the bulk
+/// runner each need one at a time. A server's default of 100 connections then serves about 30
+/// workstations at their busiest; idle ones let theirs go.
+const POOL_SIZE: u32 = 3;
+
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to the database a `postgres://` URL names and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| {
+            ConnectError::Store(StoreError::Other(format!(
+                "the database address is not valid: {e}"
+            )))
+        })?;
+        Self::open(options).await
+    }
+
+    /// Connects, checks that the database is empty or VetDesk's at a schema this app knows,
+    /// and brings the schema up to date. Migrations run under sqlx's advisory lock, so two
+    /// workstations starting at once take turns; a database that is not VetDesk's, or newer, is
+    /// left untouched.
+    pub async fn open(options: PgConnectOptions) -> Result<Self, ConnectError> {
+        Self::open_sized(options, POOL_SIZE).await
+    }
+
+    /// As [`PgStore::open`], holding at most `connections` connections to the server.
+    pub async fn open_sized(
+        options: PgConnectOptions,
+        connections: u32,
+    ) -> Result<Self, ConnectError> {
+        let mut conn = connect::connect_once(&options).await?;
+        connect::inspect(&mut conn, &options).await?;
+        connect::MIGRATOR
+            .run(&mut conn)
+            .await
+            .map_err(|e| ConnectError::Store(migrate(e)))?;
+        let _ = sqlx::Connection::close(conn).await;
+        let pool = PgPoolOptions::new()
+            .max_connections(connections.max(1))
+            .idle_timeout(Duration::from_secs(120))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| ConnectError::Store(map(e)))?;
+        Ok(Self { pool })
+    }
+
+    /// Wraps a pool whose schema is already current (no migrations are run).
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn count(&self, table: CountedTable) -> StoreResult<i64> {
+        sqlx::query_scalar(table.count_sql())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)
+    }
+}
+
+/// A write transaction holding the clinic's write lock until it ends.
+async fn begin_write(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// A query that reads rows of `R`.
+type RowsQuery<'q, R> = QueryAs<'q, Postgres, R, PgArguments>;
+
+/// A row type that unwraps into the core type `T`.
+trait RowOf<T>: for<'r> FromRow<'r, PgRow> + Send + Unpin + Into<T> {}
+
+impl<R, T> RowOf<T> for R where R: for<'r> FromRow<'r, PgRow> + Send + Unpin + Into<T> {}
+
+/// At most one row, as its core type.
+async fn fetch_optional<'c, R: RowOf<T>, T>(
+    conn: impl PgExecutor<'c>,
+    query: RowsQuery<'_, R>,
+) -> sqlx::Result<Option<T>> {
+    Ok(query.fetch_optional(conn).await?.map(Into::into))
+}
+
+/// Every row, as its core type.
+async fn fetch_all<'c, R: RowOf<T>, T>(
+    conn: impl PgExecutor<'c>,
+    query: RowsQuery<'_, R>,
+) -> sqlx::Result<Vec<T>> {
+    let rows = query.fetch_all(conn).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// What a search box finds: `sql` takes `$1` the query as typed, `$2` its `LIKE` pattern and
+/// `$3` the limit.
+async fn search<R: RowOf<T>, T>(
+    pool: &PgPool,
+    sql: &str,
+    query: &str,
+    limit: u32,
+) -> sqlx::Result<Vec<T>> {
+    let rows = sqlx::query_as::<_, R>(sql)
+        .bind(query)
+        .bind(like_pattern(query))
+        .bind(i64::from(limit));
+    fetch_all(pool, rows).await
+}
