@@ -40,6 +40,8 @@ fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+# The modules both store backends include (include!), which cargo fmt does not reach.
+rustfmt --edition 2021 --check src-tauri/crates/store/src/shared/*.rs
 
 step "UI: format, type check, build, Chromium tests"
 npm --prefix ui run format:check

@@ -26,6 +26,20 @@ pub(crate) fn map(err: sqlx::Error) -> StoreError {
     }
 }
 
+/// As [`map`], for the clinic's server: a connection that cannot be had in time, or that the
+/// network dropped, means the server cannot be reached, which the app shows as offline.
+pub(crate) fn map_pg(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::PoolTimedOut => {
+            StoreError::Unavailable("the clinic database server did not answer in time".into())
+        }
+        sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => {
+            StoreError::Unavailable(err.to_string())
+        }
+        _ => map(err),
+    }
+}
+
 pub(crate) fn migrate(err: sqlx::migrate::MigrateError) -> StoreError {
     match err {
         sqlx::migrate::MigrateError::Execute(e) => map(e),

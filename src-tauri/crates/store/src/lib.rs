@@ -1,6 +1,13 @@
 //! Storage for VetDesk: the clinic database behind the core's per-table store traits
 //! ([`vetdesk_core::ports`]), in a local SQLite file on the workstation or on the clinic's
 //! PostgreSQL server.
+//!
+//! Each backend has a module per table holding that table's SQL in its own dialect. The Rust
+//! around the SQL (binding, transactions, reading rows) is the same for both and written once,
+//! in `src/shared/<table>.rs`, which each backend's module includes after its SQL; it works with
+//! the names each backend's `mod.rs` gives its driver's types (`Db`, `Pool`, `Conn`, `DbRow`,
+//! `Args`, `BackendStore`) and with its helpers. What differs beyond the SQL stays in the
+//! backend's module: the client search's plans, adding clients and pets, starting a bulk run.
 
 #[macro_use]
 mod rows;

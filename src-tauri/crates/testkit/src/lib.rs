@@ -5,5 +5,6 @@
 
 pub mod dkim;
 pub mod postgres;
+pub mod proxy;
 pub mod secrets;
 pub mod smtp;

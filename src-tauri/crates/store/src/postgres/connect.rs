@@ -12,7 +12,7 @@ use sqlx::{ConnectOptions, Connection, PgConnection};
 use vetdesk_core::database::{DatabaseTls, ServerAddress};
 use vetdesk_core::StoreError;
 
-use crate::error::map;
+use crate::error::map_pg as map;
 
 /// The clinic schema this app brings a database to.
 pub(super) static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");

@@ -1,16 +1,6 @@
 //! `audit_events`: the Activity log. Every write of the other tables ends here, in its own
 //! transaction ([`commit_with_audit`]).
 
-use async_trait::async_trait;
-use sqlx::query::Query;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Sqlite, SqlitePool, Transaction};
-use vetdesk_core::audit::{AuditEvent, AuditRow};
-use vetdesk_core::ports::{AuditStore, StoreResult};
-
-use super::{begin_write, search, SqliteStore};
-use crate::error::map;
-
 const INSERT: &str = "INSERT INTO audit_events \
      (at, actor_id, subject_id, client_id, action, outcome, workstation, detail) \
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -31,57 +21,4 @@ const SEARCH: &str = "SELECT e.id, e.at, a.display_name AS actor, e.subject, e.a
      OR lower(e.workstation) LIKE ?2 ESCAPE '\\' \
      ORDER BY e.id DESC LIMIT ?3";
 
-row_type! {
-    sqlx::sqlite::SqliteRow;
-    DbAuditRow(AuditRow), |row| { id, at, actor, subject, action, outcome, workstation, detail }
-}
-
-/// Every write ends the same way: its audit event, then the commit.
-pub(super) async fn commit_with_audit(
-    mut tx: Transaction<'static, Sqlite>,
-    event: &AuditEvent,
-) -> sqlx::Result<()> {
-    sqlx::query(INSERT)
-        .bind(event.at)
-        .bind(event.actor_id)
-        .bind(event.subject_id)
-        .bind(event.client_id)
-        .bind(event.action.as_str())
-        .bind(event.outcome.as_str())
-        .bind(&event.workstation)
-        .bind(&event.detail)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
-}
-
-/// A write of one statement: the statement and its audit event in one transaction.
-pub(super) async fn write<'q>(
-    pool: &SqlitePool,
-    statement: Query<'q, Sqlite, SqliteArguments<'q>>,
-    event: &AuditEvent,
-) -> sqlx::Result<()> {
-    let mut tx = begin_write(pool).await?;
-    statement.execute(&mut *tx).await?;
-    commit_with_audit(tx, event).await
-}
-
-async fn append(pool: &SqlitePool, event: &AuditEvent) -> sqlx::Result<()> {
-    let tx = begin_write(pool).await?;
-    commit_with_audit(tx, event).await
-}
-
-#[async_trait]
-impl AuditStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
-    async fn list_audit(&self, query: &str, limit: u32) -> StoreResult<Vec<AuditRow>> {
-        search::<DbAuditRow, _>(&self.pool, SEARCH, query, limit)
-            .await
-            .map_err(map)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-        append(&self.pool, event).await.map_err(map)
-    }
-}
+include!("../shared/audit.rs");

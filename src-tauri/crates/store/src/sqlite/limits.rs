@@ -2,15 +2,6 @@
 //! (see [`vetdesk_core::limits`]). Counting an attempt is one upsert, so two workstations
 //! counting at once cannot both slip under a limit.
 
-use async_trait::async_trait;
-use sqlx::SqlitePool;
-use vetdesk_core::limits::Limit;
-use vetdesk_core::ports::{LimitStore, StoreResult};
-use vetdesk_core::time::Millis;
-
-use super::{begin_write, SqliteStore};
-use crate::error::map;
-
 /// `?1` the key, `?2` now, `?3` the window's length. A window that has ended starts over at
 /// now; the right-hand sides read the row as it was.
 const HIT: &str = "INSERT INTO limits (key, window_start, hits) VALUES (?1, ?2, 1) \
@@ -18,47 +9,9 @@ const HIT: &str = "INSERT INTO limits (key, window_start, hits) VALUES (?1, ?2, 
      hits = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE hits + 1 END, \
      window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END \
      RETURNING window_start, hits";
+
 /// `?1` the key, `?2` now, `?3` the window's length: only within the window that counted it.
 const TAKE_BACK: &str = "UPDATE limits SET hits = hits - 1 \
      WHERE key = ?1 AND hits > 0 AND window_start + ?3 > ?2";
 
-async fn hit(
-    pool: &SqlitePool,
-    key: &str,
-    limit: Limit,
-    now: Millis,
-) -> sqlx::Result<Option<Millis>> {
-    let mut tx = begin_write(pool).await?;
-    let (start, hits): (Millis, i64) = sqlx::query_as(HIT)
-        .bind(key)
-        .bind(now)
-        .bind(limit.window)
-        .fetch_one(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok((hits > i64::from(limit.max)).then(|| (start + limit.window - now).max(1)))
-}
-
-async fn take_back(pool: &SqlitePool, key: &str, limit: Limit, now: Millis) -> sqlx::Result<()> {
-    let mut tx = begin_write(pool).await?;
-    sqlx::query(TAKE_BACK)
-        .bind(key)
-        .bind(now)
-        .bind(limit.window)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
-}
-
-#[async_trait]
-impl LimitStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
-    async fn hit(&self, key: &str, limit: Limit, now: Millis) -> StoreResult<Option<Millis>> {
-        hit(&self.pool, key, limit, now).await.map_err(map)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn take_back(&self, key: &str, limit: Limit, now: Millis) -> StoreResult<()> {
-        take_back(&self.pool, key, limit, now).await.map_err(map)
-    }
-}
+include!("../shared/limits.rs");

@@ -81,6 +81,29 @@ async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Sql
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// The names the modules this backend shares with PostgreSQL's (`src/shared`) work with.
+type Db = Sqlite;
+type Pool = SqlitePool;
+type Conn = sqlx::SqliteConnection;
+type DbRow = SqliteRow;
+type Args<'q> = <Db as sqlx::Database>::Arguments<'q>;
+type BackendStore = SqliteStore;
+
+/// Ids bound as one parameter, read in SQL with `IN (SELECT value FROM json_each(?))`.
+fn id_list(ids: &[i64]) -> String {
+    json_list(ids.iter().copied())
+}
+
+/// Words bound as one parameter, read as [`id_list`]'s are.
+fn word_list<W: AsRef<str>>(words: &[W]) -> String {
+    json_list(words.iter().map(|w| w.as_ref()))
+}
+
+/// The outbox's claims are writes like any other here: the file has one writer at a time.
+async fn begin_claim(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Sqlite>> {
+    begin_write(pool).await
+}
+
 /// A query that reads rows of `R`.
 type RowsQuery<'q, R> = QueryAs<'q, Sqlite, R, SqliteArguments<'q>>;
 

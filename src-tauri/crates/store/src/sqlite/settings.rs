@@ -1,55 +1,8 @@
 //! `settings`: the clinic's settings, one JSON row shared by every workstation.
 
-use async_trait::async_trait;
-use sqlx::SqliteConnection;
-use vetdesk_core::audit::AuditEvent;
-use vetdesk_core::ports::{SettingsStore, StoreResult};
-use vetdesk_core::settings::Settings;
-use vetdesk_core::time::Millis;
-use vetdesk_core::StoreError;
-
-use super::audit::write;
-use super::SqliteStore;
-use crate::error::map;
-
 const LOAD: &str = "SELECT body FROM settings WHERE id = 1";
+
 const SAVE: &str = "INSERT INTO settings (id, body, updated_at) VALUES (1, ?, ?) \
      ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at";
 
-fn settings_error(err: serde_json::Error) -> StoreError {
-    StoreError::Other(format!("settings: {err}"))
-}
-
-/// The settings row's body.
-pub(super) fn body(settings: &Settings) -> StoreResult<String> {
-    serde_json::to_string(settings).map_err(settings_error)
-}
-
-/// Part of a first run's transaction.
-pub(super) async fn save_body(
-    conn: &mut SqliteConnection,
-    body: &str,
-    at: Millis,
-) -> sqlx::Result<()> {
-    sqlx::query(SAVE).bind(body).bind(at).execute(conn).await?;
-    Ok(())
-}
-
-#[async_trait]
-impl SettingsStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
-    async fn load_settings(&self) -> StoreResult<Option<Settings>> {
-        let body: Option<String> = sqlx::query_scalar(LOAD)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map)?;
-        body.map(|b| serde_json::from_str(&b).map_err(settings_error))
-            .transpose()
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn save_settings(&self, settings: &Settings, audit: &AuditEvent) -> StoreResult<()> {
-        let save = sqlx::query(SAVE).bind(body(settings)?).bind(audit.at);
-        write(&self.pool, save, audit).await.map_err(map)
-    }
-}
+include!("../shared/settings.rs");

@@ -1,192 +1,31 @@
 //! `staff`: the clinic's staff accounts.
 
-use async_trait::async_trait;
-use sqlx::query::QueryScalar;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool};
-use vetdesk_core::audit::AuditEvent;
-use vetdesk_core::outbox::NewEmail;
-use vetdesk_core::ports::{StaffStore, StoreResult};
-use vetdesk_core::settings::Settings;
-use vetdesk_core::staff::{NewStaff, StaffRecord, StaffStatus};
-use vetdesk_core::time::Millis;
-use vetdesk_core::{Role, StoreError};
-
-use super::audit::commit_with_audit;
-use super::{begin_write, emails, fetch_optional, search, settings, tokens, word, SqliteStore};
-use crate::error::map;
-
 const INSERT: &str = "INSERT INTO staff \
      (username, display_name, role, email, status, password_hash, created_at) \
      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
 /// The same, only into an empty table: the statement itself checks, so no other writer can
 /// slip an account in between a check and the insert.
 const INSERT_FIRST: &str = "INSERT INTO staff \
      (username, display_name, role, email, status, password_hash, created_at) \
      SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM staff) RETURNING id";
+
 /// A username wins over another account's equal email.
 const BY_LOGIN: &str = "SELECT id, username, display_name, role, email, status, password_hash \
      FROM staff WHERE username = ?1 OR lower(email) = ?1 \
      ORDER BY (username = ?1) DESC, id LIMIT 1";
+
 const BY_ID: &str = "SELECT id, username, display_name, role, email, status, password_hash \
      FROM staff WHERE id = ?";
+
 const SEARCH: &str = "SELECT id, username, display_name, role, email, status, password_hash \
      FROM staff WHERE ?1 = '' OR lower(display_name) LIKE ?2 ESCAPE '\\' \
      OR username LIKE ?2 ESCAPE '\\' OR lower(coalesce(email, '')) LIKE ?2 ESCAPE '\\' \
      ORDER BY display_name COLLATE NOCASE, id LIMIT ?3";
+
 const SET_EMAIL: &str = "UPDATE staff SET email = ? WHERE id = ?";
+
 const SET_PASSWORD: &str =
     "UPDATE staff SET password_hash = ?, password_changed_at = ? WHERE id = ?";
 
-row_type! {
-    sqlx::sqlite::SqliteRow;
-    pub(super) DbStaff(StaffRecord), |row| {
-        id, username, display_name, email, password_hash,
-        role: word(row, "role", Role::parse)?,
-        status: word(row, "status", StaffStatus::parse)?,
-    }
-}
-
-type IdQuery<'q> = QueryScalar<'q, Sqlite, i64, SqliteArguments<'q>>;
-
-/// `INSERT` or `INSERT_FIRST` with the staff member's columns.
-fn bind_staff<'q>(sql: &'q str, s: &'q NewStaff, now: Millis) -> IdQuery<'q> {
-    sqlx::query_scalar(sql)
-        .bind(s.username.to_lowercase())
-        .bind(&s.display_name)
-        .bind(s.role.as_str())
-        .bind(&s.email)
-        .bind(s.status.as_str())
-        .bind(&s.password_hash)
-        .bind(now)
-}
-
-async fn insert(pool: &SqlitePool, staff: &[NewStaff], now: Millis) -> sqlx::Result<Vec<i64>> {
-    let mut tx = begin_write(pool).await?;
-    let mut ids = Vec::with_capacity(staff.len());
-    for s in staff {
-        ids.push(bind_staff(INSERT, s, now).fetch_one(&mut *tx).await?);
-    }
-    tx.commit().await?;
-    Ok(ids)
-}
-
-/// `None` when the clinic already has staff (the transaction is rolled back).
-async fn insert_first(
-    pool: &SqlitePool,
-    admin: &NewStaff,
-    settings_body: &str,
-    audit: &AuditEvent,
-) -> sqlx::Result<Option<i64>> {
-    let mut tx = begin_write(pool).await?;
-    let inserted = bind_staff(INSERT_FIRST, admin, audit.at);
-    let Some(id) = inserted.fetch_optional(&mut *tx).await? else {
-        return Ok(None);
-    };
-    settings::save_body(&mut tx, settings_body, audit.at).await?;
-    commit_with_audit(tx, &audit.clone().actor(id).subject(id)).await?;
-    Ok(Some(id))
-}
-
-/// With the account's tokens revoked and the notice queued; `false` when there is no such
-/// staff member (nothing is written).
-async fn set_email(
-    pool: &SqlitePool,
-    id: i64,
-    email: &str,
-    notice: Option<&NewEmail>,
-    now: Millis,
-    audit: &AuditEvent,
-) -> sqlx::Result<bool> {
-    let mut tx = begin_write(pool).await?;
-    let changed = sqlx::query(SET_EMAIL)
-        .bind(email)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if changed != 1 {
-        return Ok(false);
-    }
-    tokens::revoke_account(&mut tx, id, now).await?;
-    if let Some(notice) = notice {
-        emails::insert(&mut tx, notice, None).await?;
-    }
-    commit_with_audit(tx, audit).await?;
-    Ok(true)
-}
-
-/// Part of a password reset's transaction.
-pub(super) async fn set_password(
-    conn: &mut SqliteConnection,
-    staff_id: i64,
-    password_hash: &str,
-    now: Millis,
-) -> sqlx::Result<()> {
-    sqlx::query(SET_PASSWORD)
-        .bind(password_hash)
-        .bind(now)
-        .bind(staff_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-#[async_trait]
-impl StaffStore for SqliteStore {
-    #[tracing::instrument(skip_all)]
-    async fn insert_staff(&self, staff: &[NewStaff], now: Millis) -> StoreResult<Vec<i64>> {
-        insert(&self.pool, staff, now).await.map_err(map)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn insert_first_admin(
-        &self,
-        admin: &NewStaff,
-        settings: &Settings,
-        audit: &AuditEvent,
-    ) -> StoreResult<Option<i64>> {
-        let body = settings::body(settings)?;
-        insert_first(&self.pool, admin, &body, audit)
-            .await
-            .map_err(map)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn find_staff_by_login(&self, identifier: &str) -> StoreResult<Option<StaffRecord>> {
-        let query = sqlx::query_as::<_, DbStaff>(BY_LOGIN).bind(identifier);
-        fetch_optional(&self.pool, query).await.map_err(map)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn get_staff(&self, id: i64) -> StoreResult<Option<StaffRecord>> {
-        let query = sqlx::query_as::<_, DbStaff>(BY_ID).bind(id);
-        fetch_optional(&self.pool, query).await.map_err(map)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn update_staff_email(
-        &self,
-        id: i64,
-        email: &str,
-        notice: Option<&NewEmail>,
-        now: Millis,
-        audit: &AuditEvent,
-    ) -> StoreResult<()> {
-        let changed = set_email(&self.pool, id, email, notice, now, audit).await;
-        if changed.map_err(map)? {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict(
-                "that staff member no longer exists".into(),
-            ))
-        }
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn list_staff(&self, query: &str, limit: u32) -> StoreResult<Vec<StaffRecord>> {
-        search::<DbStaff, _>(&self.pool, SEARCH, query, limit)
-            .await
-            .map_err(map)
-    }
-}
+include!("../shared/staff.rs");

@@ -5,10 +5,12 @@
 #![allow(clippy::unwrap_used)]
 
 mod backends;
+mod bulk;
 mod clients;
 mod codes;
 mod connect;
 mod contract;
+mod faults;
 mod flows;
 mod limits;
 mod migrations;
@@ -82,6 +84,8 @@ macro_rules! suite {
             portal::portal_sessions_name_their_account_until_they_end,
             portal::the_latest_client_email_is_the_newest_of_the_kinds_asked_for,
             portal::an_email_whose_portal_link_died_is_not_sent,
+            bulk::a_bulk_run_counts_each_outcome_once_and_finishes,
+            bulk::the_first_dispatchers_key_is_the_clinics,
         );
     };
     ($backend:ty; $($module:ident::$case:ident,)+) => {
