@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use rand::rngs::OsRng;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use vetdesk_core::database::DatabaseLocation;
 use vetdesk_core::limits::LimitConfig;
-use vetdesk_core::ports::{PasswordHashing, Store};
+use vetdesk_core::ports::PasswordHashing;
 use vetdesk_core::recovery::{Recovery, RecoveryParts};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::session::Actor;
@@ -20,6 +21,7 @@ use vetdesk_secrets::SecretStore;
 use vetdesk_store::sqlite::CountedTable;
 use vetdesk_store::{demo, SqliteStore};
 
+use crate::database::ClinicStore;
 use crate::keyring::OsKeyring;
 use crate::state::Paths;
 
@@ -38,7 +40,9 @@ pub struct Clinic {
     pub demo: bool,
     /// Shared with the tasks that answer forgot-password and code entry at their deadline.
     pub recovery: Arc<Recovery>,
-    pub store: SqliteStore,
+    pub store: ClinicStore,
+    /// Where the database is: this computer's file, or the clinic's server.
+    pub location: DatabaseLocation,
     pub preview: PreviewOutbox,
     /// This clinic's keyring entries (the SMTP password). The demo has its own, so that its
     /// admins, whose password is public, can neither read nor replace the real clinic's.
@@ -61,18 +65,27 @@ impl Clinic {
         keys: WorkstationKeys,
     ) -> Result<Self, CoreError> {
         let WorkstationKeys { sealer, pepper } = keys;
-        let database = paths.database();
-        crate::owner_only::create_file(&database).map_err(|e| {
-            CoreError::Internal(format!("cannot create {}: {e}", database.display()))
-        })?;
-        let store = SqliteStore::open(&database).await?;
-        if paths.demo {
-            seed_demo(&store).await?;
-        }
+        let location = crate::database::load(paths)?;
+        let store = match &location {
+            DatabaseLocation::Local => {
+                let database = paths.database();
+                crate::owner_only::create_file(&database).map_err(|e| {
+                    CoreError::Internal(format!("cannot create {}: {e}", database.display()))
+                })?;
+                let store = SqliteStore::open(&database).await?;
+                if paths.demo {
+                    seed_demo(&store).await?;
+                }
+                ClinicStore::Local(store)
+            }
+            DatabaseLocation::Server(address) => {
+                ClinicStore::Server(crate::database::open_server(address, secrets.clone()).await?)
+            }
+        };
         let outbox_wake = Arc::new(Notify::new());
         let wake = outbox_wake.clone();
         let recovery = Arc::new(Recovery::new(RecoveryParts {
-            store: Arc::new(store.clone()) as Arc<dyn Store>,
+            store: store.all(),
             sealer: sealer.clone(),
             pepper,
             hashing: Arc::new(BlockingHashing),
@@ -87,6 +100,7 @@ impl Clinic {
             demo: paths.demo,
             recovery,
             store,
+            location,
             preview: PreviewOutbox::new(paths.preview_dir()),
             secrets,
             sealer,

@@ -5,6 +5,7 @@ pub mod bulk_runner;
 pub mod clinic;
 pub mod clinic_url;
 pub mod commands;
+pub mod database;
 pub mod error;
 pub mod keyring;
 pub mod links;
@@ -65,6 +66,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::set_dkim_key,
             settings::generate_dkim_key,
             settings::export_dispatch_key,
+            commands::database::database_settings,
+            commands::database::test_database_connection,
+            commands::database::set_database_location,
             activity::list_activity,
             activity::list_emails,
             preview::list_preview_mail,

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use vetdesk_core::ports::{OutboxStore, SettingsStore};
 use vetdesk_core::settings::{MailTransport as Transport, Settings};
 use vetdesk_core::SystemClock;
 use vetdesk_mail::{
@@ -60,10 +59,9 @@ pub fn dispatcher(clinic: &Clinic, workstation: &str, options: &SmtpOptions) -> 
         preview: Arc::new(clinic.preview.clone().showing_secrets(clinic.demo)),
         options: options.clone(),
     };
-    let store = Arc::new(clinic.store.clone());
     let dispatcher = Dispatcher::new(
-        store.clone() as Arc<dyn OutboxStore>,
-        store as Arc<dyn SettingsStore>,
+        clinic.store.outbox(),
+        clinic.store.settings(),
         clinic.sealer.clone(),
         Arc::new(SystemClock),
         Arc::new(transports),

@@ -20,6 +20,10 @@ impl Paths {
         };
         self.data_dir.join(file)
     }
+    /// Where the clinic database is when it is not the file above (`database.json`).
+    pub fn database_location(&self) -> PathBuf {
+        self.data_dir.join("database.json")
+    }
     pub fn preview_dir(&self) -> PathBuf {
         let dir = if self.demo {
             "demo-preview-outbox"

@@ -177,6 +177,24 @@ impl AppState {
         if old.demo == demo {
             return Ok(old);
         }
+        self.replace(opened, old, demo).await
+    }
+
+    /// Opens the clinic's own database again where this workstation now records it (after
+    /// Setup › Database), in place of the open one, as [`AppState::switch`] does.
+    pub async fn reopen(&self) -> Result<Arc<Clinic>, CoreError> {
+        let opened = self.opened().await?;
+        let _turn = self.switching.lock().await;
+        let old = opened.current();
+        self.replace(opened, old, false).await
+    }
+
+    async fn replace(
+        &self,
+        opened: &Opened,
+        old: Arc<Clinic>,
+        demo: bool,
+    ) -> Result<Arc<Clinic>, CoreError> {
         let paths = self.paths.with_demo(demo);
         let keys = opened.keys.clone();
         let new = Arc::new(Clinic::open(&paths, self.keyrings.of(demo), keys).await?);
@@ -187,6 +205,11 @@ impl AppState {
         (self.on_open)(&new);
         tracing::info!(demo, "opened another clinic");
         Ok(new)
+    }
+
+    /// The keyring entries of the clinic (not the demo's).
+    pub fn clinic_secrets(&self) -> Arc<dyn SecretStore> {
+        self.keyrings.clinic.clone()
     }
 }
 

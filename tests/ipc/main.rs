@@ -141,10 +141,16 @@ fn start(dir: tempfile::TempDir, launch: Launch) -> Desk {
     app.run_iteration(|_, _| {});
     let state = app.try_state::<AppState>().expect("setup() made the state");
     let clinic = tauri::async_runtime::block_on(state.clinic());
-    let store = clinic
-        .expect("the clinic opened (is a Secret Service keyring running? see README)")
-        .store
-        .clone();
+    let clinic =
+        clinic.expect("the clinic opened (is a Secret Service keyring running? see README)");
+    // The helpers read the workstation's own file, also when its clinic is on a server.
+    let store = match clinic.store.local() {
+        Some(store) => store.clone(),
+        None => tauri::async_runtime::block_on(vetdesk_store::SqliteStore::open(
+            &state.paths().database(),
+        ))
+        .expect("the workstation's own file"),
+    };
     let window = app
         .get_webview_window("main")
         .expect("setup() opened the main window from tauri.conf.json");

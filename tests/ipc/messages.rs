@@ -10,6 +10,7 @@ use crate::setup::setup_args;
 use crate::{desk, desk_of, Desk};
 
 mod clients;
+mod database;
 mod settings;
 
 /// Whether `text` is `template` with every `{placeholder}` filled by some non-empty text.

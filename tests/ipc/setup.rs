@@ -8,7 +8,7 @@ use vetdesk_store::SqliteStore;
 
 use crate::{desk, desk_of, Desk, DEMO_PASSWORD};
 
-const PASSWORD: &str = "lantern orbit pickle saxophone";
+pub const PASSWORD: &str = "lantern orbit pickle saxophone";
 
 /// A valid Set up your clinic form, as the UI sends it.
 pub fn setup_args() -> Value {

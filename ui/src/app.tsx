@@ -207,6 +207,7 @@ export function App() {
           onSignOut={() => void signOut()}
           onSettingsSaved={() => void refreshInfo()}
           onPasswordChanged={() => setNotice(OWN_PASSWORD_CHANGED)}
+          onClinicOpened={clinicOpened}
         />
       );
     }

@@ -72,6 +72,15 @@ export const commands = {
 	 *  to send the emails this desk queues (see docs/server.md).
 	 */
 	exportDispatchKey: () => typedError<ExportedKey, CommandError>(__TAURI_INVOKE("export_dispatch_key")),
+	databaseSettings: () => typedError<DatabaseSettings, CommandError>(__TAURI_INVOKE("database_settings")),
+	/**  `password`: `None` tries the one in the keyring. */
+	testDatabaseConnection: (address: ServerAddress, password: string | null) => typedError<ConnectionCheck, CommandError>(__TAURI_INVOKE("test_database_connection", { address, password })),
+	/**
+	 *  Moves this workstation to `location` and opens the clinic there; the window starts signed
+	 *  out. A server must answer Test connection first. `password`: `None` keeps the stored one,
+	 *  an empty string removes it.
+	 */
+	setDatabaseLocation: (location: DatabaseLocation, password: string | null) => typedError<AppInfo, CommandError>(__TAURI_INVOKE("set_database_location", { location, password })),
 	listActivity: (query: string) => typedError<AuditRow[], CommandError>(__TAURI_INVOKE("list_activity", { query })),
 	listEmails: (query: string) => typedError<EmailRow[], CommandError>(__TAURI_INVOKE("list_emails", { query })),
 	listPreviewMail: () => typedError<PreviewMailSummary[], CommandError>(__TAURI_INVOKE("list_preview_mail")),
@@ -82,7 +91,10 @@ export const commands = {
 export type AppInfo = {
 	clinicName: string,
 	version: string,
+	/**  `local` (this computer's file) or `remote` (the clinic's server). */
 	database: string,
+	/**  The server's database as the status bar names it; `None` for this computer's file. */
+	databaseName: string | null,
 	mailTransport: MailTransport,
 	/**  No one works here yet: the window asks to set up the clinic. */
 	setupNeeded: boolean,
@@ -220,6 +232,43 @@ export type CommandError = {
 	field: string | null,
 	retryAfterSecs: number | null,
 };
+
+/**  What Test connection found, in words for the screen. */
+export type ConnectionCheck = {
+	ok: boolean,
+	/**
+	 *  `empty`, `vetdesk`, or why not: `unreachable`, `authentication`, `no_database`,
+	 *  `tls_not_offered`, `certificate`, `not_vetdesk`, `newer_schema`, `database`.
+	 */
+	kind: string,
+	message: string,
+};
+
+export type DatabaseLocation = 
+/**  The SQLite file in this workstation's data folder. */
+{ kind: "local" } | 
+/**  The clinic's PostgreSQL server. */
+{
+	kind: "server",
+} & ServerAddress;
+
+export type DatabaseSettings = {
+	location: DatabaseLocation,
+	/**  A server password is in this computer's keyring. */
+	hasPassword: boolean,
+};
+
+/**  How the connection to the server is protected. */
+export type DatabaseTls = 
+/**  Plain TCP: only for a server on this computer, where nothing crosses a network. */
+{ mode: "off" } | 
+/**  Encrypted, without checking whose certificate the server shows. */
+{ mode: "required" } | 
+/**
+ *  Encrypted to a server whose certificate names its host and chains to `ca_file` (a PEM
+ *  file), or to the system's authorities when there is none.
+ */
+{ mode: "verifyFull"; caFile: string | null };
 
 /**
  *  Which transport took an email: an SMTP server accepted it, or it was only written to this
@@ -411,6 +460,14 @@ export type ResetTarget = {
 };
 
 export type Role = "admin" | "officeManager" | "veterinarian" | "technician" | "receptionist";
+
+export type ServerAddress = {
+	host: string,
+	port: number,
+	database: string,
+	user: string,
+	tls: DatabaseTls,
+};
 
 export type SessionBounds = {
 	idleLockMinutes: Bounds,

@@ -9,6 +9,7 @@ export const MESSAGES = {
   ...FIXTURE.messages,
   ...FIXTURE.clientMessages,
   ...FIXTURE.settingsMessages,
+  ...FIXTURE.databaseMessages,
 };
 export const SETTINGS_LIMITS = FIXTURE.settingsLimits;
 export const PASSWORD_POLICY = FIXTURE.passwordPolicy;

@@ -13,7 +13,10 @@ use crate::state::AppState;
 pub struct AppInfo {
     pub clinic_name: String,
     pub version: String,
+    /// `local` (this computer's file) or `remote` (the clinic's server).
     pub database: String,
+    /// The server's database as the status bar names it; `None` for this computer's file.
+    pub database_name: Option<String>,
     pub mail_transport: MailTransport,
     /// No one works here yet: the window asks to set up the clinic.
     pub setup_needed: bool,
@@ -39,7 +42,11 @@ pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<App
             settings.clinic.name
         },
         version: env!("CARGO_PKG_VERSION").to_string(),
-        database: "local".to_string(),
+        database: match clinic.location {
+            vetdesk_core::database::DatabaseLocation::Local => "local".to_string(),
+            vetdesk_core::database::DatabaseLocation::Server(_) => "remote".to_string(),
+        },
+        database_name: crate::database::name(&clinic.location),
         mail_transport: settings.mail.transport,
         setup_needed,
         demo: clinic.demo,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod activity;
 pub mod bulk;
 pub mod clients;
+pub mod database;
 pub mod preview;
 pub mod settings;
 pub mod setup;

@@ -86,6 +86,7 @@ export function Shell({
   onSignOut,
   onSettingsSaved,
   onPasswordChanged,
+  onClinicOpened,
 }: {
   info: AppInfo;
   session: SessionInfo;
@@ -96,6 +97,8 @@ export function Shell({
   onSignOut: () => void;
   onSettingsSaved: () => void;
   onPasswordChanged: () => void;
+  /** Setup › Database opened the clinic elsewhere; nobody is signed in there yet. */
+  onClinicOpened: (info: AppInfo) => void;
 }) {
   const allowed = allowedSections(info, session);
   const [section, setSection] = useState<Section>(allowed[0]);
@@ -260,7 +263,11 @@ export function Shell({
             ) : null}
             <p>
               <span class="dot" aria-hidden="true" />
-              {info.database === "remote" ? "Clinic database" : "Local database"}
+              <span data-testid="database-status">
+                {info.database === "remote"
+                  ? `Clinic database: ${info.databaseName ?? "server"}`
+                  : "Local database"}
+              </span>
             </p>
             <p>
               <span
@@ -315,7 +322,9 @@ export function Shell({
           {section === "home" ? <Home session={session} info={info} /> : null}
           {section === "clients" ? <ClientList canBulkInvite={isManager(session.role)} /> : null}
           {section === "staff" ? <StaffList session={session} /> : null}
-          {section === "settings" ? <Settings onSaved={onSettingsSaved} /> : null}
+          {section === "settings" ? (
+            <Settings onSaved={onSettingsSaved} onClinicOpened={onClinicOpened} />
+          ) : null}
           {section === "activity" ? <Activity /> : null}
           {section === "preview" ? <MailPreview /> : null}
         </main>

@@ -1,5 +1,6 @@
 // The mock clinic's data: staff, sessions, secrets, the outbox and the audit log.
 import type {
+  DatabaseLocation,
   AppInfo,
   AuditRow,
   ClientProfile,
@@ -31,6 +32,8 @@ export type MockConfig = {
   bulkTickMs?: number;
   /** What `{url}/healthz` answers, by clinic web address; any other address answers nothing. */
   clinicServers?: Record<string, ClinicServer>;
+  /** The PostgreSQL servers Test connection reaches, by host, and what each holds. */
+  databaseServers?: Record<string, "empty" | "vetdesk">;
 };
 
 /** A vetdesk-server as the clinic-URL check finds it. */
@@ -135,6 +138,7 @@ export function newClinic(config: MockConfig) {
     clinicName: setupNeeded ? "" : "Riverside Veterinary Clinic",
     version: "0.1.0",
     database: "local",
+    databaseName: null,
     mailTransport: transport,
     setupNeeded,
     demo: setupNeeded ? false : (config.demo ?? true),
@@ -172,6 +176,10 @@ export function newClinic(config: MockConfig) {
     nextBulkId: 1,
     bulkTickMs: config.bulkTickMs ?? 120,
     clinicServers: { ...(config.clinicServers ?? {}) } as Record<string, ClinicServer>,
+    databaseServers: { ...(config.databaseServers ?? {}) },
+    /** Where this workstation's clinic database is, and the server password in its keyring. */
+    database: { kind: "local" } as DatabaseLocation,
+    databasePassword: null as string | null,
     /** This workstation's keyring: the DKIM private key, as stored. */
     dkimKey: null as string | null,
     generatedKeys: 0,

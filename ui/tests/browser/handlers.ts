@@ -5,6 +5,7 @@ import { MIN, now, type Clinic } from "./clinic";
 import { bulkHandlers } from "./bulk-rules";
 import { clientHandlers } from "./client-rules";
 import { checkClinicUrl } from "./clinic-url";
+import { databaseHandlers } from "./database-rules";
 import { dkimHandlers } from "./dkim-rules";
 import { fail, passwordPolicy, say, settingsLimits } from "./messages";
 import { addEmail, audit, emailView, mailBody, resetEmail } from "./outbox";
@@ -118,6 +119,7 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
     ...clients,
     ...bulkHandlers(c, { requireSession, search: clients.searchClients }),
     ...dkimHandlers(c, { requireAdmin, requireRecentPassword }),
+    ...databaseHandlers(c, { requireAdmin, requireRecentPassword }),
     // Stands for writing the outbox key to an owner-only file for vetdesk-server.
     exportDispatchKey: () => {
       requireAdmin();

@@ -4,7 +4,12 @@ import type { Bounds, CommandError, ErrorCode, SettingsLimits } from "../../src/
 
 // The Clients and the newer Settings words sit apart until the Rust IPC test checks them too
 // (it checks `messages`).
-const words = { ...fixture.messages, ...fixture.clientMessages, ...fixture.settingsMessages };
+const words = {
+  ...fixture.messages,
+  ...fixture.clientMessages,
+  ...fixture.settingsMessages,
+  ...fixture.databaseMessages,
+};
 export type MessageKey = keyof typeof words;
 
 type Values = Record<string, string | number>;

@@ -52,6 +52,7 @@ audit_words! {
         ClientEmailChanged => "client_email_changed",
         BulkInvite => "bulk_invite",
         DispatchKeyExported => "dispatch_key_exported",
+        DatabaseChanged => "database_changed",
     }
 }
 

@@ -121,8 +121,8 @@ impl ServerAddress {
                 return Err(CoreError::invalid(
                     TLS,
                     "TLS can be off only for a server on this computer: a password and the \
-                     clinic's data would cross the network unprotected. Choose Required or \
-                     Verify.",
+                     clinic's data would cross the network unprotected. Choose to encrypt, or \
+                     to verify the server's certificate.",
                 ));
             }
             DatabaseTls::VerifyFull { ca_file } => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import {
   commands,
+  type AppInfo,
   type CommandError,
   type Settings as SettingsData,
   type SettingsLimits,
@@ -12,6 +13,7 @@ import { Spinner } from "../../components/Spinner";
 import { errorFor, focusField } from "../../fieldError";
 import { useCommand } from "../../useCommand";
 import { ClinicSection } from "./ClinicSection";
+import { DatabaseSection } from "./database/DatabaseSection";
 import { fromDraft, smtpPasswordOf, toDraft, type Bind, type Draft } from "./draft";
 import { LifetimesSection } from "./LifetimesSection";
 import { MailSection } from "./MailSection";
@@ -19,7 +21,13 @@ import { PasswordsSection } from "./PasswordsSection";
 import { SaveBar } from "./SaveBar";
 import { SessionsSection } from "./SessionsSection";
 
-export function Settings({ onSaved }: { onSaved: () => void }) {
+export function Settings({
+  onSaved,
+  onClinicOpened,
+}: {
+  onSaved: () => void;
+  onClinicOpened: (info: AppInfo) => void;
+}) {
   const [saved, setSaved] = useState<SettingsData | null>(null);
   const [limits, setLimits] = useState<SettingsLimits | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -125,6 +133,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
           }}
         />
       </form>
+      <DatabaseSection onOpened={onClinicOpened} />
     </section>
   );
 }

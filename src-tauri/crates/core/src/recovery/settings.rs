@@ -108,6 +108,24 @@ impl Recovery {
         Ok(self.store.append_audit(&event).await?)
     }
 
+    /// An admin who entered their password within the last minutes moves this workstation to
+    /// another clinic database (`to`, as the status bar names it); recorded in this clinic's log
+    /// before the move.
+    pub async fn authorize_database_change(
+        &self,
+        actor: &Actor,
+        to: &str,
+        ws: &str,
+    ) -> CoreResult<()> {
+        access::admin(actor)?;
+        self.require_recent_password(actor)?;
+        let event = self
+            .audit(AuditAction::DatabaseChanged, AuditOutcome::Ok, ws)
+            .actor(actor.id)
+            .detail(format!("to {to}"));
+        Ok(self.store.append_audit(&event).await?)
+    }
+
     /// The DNS record to publish for the DKIM key in this workstation's keyring: `None` when
     /// settings name no DKIM domain or no key is stored.
     pub async fn dkim_record(&self, actor: &StaffRecord) -> CoreResult<Option<DkimRecord>> {

@@ -77,10 +77,6 @@ impl PgStore {
     ) -> Result<Self, ConnectError> {
         let mut conn = connect::connect_once(&options).await?;
         connect::inspect(&mut conn, &options).await?;
-        connect::MIGRATOR
-            .run(&mut conn)
-            .await
-            .map_err(|e| ConnectError::Store(migrate(e)))?;
         let _ = sqlx::Connection::close(conn).await;
         // Each statement planned for its own values: a plan made once for any value, as the
         // server caches for prepared statements, cannot tell a narrow search range from a wide
@@ -93,6 +89,10 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(|e| ConnectError::Store(map(e)))?;
+        connect::MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| ConnectError::Store(migrate(e)))?;
         Ok(Self { pool })
     }
 
