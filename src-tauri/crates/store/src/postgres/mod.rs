@@ -96,11 +96,6 @@ impl PgStore {
         Ok(Self { pool })
     }
 
-    /// Wraps a pool whose schema is already current (no migrations are run).
-    pub fn from_pool(pool: PgPool) -> Self {
-        Self { pool }
-    }
-
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
