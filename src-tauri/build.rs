@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "complete_reset",
     "change_password",
     "pending_reset_link",
+    "connection_status",
     "list_staff",
     "staff_card",
     "send_staff_reset",

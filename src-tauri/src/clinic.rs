@@ -9,7 +9,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use vetdesk_core::database::DatabaseLocation;
 use vetdesk_core::limits::LimitConfig;
-use vetdesk_core::ports::PasswordHashing;
+use vetdesk_core::ports::{PasswordHashing, Store};
 use vetdesk_core::recovery::{Recovery, RecoveryParts};
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::session::Actor;
@@ -18,11 +18,13 @@ use vetdesk_core::{Clock, CoreError, SystemClock};
 use vetdesk_mail::PreviewOutbox;
 use vetdesk_runtime::{BlockingHashing, RangeLookup};
 use vetdesk_secrets::SecretStore;
+use vetdesk_store::queue::ActionQueue;
 use vetdesk_store::sqlite::CountedTable;
 use vetdesk_store::{demo, SqliteStore};
 
 use crate::database::ClinicStore;
 use crate::keyring::OsKeyring;
+use crate::offline::Offline;
 use crate::state::Paths;
 
 /// This workstation's secret keys, the same whichever clinic is open.
@@ -43,6 +45,9 @@ pub struct Clinic {
     pub store: ClinicStore,
     /// Where the database is: this computer's file, or the clinic's server.
     pub location: DatabaseLocation,
+    /// For a clinic on a server: this computer's copy of it and the actions queued while the
+    /// server cannot be reached.
+    pub offline: Option<Arc<Offline>>,
     pub preview: PreviewOutbox,
     /// This clinic's keyring entries (the SMTP password). The demo has its own, so that its
     /// admins, whose password is public, can neither read nor replace the real clinic's.
@@ -68,11 +73,7 @@ impl Clinic {
         let location = crate::database::load(paths)?;
         let store = match &location {
             DatabaseLocation::Local => {
-                let database = paths.database();
-                crate::owner_only::create_file(&database).map_err(|e| {
-                    CoreError::Internal(format!("cannot create {}: {e}", database.display()))
-                })?;
-                let store = SqliteStore::open(&database).await?;
+                let store = SqliteStore::open(owner_only(&paths.database())?).await?;
                 if paths.demo {
                     seed_demo(&store).await?;
                 }
@@ -84,23 +85,44 @@ impl Clinic {
         };
         let outbox_wake = Arc::new(Notify::new());
         let wake = outbox_wake.clone();
-        let recovery = Arc::new(Recovery::new(RecoveryParts {
-            store: store.all(),
-            sealer: sealer.clone(),
-            pepper,
-            hashing: Arc::new(BlockingHashing),
-            breach: Arc::new(RangeLookup::default()),
-            keyring: Arc::new(OsKeyring::new(secrets.clone())),
-            clock: Arc::new(SystemClock),
-            limits: LimitConfig::default(),
-            rng: Box::new(OsRng),
-            outbox_wake: Box::new(move || wake.notify_one()),
-        }));
+        let parts =
+            |store: Arc<dyn Store>, outbox_wake: Box<dyn Fn() + Send + Sync>| RecoveryParts {
+                store,
+                sealer: sealer.clone(),
+                pepper: pepper.clone(),
+                hashing: Arc::new(BlockingHashing),
+                breach: Arc::new(RangeLookup::default()),
+                keyring: Arc::new(OsKeyring::new(secrets.clone())),
+                clock: Arc::new(SystemClock),
+                limits: LimitConfig::default(),
+                rng: Box::new(OsRng),
+                outbox_wake,
+            };
+        let recovery = Arc::new(Recovery::new(parts(
+            store.all(),
+            Box::new(move || wake.notify_one()),
+        )));
+        let offline = match &store {
+            ClinicStore::Server(server) => {
+                let copy = SqliteStore::open(owner_only(&paths.clinic_copy())?).await?;
+                let queue = ActionQueue::open(owner_only(&paths.offline_queue())?).await?;
+                // The copy only answers reads: nothing it holds is ever sent.
+                let copy_recovery = Recovery::new(parts(Arc::new(copy.clone()), Box::new(|| ())));
+                Some(Arc::new(Offline::new(
+                    server.clone(),
+                    copy,
+                    Arc::new(copy_recovery),
+                    queue,
+                )))
+            }
+            ClinicStore::Local(_) => None,
+        };
         Ok(Self {
             demo: paths.demo,
             recovery,
             store,
             location,
+            offline,
             preview: PreviewOutbox::new(paths.preview_dir()),
             secrets,
             sealer,
@@ -121,21 +143,80 @@ impl Clinic {
 
     /// The signed-in staff member, unless the screen is locked; forgets the session if it has
     /// ended (after a reset, or at the end of its lifetime).
+    /// While the clinic's server cannot be reached, the person it last confirmed, locked by the
+    /// idle rule here.
     pub async fn actor(&self, ws: &str) -> Result<Actor, CoreError> {
-        let result = self.recovery.actor(self.session_id(), ws).await;
+        let session = self.session_id();
+        let result = match self.offline_now() {
+            Some(offline) => offline.actor(session).await,
+            None => match self.recovery.actor(session, ws).await {
+                Err(e) if self.went_offline(&e) => self.offline_actor(session).await,
+                other => self.remembered(other.map(|a| (a, false))).map(|(a, _)| a),
+            },
+        };
         self.forget_ended(result)
     }
 
     /// The signed-in staff member and whether the screen is locked.
     pub async fn signed_in(&self, ws: &str) -> Result<(Actor, bool), CoreError> {
-        let result = self.recovery.signed_in(self.session_id(), ws).await;
+        let session = self.session_id();
+        let result = match self.offline_now() {
+            Some(offline) => offline.signed_in(session).await,
+            None => match self.recovery.signed_in(session, ws).await {
+                Err(e) if self.went_offline(&e) => match &self.offline {
+                    Some(offline) => offline.signed_in(session).await,
+                    None => Err(e),
+                },
+                other => self.remembered(other),
+            },
+        };
         self.forget_ended(result)
+    }
+
+    async fn offline_actor(&self, session: Option<i64>) -> Result<Actor, CoreError> {
+        match &self.offline {
+            Some(offline) => offline.actor(session).await,
+            None => Err(CoreError::NotSignedIn),
+        }
+    }
+
+    /// Keeps the person the server confirmed, for while it cannot.
+    fn remembered(
+        &self,
+        result: Result<(Actor, bool), CoreError>,
+    ) -> Result<(Actor, bool), CoreError> {
+        if let (Some(offline), Ok((actor, _))) = (&self.offline, &result) {
+            offline.remember(actor);
+        }
+        result
+    }
+
+    /// The offline side, while the clinic's server cannot be reached.
+    pub fn offline_now(&self) -> Option<&Arc<Offline>> {
+        self.offline.as_ref().filter(|o| !o.online())
+    }
+
+    /// `error` says the clinic's server cannot be reached (and this desk now works offline).
+    pub fn went_offline(&self, error: &CoreError) -> bool {
+        self.offline.as_ref().is_some_and(|o| o.noticed(error))
+    }
+
+    /// The flows to read with now: on the clinic database, or on this computer's copy of it
+    /// while the server cannot be reached.
+    pub fn reader(&self) -> Arc<Recovery> {
+        match self.offline_now() {
+            Some(offline) => offline.copy_recovery.clone(),
+            None => self.recovery.clone(),
+        }
     }
 
     /// Forgets the session when `result` says it has ended.
     pub fn forget_ended<T>(&self, result: Result<T, CoreError>) -> Result<T, CoreError> {
         if matches!(result, Err(CoreError::NotSignedIn)) {
             self.set_session(None);
+            if let Some(offline) = &self.offline {
+                offline.forget();
+            }
         }
         result
     }
@@ -159,7 +240,17 @@ impl Clinic {
                 tracing::warn!(error = %e, "could not end the session of the closed clinic");
             }
         }
+        if let Some(offline) = &self.offline {
+            offline.close().await;
+        }
     }
+}
+
+/// `path`, created empty (readable by this user only) if it is not there.
+fn owner_only(path: &std::path::Path) -> Result<&std::path::Path, CoreError> {
+    crate::owner_only::create_file(path)
+        .map_err(|e| CoreError::Internal(format!("cannot create {}: {e}", path.display())))?;
+    Ok(path)
 }
 
 /// Fills an empty demo database with the demo clinic.

@@ -11,6 +11,7 @@ pub mod keyring;
 pub mod links;
 pub mod logging;
 pub mod mail;
+pub mod offline;
 pub mod owner_only;
 pub mod paths;
 pub mod state;
@@ -44,6 +45,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             account::complete_reset,
             account::change_password,
             account::pending_reset_link,
+            connection::connection_status,
             staff::list_staff,
             staff::staff_card,
             staff::send_staff_reset,
@@ -132,10 +134,12 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             app.manage(LogGuard(logging::init(&paths.log_dir())));
             let keyrings = Keyrings::os(&launch.keyring_service);
             let window = app.get_webview_window("main");
+            let handle = app.handle().clone();
             let retitle = move |clinic: &Clinic| {
                 if let Some(window) = &window {
                     let _ = window.set_title(window_title(clinic.demo));
                 }
+                commands::connection::forward_changes(&handle, clinic);
             };
             app.manage(AppState::new(&paths, keyrings, retitle));
             // The window shows while the keyring and the database answer; the first command

@@ -24,6 +24,15 @@ impl Paths {
     pub fn database_location(&self) -> PathBuf {
         self.data_dir.join("database.json")
     }
+    /// This computer's copy of a clinic on a server, which lists show while it cannot be
+    /// reached.
+    pub fn clinic_copy(&self) -> PathBuf {
+        self.data_dir.join("clinic-copy.sqlite3")
+    }
+    /// Actions taken while the clinic's server could not be reached, until they are replayed.
+    pub fn offline_queue(&self) -> PathBuf {
+        self.data_dir.join("offline-queue.sqlite3")
+    }
     pub fn preview_dir(&self) -> PathBuf {
         let dir = if self.demo {
             "demo-preview-outbox"

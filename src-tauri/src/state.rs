@@ -134,9 +134,7 @@ impl AppState {
         .map_err(|e| CoreError::Internal(e.to_string()))??;
         let demo = self.paths.demo;
         let clinic = Clinic::open(&self.paths, self.keyrings.of(demo), keys.clone()).await?;
-        crate::mail::spawn_dispatcher(&clinic, &self.workstation, &self.smtp_options);
-        crate::bulk_runner::spawn_runner(&clinic, &self.workstation);
-        (self.on_open)(&clinic);
+        self.start(&clinic);
         tracing::info!(demo, "clinic opened");
         Ok(Opened {
             clinic: RwLock::new(Arc::new(clinic)),
@@ -200,11 +198,25 @@ impl AppState {
         let new = Arc::new(Clinic::open(&paths, self.keyrings.of(demo), keys).await?);
         old.close(&self.workstation).await;
         *opened.clinic.write().unwrap_or_else(|e| e.into_inner()) = new.clone();
-        crate::mail::spawn_dispatcher(&new, &self.workstation, &self.smtp_options);
-        crate::bulk_runner::spawn_runner(&new, &self.workstation);
-        (self.on_open)(&new);
+        self.start(&new);
         tracing::info!(demo, "opened another clinic");
         Ok(new)
+    }
+
+    /// What works on a clinic that just opened: its outbox dispatcher, its bulk runner, and
+    /// for a clinic on a server the watch on that server.
+    fn start(&self, clinic: &Clinic) {
+        crate::mail::spawn_dispatcher(clinic, &self.workstation, &self.smtp_options);
+        crate::bulk_runner::spawn_runner(clinic, &self.workstation);
+        if let Some(offline) = &clinic.offline {
+            crate::offline::spawn_monitor(
+                offline.clone(),
+                clinic.recovery.clone(),
+                self.workstation.clone(),
+                clinic.stopped(),
+            );
+        }
+        (self.on_open)(clinic);
     }
 
     /// The keyring entries of the clinic (not the demo's).

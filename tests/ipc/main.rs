@@ -118,6 +118,11 @@ impl Desk {
     /// The same workstation after a restart of the app: this one is dropped, and a new one is
     /// built on the same data folder and keyring entries.
     pub fn restart(self) -> Desk {
+        self.restart_with(|| {})
+    }
+
+    /// [`Desk::restart`], running `meanwhile` while the app is down.
+    pub fn restart_with(self, meanwhile: impl FnOnce()) -> Desk {
         let Desk {
             _dir: dir,
             _app: app,
@@ -128,6 +133,7 @@ impl Desk {
         drop(window);
         tauri::async_runtime::block_on(store.close());
         drop(app);
+        meanwhile();
         start(dir, launch)
     }
 }

@@ -11,6 +11,7 @@ use crate::{desk, desk_of, Desk};
 
 mod clients;
 mod database;
+mod offline;
 mod settings;
 
 /// Whether `text` is `template` with every `{placeholder}` filled by some non-empty text.

@@ -34,6 +34,8 @@ export const commands = {
 	changePassword: (current: string, password: string, confirm: string) => typedError<null, CommandError>(__TAURI_INVOKE("change_password", { current, password, confirm })),
 	/**  A reset link that opened the app before the window was listening for it. */
 	pendingResetLink: () => typedError<string | null, CommandError>(__TAURI_INVOKE("pending_reset_link")),
+	/**  Whether the clinic database answers, and the actions queued while it did not. */
+	connectionStatus: () => typedError<ConnectionStatus, CommandError>(__TAURI_INVOKE("connection_status")),
 	listStaff: (query: string) => typedError<StaffRow[], CommandError>(__TAURI_INVOKE("list_staff", { query })),
 	staffCard: (staffId: number) => typedError<StaffCard, CommandError>(__TAURI_INVOKE("staff_card", { staffId })),
 	sendStaffReset: (staffId: number) => typedError<ResetSent, CommandError>(__TAURI_INVOKE("send_staff_reset", { staffId })),
@@ -244,6 +246,22 @@ export type ConnectionCheck = {
 	message: string,
 };
 
+/**  Whether the clinic database answers, and the actions queued while it did not. */
+export type ConnectionStatus = {
+	/**  The clinic database is on a server: only then can this computer be offline. */
+	server: boolean,
+	online: boolean,
+	/**  When the server stopped answering. */
+	offlineSince: number | null,
+	/**
+	 *  When this computer's copy of the clinic, which lists show while offline, was last
+	 *  refreshed.
+	 */
+	copyRefreshedAt: number | null,
+	/**  Actions waiting, newest first, then those settled in the last 24 hours. */
+	actions: QueuedAction[],
+};
+
 export type DatabaseLocation = 
 /**  The SQLite file in this workstation's data folder. */
 { kind: "local" } | 
@@ -414,6 +432,11 @@ export type PortalSent = {
 	maskedEmail: string,
 	message: string,
 	resendAvailableAt: number,
+	/**
+	 *  Taken while the clinic database could not be reached: queued at this workstation, sent
+	 *  when it is back.
+	 */
+	queued: boolean,
 };
 
 /**  The portal badge: no account, or the account's state. */
@@ -436,12 +459,46 @@ export type PreviewMailSummary = {
 	date: number | null,
 };
 
+/**  A queued action as the workstation keeps it, and as the window lists it. */
+export type QueuedAction = {
+	id: number,
+	kind: QueuedKind,
+	actorName: string,
+	subjectName: string,
+	queuedAt: number,
+	state: QueuedState,
+	/**  What the replay answered: the sent message, or why it was refused. */
+	outcome: string | null,
+	settledAt: number | null,
+};
+
+/**  What a queued action does once the clinic database is back. */
+export type QueuedKind = 
+/**  Reset password on a staff card: a reset link to the registered email. */
+"staffReset" | 
+/**  The paw icon: a portal invitation or a portal reset link to the client's email. */
+"portalLink";
+
+/**  Where a queued action is. */
+export type QueuedState = 
+/**  Waiting for the clinic database. */
+"queued" | 
+/**  Replayed: the email is in the clinic's outbox. */
+"sent" | 
+/**  Replayed and refused by the rules as they stood then; the outcome says why. */
+"refused";
+
 export type ResetSecret = { kind: "link"; token: string } | { kind: "code"; username: string; code: string };
 
 export type ResetSent = {
 	maskedEmail: string,
 	message: string,
 	resendAvailableAt: number,
+	/**
+	 *  Taken while the clinic database could not be reached: queued at this workstation, sent
+	 *  when it is back.
+	 */
+	queued: boolean,
 };
 
 export type ResetStatus = {

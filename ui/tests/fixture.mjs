@@ -10,6 +10,7 @@ export const MESSAGES = {
   ...FIXTURE.clientMessages,
   ...FIXTURE.settingsMessages,
   ...FIXTURE.databaseMessages,
+  ...FIXTURE.offlineMessages,
 };
 export const SETTINGS_LIMITS = FIXTURE.settingsLimits;
 export const PASSWORD_POLICY = FIXTURE.passwordPolicy;

@@ -32,8 +32,8 @@ pub struct AppInfo {
 
 /// What the window shows of `clinic` before anyone signs in.
 pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<AppInfo> {
-    let settings = clinic.recovery.settings().await?;
-    let setup_needed = clinic.recovery.setup_needed().await?;
+    let settings = read!(clinic, |r| r.settings())?;
+    let setup_needed = read!(clinic, |r| r.setup_needed())?;
     Ok(AppInfo {
         // Until setup, the settings are a stand-in and the clinic has no name.
         clinic_name: if setup_needed {
@@ -86,7 +86,14 @@ pub async fn logout(state: State<'_, AppState>) -> CommandResult<()> {
     let clinic = state.clinic().await?;
     if let Some(session) = clinic.session_id() {
         clinic.set_session(None);
-        clinic.recovery.logout(session, &state.workstation).await?;
+        if let Some(offline) = &clinic.offline {
+            offline.forget();
+        }
+        let ended = clinic.recovery.logout(session, &state.workstation).await;
+        // Signed out here all the same; the server ends the session at its lifetime.
+        if !matches!(&ended, Err(e) if clinic.went_offline(e)) {
+            ended?;
+        }
     }
     Ok(())
 }
@@ -111,10 +118,21 @@ pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option
 pub async fn session_activity(state: State<'_, AppState>) -> CommandResult<()> {
     let clinic = state.clinic().await?;
     let session = clinic.session_id();
-    let noted = clinic
-        .recovery
-        .note_activity(session, &state.workstation)
-        .await;
+    let noted = match clinic.offline_now() {
+        Some(offline) => offline.note_activity(session).await,
+        None => {
+            let noted = clinic
+                .recovery
+                .note_activity(session, &state.workstation)
+                .await;
+            match (&noted, &clinic.offline) {
+                (Err(e), Some(offline)) if clinic.went_offline(e) => {
+                    offline.note_activity(session).await
+                }
+                _ => noted,
+            }
+        }
+    };
     Ok(clinic.forget_ended(noted)?)
 }
 
@@ -124,8 +142,17 @@ pub async fn session_activity(state: State<'_, AppState>) -> CommandResult<()> {
 pub async fn lock_session(state: State<'_, AppState>) -> CommandResult<()> {
     let clinic = state.clinic().await?;
     let session = clinic.session_id();
+    if let Some(offline) = &clinic.offline {
+        offline.lock_session(vetdesk_core::Clock::now(&vetdesk_core::SystemClock));
+    }
+    if clinic.offline_now().is_some() {
+        return Ok(());
+    }
     let locked = clinic.recovery.lock(session, &state.workstation).await;
-    Ok(clinic.forget_ended(locked)?)
+    match locked {
+        Err(e) if clinic.went_offline(&e) => Ok(()),
+        locked => Ok(clinic.forget_ended(locked)?),
+    }
 }
 
 /// The signed-in person's password, entered again: it unlocks the screen, and covers sensitive
@@ -134,6 +161,7 @@ pub async fn lock_session(state: State<'_, AppState>) -> CommandResult<()> {
 #[specta::specta]
 pub async fn confirm_password(state: State<'_, AppState>, password: String) -> CommandResult<()> {
     let clinic = state.clinic().await?;
+    super::require_online(&clinic, crate::offline::NEEDS_DATABASE)?;
     let session = clinic.session_id();
     let ws = &state.workstation;
     let confirmed = clinic

@@ -1,7 +1,9 @@
 use tauri::State;
 use vetdesk_core::client::{ClientCursor, ClientFilter, ClientPage, ClientProfile, PortalSent};
 
+use super::{require_online, unless_stopped};
 use crate::error::CommandResult;
+use crate::offline::NEEDS_DATABASE;
 use crate::state::AppState;
 
 /// One page of clients matching `query`; `after` is the previous page's `next`.
@@ -14,10 +16,12 @@ pub async fn search_clients(
     after: Option<ClientCursor>,
 ) -> CommandResult<ClientPage> {
     let (clinic, actor) = state.actor().await?;
-    Ok(clinic
-        .recovery
-        .search_clients(&actor, &query, filter, after)
-        .await?)
+    Ok(read!(clinic, |r| r.search_clients(
+        &actor,
+        &query,
+        filter,
+        after.clone()
+    ))?)
 }
 
 #[tauri::command]
@@ -27,7 +31,7 @@ pub async fn client_profile(
     client_id: i64,
 ) -> CommandResult<ClientProfile> {
     let (clinic, actor) = state.actor().await?;
-    Ok(clinic.recovery.client_profile(&actor, client_id).await?)
+    Ok(read!(clinic, |r| r.client_profile(&actor, client_id))?)
 }
 
 /// The paw icon: a portal invitation, or a portal reset link for a registered client.
@@ -38,10 +42,14 @@ pub async fn send_portal_link(
     client_id: i64,
 ) -> CommandResult<PortalSent> {
     let (clinic, actor) = state.actor().await?;
-    Ok(clinic
+    if let Some(offline) = clinic.offline_now() {
+        return Ok(offline.queue_portal_link(&actor, client_id).await?);
+    }
+    let sent = clinic
         .recovery
         .send_portal_link(&actor, client_id, &state.workstation)
-        .await?)
+        .await;
+    unless_stopped(&clinic, sent)
 }
 
 #[tauri::command]
@@ -52,8 +60,10 @@ pub async fn set_client_email(
     email: String,
 ) -> CommandResult<ClientProfile> {
     let (clinic, actor) = state.actor().await?;
-    Ok(clinic
+    require_online(&clinic, NEEDS_DATABASE)?;
+    let profile = clinic
         .recovery
         .set_client_email(&actor, client_id, &email, &state.workstation)
-        .await?)
+        .await;
+    unless_stopped(&clinic, profile)
 }

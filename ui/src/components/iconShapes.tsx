@@ -99,6 +99,22 @@ export const iconShapes = {
       <path d="M5 9.5V21h14V9.5" />
     </>
   ),
+  /** A clock face: something waits for its time (an email queued while offline). */
+  clock: () => (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v5l3.5 2.2" />
+    </>
+  ),
+  /** The clinic database, crossed out: this computer cannot reach it. */
+  databaseOff: () => (
+    <>
+      <ellipse cx="11" cy="5.5" rx="7" ry="2.5" />
+      <path d="M4 5.5v12c0 1.4 3.1 2.5 7 2.5M18 5.5v6" />
+      <path d="M4 11.5c0 1.4 3.1 2.5 7 2.5" />
+      <path d="m15.5 15.5 5 5M20.5 15.5l-5 5" />
+    </>
+  ),
 } satisfies Record<string, () => JSX.Element>;
 
 export type IconName = keyof typeof iconShapes;

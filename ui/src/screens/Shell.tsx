@@ -10,6 +10,9 @@ import type { AppNotice } from "../notices";
 import { ChangePasswordDialog } from "./account/ChangePasswordDialog";
 import { Activity } from "./activity/Activity";
 import { ClientList } from "./clients/ClientList";
+import { OfflineBanner } from "./connection/OfflineBanner";
+import { QueuedActions, useQueuePanel } from "./connection/QueuedActions";
+import { isOffline, useConnection } from "./connection/useConnection";
 import { Home } from "./Home";
 import { MailPreview } from "./mail/MailPreview";
 import { MailNotSent, mailNotSent } from "./MailNotSent";
@@ -108,6 +111,9 @@ export function Shell({
   // The answer to a pending "Confirm it's you", while one is asked.
   const [asking, setAsking] = useState<((confirmed: boolean) => void) | null>(null);
   const pending = useRef<Promise<boolean> | null>(null);
+  const connection = useConnection();
+  const offline = isOffline(connection);
+  const queue = useQueuePanel(connection?.actions ?? []);
 
   const lock = useCallback(() => {
     onLocked(true);
@@ -163,7 +169,7 @@ export function Shell({
 
   return (
     <ReauthContext.Provider value={reauth}>
-      <div class="shell">
+      <div class={offline ? "shell shell-offline" : "shell"}>
         <a class="skip-link" href="#main">
           Skip to content
         </a>
@@ -223,6 +229,9 @@ export function Shell({
             </button>
           </div>
         </header>
+        {connection && offline ? (
+          <OfflineBanner status={connection} onShowQueue={queue.show} />
+        ) : null}
         <nav class="sidenav" aria-label="Main">
           <ul class="nav-list">
             {navButton("clients")}
@@ -262,10 +271,10 @@ export function Shell({
               </p>
             ) : null}
             <p>
-              <span class="dot" aria-hidden="true" />
+              <span class={offline ? "dot dot-warning" : "dot"} aria-hidden="true" />
               <span data-testid="database-status">
                 {info.database === "remote"
-                  ? `Clinic database: ${info.databaseName ?? "server"}`
+                  ? `Clinic database: ${info.databaseName ?? "server"}${offline ? " — offline" : ""}`
                   : "Local database"}
               </span>
             </p>
@@ -286,6 +295,9 @@ export function Shell({
           </div>
         </nav>
         <main class="content" id="main" tabIndex={-1} ref={mainRef}>
+          {connection && connection.actions.length > 0 ? (
+            <QueuedActions actions={connection.actions} panel={queue} />
+          ) : null}
           <p class="breadcrumb" aria-label="You are here">
             {current.crumbs.map((c, i) => (
               <span key={c}>

@@ -12,7 +12,7 @@ import type {
 } from "../../src/bindings";
 import { MIN, now, type Clinic, type MockClient } from "./clinic";
 import type { Handlers } from "./handlers";
-import { fail, say } from "./messages";
+import { fail, maskEmail, say } from "./messages";
 import { addEmail, audit, emailView, mailBody } from "./outbox";
 import { EMAIL_RE } from "./settings-rules";
 
@@ -27,8 +27,7 @@ const SEARCH_MAX = 100;
 const RESEND_MS = MIN;
 const PORTAL_KINDS = ["portal_invite", "portal_reset"];
 
-const mask = (email: string) => `${email[0]}•••@${email.slice(email.lastIndexOf("@") + 1)}`;
-const canSend = (role: Role) =>
+export const canSend = (role: Role) =>
   role === "admin" || role === "officeManager" || role === "receptionist";
 export const fullName = (first: string, last: string) => [first, last].filter(Boolean).join(" ");
 
@@ -155,7 +154,9 @@ export function clientHandlers(c: Clinic, g: Guards): Pick<Handlers, ClientComma
   /** A portal username is an email, so one address signs in one client. */
   const refuseTakenUsername = (id: number, email: string) => {
     if (usernameTakenByOther(c, id, email))
-      fail("invalidInput", say("portalUsernameTaken", { email: mask(email) }), { field: "email" });
+      fail("invalidInput", say("portalUsernameTaken", { email: maskEmail(email) }), {
+        field: "email",
+      });
   };
 
   const lastEmail = (id: number): ClientProfile["lastEmail"] => {
@@ -238,7 +239,7 @@ export function clientHandlers(c: Clinic, g: Guards): Pick<Handlers, ClientComma
       const account = c.portalAccounts[x.id];
       const invitation = !account || account.status === "invited";
       issuePortalLink(c, x, email, invitation);
-      const masked = mask(email);
+      const masked = maskEmail(email);
       const smtp = c.settings.mail.transport === "smtp";
       return {
         invitation,
@@ -249,6 +250,7 @@ export function clientHandlers(c: Clinic, g: Guards): Pick<Handlers, ClientComma
             ? say("portalInviteSent", { email: masked })
             : say("resetSent", { email: masked }),
         resendAvailableAt: now() + RESEND_MS,
+        queued: false,
       };
     },
     setClientEmail: (clientId, email) => {

@@ -9,6 +9,7 @@ import type {
   EmailStatus,
   MailTransport,
   PreviewMail,
+  QueuedAction,
   Role,
   SessionInfo,
   Settings,
@@ -34,7 +35,23 @@ export type MockConfig = {
   clinicServers?: Record<string, ClinicServer>;
   /** The PostgreSQL servers Test connection reaches, by host, and what each holds. */
   databaseServers?: Record<string, "empty" | "vetdesk">;
+  /** This workstation's clinic database is on the clinic's server (`SERVER`), so it can go
+   * offline (offline-rules.ts); otherwise it is on this computer. */
+  onServer?: boolean;
 };
+
+/** Where a clinic `onServer` keeps its database. */
+const SERVER: DatabaseLocation = {
+  kind: "server",
+  host: "db.riverside.lan",
+  port: 5432,
+  database: "vetdesk",
+  user: "frontdesk",
+  tls: { mode: "verifyFull", caFile: null },
+};
+
+/** An action queued while offline, with whom it is by and for. */
+export type MockQueued = QueuedAction & { actorId: number; subjectId: number };
 
 /** A vetdesk-server as the clinic-URL check finds it. */
 export type ClinicServer =
@@ -134,11 +151,12 @@ export function newClinic(config: MockConfig) {
     email,
     status: status ?? "active",
   }));
+  const onServer = config.onServer ?? false;
   const info: AppInfo = {
     clinicName: setupNeeded ? "" : "Riverside Veterinary Clinic",
     version: "0.1.0",
-    database: "local",
-    databaseName: null,
+    database: onServer ? "remote" : "local",
+    databaseName: onServer ? "vetdesk on db.riverside.lan" : null,
     mailTransport: transport,
     setupNeeded,
     demo: setupNeeded ? false : (config.demo ?? true),
@@ -176,10 +194,20 @@ export function newClinic(config: MockConfig) {
     nextBulkId: 1,
     bulkTickMs: config.bulkTickMs ?? 120,
     clinicServers: { ...(config.clinicServers ?? {}) } as Record<string, ClinicServer>,
-    databaseServers: { ...(config.databaseServers ?? {}) },
+    databaseServers: {
+      ...(onServer ? { "db.riverside.lan": "vetdesk" } : {}),
+      ...(config.databaseServers ?? {}),
+    } as Record<string, "empty" | "vetdesk">,
     /** Where this workstation's clinic database is, and the server password in its keyring. */
-    database: { kind: "local" } as DatabaseLocation,
-    databasePassword: null as string | null,
+    database: (onServer ? SERVER : { kind: "local" }) as DatabaseLocation,
+    databasePassword: (onServer ? "harbor lantern" : null) as string | null,
+    /** Since when the clinic's server has not answered; null while it does (offline-rules.ts). */
+    offlineSince: null as number | null,
+    /** When this computer's copy of the clinic on the server was last refreshed. */
+    copyRefreshedAt: onServer ? now() - 2 * MIN : (null as number | null),
+    /** What this workstation queued while offline, oldest first. */
+    queued: [] as MockQueued[],
+    nextQueuedId: 1,
     /** This workstation's keyring: the DKIM private key, as stored. */
     dkimKey: null as string | null,
     generatedKeys: 0,

@@ -7,7 +7,8 @@ import { clientHandlers } from "./client-rules";
 import { checkClinicUrl } from "./clinic-url";
 import { databaseHandlers } from "./database-rules";
 import { dkimHandlers } from "./dkim-rules";
-import { fail, passwordPolicy, say, settingsLimits } from "./messages";
+import { whileOffline } from "./offline-rules";
+import { fail, maskEmail, passwordPolicy, roleLabels, say, settingsLimits } from "./messages";
 import { addEmail, audit, emailView, mailBody, resetEmail } from "./outbox";
 import { checkSettings, EMAIL_RE } from "./settings-rules";
 import { checkNewPassword, setUpClinic } from "./setup-rules";
@@ -25,16 +26,7 @@ export type ClinicSwitch = "openDemoClinic" | "leaveDemoClinic";
 
 const REAUTH_WITHIN = 5 * MIN;
 const CODES = ["K7P2-9XQM", "H4TR-6WZD", "Q9LC-3VNB", "M2XJ-8KFT"];
-// As the back end's `Role::label` names them.
-const ROLE_LABELS: Record<Role, string> = {
-  admin: "Admin",
-  officeManager: "Office Manager",
-  veterinarian: "Veterinarian",
-  technician: "Technician",
-  receptionist: "Receptionist",
-};
 
-const mask = (email: string) => `${email[0]}•••@${email.slice(email.lastIndexOf("@") + 1)}`;
 const isManager = (role: Role) => role === "admin" || role === "officeManager";
 const matches = (q: string, ...fields: (string | null)[]) => {
   const needle = q.trim().toLowerCase();
@@ -107,15 +99,16 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       fail(
         "forbidden",
         say("cannotResetRole", {
-          actorRole: ROLE_LABELS[me.role],
-          targetRole: ROLE_LABELS[s.role],
+          actorRole: roleLabels[me.role],
+          targetRole: roleLabels[s.role],
         }),
       );
     return s;
   }
 
-  const clients = clientHandlers(c, { requireSession, requireRecentPassword });
-  return {
+  const guards = { requireSession, requireRecentPassword };
+  const clients = clientHandlers(c, guards);
+  return whileOffline(c, guards, {
     ...clients,
     ...bulkHandlers(c, { requireSession, search: clients.searchClients }),
     ...dkimHandlers(c, { requireAdmin, requireRecentPassword }),
@@ -314,11 +307,12 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       c.cooldowns[s.id] = now() + MIN;
       audit(c, "staff_reset.sent", "queued", s.username, `Link valid ${minutes / 60} h`);
       return {
-        maskedEmail: mask(s.email),
+        maskedEmail: maskEmail(s.email),
         message: say(c.settings.mail.transport === "smtp" ? "resetSent" : "resetKeptInPreview", {
-          email: mask(s.email),
+          email: maskEmail(s.email),
         }),
         resendAvailableAt: c.cooldowns[s.id],
+        queued: false,
       };
     },
     issueOneTimeCode: (staffId) => {
@@ -409,5 +403,5 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       const m = c.preview.find((x) => x.id === id) ?? fail("notFound", say("previewNotFound"));
       return { ...m };
     },
-  };
+  });
 }

@@ -9,6 +9,7 @@ const words = {
   ...fixture.clientMessages,
   ...fixture.settingsMessages,
   ...fixture.databaseMessages,
+  ...fixture.offlineMessages,
 };
 export type MessageKey = keyof typeof words;
 
@@ -30,6 +31,13 @@ function fill(name: string, template: string, values: Values): string {
 export function say(key: MessageKey, values: Values = {}): string {
   return fill(key, words[key], values);
 }
+
+/** A role as the back end's `Role::label` names it. */
+export { roleLabels } from "../../src/format";
+
+/** An address as the back end's `validate::mask_email` writes it: first character, domain. */
+export const maskEmail = (email: string) =>
+  `${email[0]}•••@${email.slice(email.lastIndexOf("@") + 1)}`;
 
 export const settingsLimits: SettingsLimits = fixture.settingsLimits;
 export const passwordPolicy = fixture.passwordPolicy;

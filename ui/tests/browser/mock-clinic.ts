@@ -3,7 +3,7 @@
 // `window.__clinic`.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppInfo, CommandError } from "../../src/bindings";
+import type { AppInfo, CommandError, StaffStatus } from "../../src/bindings";
 import {
   DEMO_PASSWORD,
   newClinic,
@@ -15,6 +15,7 @@ import {
 import { restoreBulkJobs, startBulkRunner } from "./bulk-rules";
 import { clinicHandlers, type Handlers } from "./handlers";
 import { say } from "./messages";
+import { setOnline } from "./offline-rules";
 import { seed } from "./seed";
 
 declare global {
@@ -128,6 +129,13 @@ window.__clinic = {
   setClinicServer: (url: string, server: ClinicServer | null) => {
     if (server) clinic.clinicServers[url] = server;
     else delete clinic.clinicServers[url];
+  },
+  // The clinic's server stops answering this workstation, or answers again (offline-rules.ts).
+  setOnline: (online: boolean) => setOnline(clinic, online, handlers()),
+  // Another workstation changes a staff member's account, as the server would show it.
+  setStaffStatus: (staffId: number, status: StaffStatus) => {
+    const s = clinic.staff.find((x) => x.id === staffId);
+    if (s) s.status = status;
   },
   codeFor: (staffId: number) => clinic.codes[staffId]?.code ?? null,
   DEMO_PASSWORD,

@@ -92,6 +92,10 @@ pub struct AuditEvent {
     pub outcome: AuditOutcome,
     pub workstation: String,
     pub detail: Option<String>,
+    /// The key of an action taken offline and replayed: the clinic database takes each key
+    /// once, so an action replayed twice (after a crash between its write and its record at
+    /// the workstation) is refused as already applied instead of done again.
+    pub action_key: Option<String>,
 }
 
 impl AuditEvent {
@@ -105,6 +109,7 @@ impl AuditEvent {
             outcome,
             workstation: workstation.to_string(),
             detail: None,
+            action_key: None,
         }
     }
 
@@ -130,6 +135,11 @@ impl AuditEvent {
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn action_key(mut self, key: impl Into<String>) -> Self {
+        self.action_key = Some(key.into());
         self
     }
 }

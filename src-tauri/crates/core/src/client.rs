@@ -303,6 +303,9 @@ pub struct PortalSent {
     pub masked_email: String,
     pub message: String,
     pub resend_available_at: Millis,
+    /// Taken while the clinic database could not be reached: queued at this workstation, sent
+    /// when it is back.
+    pub queued: bool,
 }
 
 /// "First Last", or the one that is not empty.

@@ -35,6 +35,9 @@ pub enum StoreError {
     Unavailable(String),
     #[error("That change conflicts with existing data: {0}")]
     Conflict(String),
+    /// An action replayed from a workstation's offline queue that the database already took.
+    #[error("The clinic database already has this action.")]
+    AlreadyApplied,
     #[error("Database error: {0}")]
     Other(String),
 }

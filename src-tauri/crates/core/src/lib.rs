@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod dkim;
 pub mod error;
 pub mod limits;
+pub mod offline;
 pub mod outbox;
 pub mod password;
 pub mod policy;

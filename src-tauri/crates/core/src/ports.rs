@@ -209,6 +209,9 @@ pub trait OutboxStore: Send + Sync {
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    /// The outcome word of the event recorded under `action_key`, if any: an offline action
+    /// already replayed.
+    async fn action_outcome(&self, action_key: &str) -> StoreResult<Option<String>>;
     async fn list_audit(&self, query: &str, limit: u32) -> StoreResult<Vec<AuditRow>>;
 }
 

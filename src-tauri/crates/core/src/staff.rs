@@ -140,6 +140,9 @@ pub struct ResetSent {
     pub masked_email: String,
     pub message: String,
     pub resend_available_at: Millis,
+    /// Taken while the clinic database could not be reached: queued at this workstation, sent
+    /// when it is back.
+    pub queued: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -11,6 +11,10 @@ pub(crate) fn map(err: sqlx::Error) -> StoreError {
             match code.as_ref() {
                 "5" | "6" | "517" | "261" | "40001" | "40P01" | "55P03" => StoreError::Busy,
                 "8" | "776" | "1032" | "264" | "25006" => StoreError::ReadOnly,
+                // The one key an offline action is replayed under, taken a second time.
+                "2067" | "1555" | "23505" if db.message().contains("action_key") => {
+                    StoreError::AlreadyApplied
+                }
                 "2067" | "1555" | "23505" => StoreError::Conflict(db.message().to_string()),
                 c if c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03") => {
                     StoreError::Unavailable(db.message().to_string())

@@ -14,7 +14,9 @@ mod rows;
 
 pub mod demo;
 mod error;
+pub mod mirror;
 pub mod postgres;
+pub mod queue;
 pub mod sqlite;
 pub mod transfer;
 

@@ -159,6 +159,7 @@ const TABLES: &[Table] = &[
             ("outcome", Text),
             ("workstation", Text),
             ("detail", Text),
+            ("action_key", Text),
         ],
         order: "id",
     },

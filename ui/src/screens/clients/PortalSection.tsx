@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { commands, type ClientProfile } from "../../bindings";
+import { commands, type ClientProfile, type PortalSent } from "../../bindings";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { Notice } from "../../components/Notice";
 import { secondsUntil } from "../../format";
@@ -27,7 +27,8 @@ export function PortalSection({
   onProfile: (profile: ClientProfile) => void;
   onSent: () => void;
 }) {
-  const [message, setMessage] = useState<string | null>(null);
+  // The last answer to the paw: sent, or queued while the clinic database is away.
+  const [answer, setAnswer] = useState<PortalSent | null>(null);
   const [cooldownUntil, setCooldownUntil] = useState<number | null>(null);
   const send = useCommand();
 
@@ -36,10 +37,10 @@ export function PortalSection({
   const label = pawLabel(profile.portal.status);
 
   const sendPortal = async () => {
-    setMessage(null);
+    setAnswer(null);
     const r = await send.run(commands.sendPortalLink(profile.id));
     if (r?.status === "ok") {
-      setMessage(r.data.message);
+      setAnswer(r.data);
       setCooldownUntil(r.data.resendAvailableAt);
     } else if (r?.error.code === "resendTooSoon" && r.error.retryAfterSecs) {
       setCooldownUntil(Date.now() + r.error.retryAfterSecs * 1000);
@@ -99,7 +100,7 @@ export function PortalSection({
               onSaved={(p) => {
                 onProfile(p);
                 onEditEnd();
-                setMessage(null);
+                setAnswer(null);
                 send.clear();
               }}
               onCancel={onEditEnd}
@@ -117,9 +118,14 @@ export function PortalSection({
 
       {/* Always there, so assistive technology is listening when the message arrives. */}
       <div class="message-slot message-slot-tight" role="status" data-testid="portal-status">
-        {message ? (
-          <Notice tone="success" testid="portal-message" live={false}>
-            <p>{message}</p>
+        {answer ? (
+          <Notice
+            tone={answer.queued ? "info" : "success"}
+            icon={answer.queued ? "clock" : undefined}
+            testid="portal-message"
+            live={false}
+          >
+            <p>{answer.message}</p>
           </Notice>
         ) : null}
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import {
   commands,
   type OneTimeCode,
+  type ResetSent,
   type SessionInfo,
   type StaffCard,
   type StaffRow,
@@ -32,7 +33,8 @@ export function StaffCardDialog({
   onClose: () => void;
 }) {
   const [card, setCard] = useState<StaffCard | null>(null);
-  const [resetMessage, setResetMessage] = useState<string | null>(null);
+  // The last answer to Reset password: sent, or queued while the clinic database is away.
+  const [resetAnswer, setResetAnswer] = useState<ResetSent | null>(null);
   const [code, setCode] = useState<OneTimeCode | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [editingEmail, setEditingEmail] = useState(false);
@@ -63,10 +65,10 @@ export function StaffCardDialog({
   const sendReset = async () => {
     setConfirming(false);
     issue.clear();
-    setResetMessage(null);
+    setResetAnswer(null);
     const r = await send.run(() => commands.sendStaffReset(row.id));
     if (r?.status === "ok") {
-      setResetMessage(r.data.message);
+      setResetAnswer(r.data);
       setCooldownUntil(r.data.resendAvailableAt);
     } else if (r?.error.code === "resendTooSoon" && r.error.retryAfterSecs) {
       setCooldownUntil(Date.now() + r.error.retryAfterSecs * 1000);
@@ -131,7 +133,7 @@ export function StaffCardDialog({
                   setEditingEmail(false);
                   send.clear();
                   issue.clear();
-                  setResetMessage(null);
+                  setResetAnswer(null);
                 }}
                 onCancel={() => setEditingEmail(false)}
               />
@@ -152,9 +154,13 @@ export function StaffCardDialog({
             ) : null}
 
             <div class="message-slot message-slot-tight">
-              {resetMessage ? (
-                <Notice tone="success" testid="reset-message">
-                  <p>{resetMessage}</p>
+              {resetAnswer ? (
+                <Notice
+                  tone={resetAnswer.queued ? "info" : "success"}
+                  icon={resetAnswer.queued ? "clock" : undefined}
+                  testid="reset-message"
+                >
+                  <p>{resetAnswer.message}</p>
                 </Notice>
               ) : null}
               <ErrorAlert error={send.error ?? issue.error} />

@@ -1,28 +1,25 @@
-//! The paw icon and what its emails lead to: a client's patient-portal invitation or reset link,
-//! the set-password page the link opens on the clinic's web server, and the portal sign-in that
+//! What the paw icon's emails lead to: the portal link stored with its sealed email, the
+//! set-password page the link opens on the clinic's web server, and the portal sign-in that
 //! proves the new password works.
 
 use serde::Serialize;
 
-use crate::access;
 use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
 use crate::client::{
-    self, ClientRecord, NewPortalToken, PortalAccount, PortalAccountStatus, PortalSent,
-    PortalTokenRecord,
+    self, ClientRecord, NewPortalToken, PortalAccount, PortalAccountStatus, PortalTokenRecord,
 };
 use crate::error::{CoreError, CoreResult, StoreError};
 use crate::limits::{self, Action, Who};
 use crate::outbox::{EmailKind, EmailParams, NewEmail};
-use crate::session::Actor;
-use crate::settings::{MailTransport, Settings};
+use crate::settings::Settings;
 use crate::time::Millis;
 use crate::token::{self, Purpose, Secrets};
 use crate::validate;
 use crate::Sensitive;
 
-use super::clients::{username_taken, CLIENT_EMAIL, PORTAL_LINK_KINDS};
+use super::clients::username_taken;
 use super::login::PASSWORD_INPUT_MAX_BYTES;
-use super::{Recovery, RESEND_INTERVAL};
+use super::Recovery;
 
 /// Who a portal link is for, shown on the set-password page before anything is used up.
 #[derive(Debug, Clone, Serialize)]
@@ -43,71 +40,6 @@ pub struct PortalSignIn {
 }
 
 impl Recovery {
-    /// The paw icon. A client without a portal account, or whose invitation is still pending,
-    /// gets an invitation to choose a password (the account is created with their email as its
-    /// username); one with an account gets a portal reset link. Never a password by email.
-    pub async fn send_portal_link(
-        &self,
-        actor: &Actor,
-        client_id: i64,
-        ws: &str,
-    ) -> CoreResult<PortalSent> {
-        access::portal_sender(actor)?;
-        let client = self.client(client_id).await?;
-        let email = client.email.clone().ok_or_else(|| {
-            CoreError::NoEmail(
-                "This client has no email address. Add one to send the patient-portal email."
-                    .into(),
-            )
-        })?;
-        // An address written by an import or an older system is checked as a typed one is.
-        let email = validate::email(CLIENT_EMAIL, &email).map_err(|_| {
-            CoreError::invalid(
-                CLIENT_EMAIL,
-                "The email address on file for this client is not a valid address. Enter a \
-                 corrected one to send the patient-portal email.",
-            )
-        })?;
-        let settings = self.settings().await?;
-        require_clinic_url(&settings)?;
-        // An address another client signs in with is refused first: waiting would not help.
-        self.refuse_taken_username(&client, &email).await?;
-        if let Some(wait) = self.resend_wait(&email, &PORTAL_LINK_KINDS).await? {
-            return Err(CoreError::ResendTooSoon {
-                retry_after_secs: limits::seconds(wait),
-            });
-        }
-        let account = self.store.portal_account_of(client.id).await?;
-        let invitation = account
-            .as_ref()
-            .is_none_or(|a| a.status == PortalAccountStatus::Invited);
-        let event = |action| {
-            self.audit(action, AuditOutcome::Queued, ws)
-                .actor(actor.id)
-                .client(client.id)
-        };
-        let now = self
-            .issue_portal_link(&settings, &client, &email, invitation, event)
-            .await?;
-        let masked = validate::mask_email(&email);
-        let message = match (settings.mail.transport, invitation) {
-            (MailTransport::Smtp, true) => format!("Invitation sent to {masked}"),
-            (MailTransport::Smtp, false) => {
-                format!("Reset password link has been sent to {masked}")
-            }
-            (MailTransport::Preview, _) => format!(
-                "Email is not set up, so the patient-portal email for {masked} was written to \
-                 the preview outbox and not sent. Set up email in Settings › Mail."
-            ),
-        };
-        Ok(PortalSent {
-            invitation,
-            masked_email: masked,
-            message,
-            resend_available_at: now + RESEND_INTERVAL,
-        })
-    }
-
     /// Stores a portal link for `client` with its sealed email to `email`, in one transaction:
     /// an invitation (creating the account when there is none) or a reset. `audit` makes the
     /// event from its action. Answers when it was stored.

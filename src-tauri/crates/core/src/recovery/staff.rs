@@ -15,6 +15,7 @@ use crate::token::{self, NewToken, Purpose};
 use crate::validate::{self, Field};
 use crate::Role;
 
+use super::offline::Replay;
 use super::{Recovery, LIST_LIMIT, RESEND_INTERVAL};
 
 const EMAIL: Field = Field::new("email", "Email");
@@ -88,6 +89,19 @@ impl Recovery {
         staff_id: i64,
         ws: &str,
     ) -> CoreResult<ResetSent> {
+        let (target, email) = self.reset_target(actor, staff_id).await?;
+        if target.role == Role::Admin {
+            self.require_recent_password(actor)?;
+        }
+        self.reset_by(actor, &target, &email, ws, None).await
+    }
+
+    /// Whom `actor` may send a reset link to now, and the address it goes to.
+    pub(super) async fn reset_target(
+        &self,
+        actor: &StaffRecord,
+        staff_id: i64,
+    ) -> CoreResult<(StaffRecord, String)> {
         let target = self.target_for_reset(actor, staff_id).await?;
         let email = target
             .email
@@ -98,25 +112,51 @@ impl Recovery {
                 retry_after_secs: ((wait + SECOND - 1) / SECOND) as u64,
             });
         }
+        Ok((target, email))
+    }
+
+    /// Checks a reset taken offline can answer from this workstation's copy of the clinic: the
+    /// same person rules as [`Recovery::send_staff_reset`]. Answers whom it is for.
+    pub async fn check_staff_reset(&self, actor: &Actor, staff_id: i64) -> CoreResult<StaffRecord> {
+        let target = self.target_for_reset(actor, staff_id).await?;
+        if target.email.is_none() {
+            return Err(CoreError::NoEmail(no_email_message(&target)));
+        }
         if target.role == Role::Admin {
             self.require_recent_password(actor)?;
         }
+        Ok(target)
+    }
+
+    /// Issues the reset link to `email`, checked by [`Recovery::reset_target`].
+    pub(super) async fn reset_by(
+        &self,
+        actor: &StaffRecord,
+        target: &StaffRecord,
+        email: &str,
+        ws: &str,
+        replay: Option<&Replay<'_>>,
+    ) -> CoreResult<ResetSent> {
         let settings = self.settings().await?;
         let event = self
             .audit(AuditAction::AdminReset, AuditOutcome::Queued, ws)
             .actor(actor.id)
             .subject(target.id);
+        let event = match replay {
+            Some(replay) => replay.mark(event),
+            None => event,
+        };
         let sent_at = self
             .issue_reset(
                 &settings,
-                &target,
+                target,
                 Purpose::AdminReset,
                 settings.lifetimes.admin_reset_minutes,
                 Some(actor),
                 event,
             )
             .await?;
-        let masked = validate::mask_email(&email);
+        let masked = validate::mask_email(email);
         // With the preview outbox nothing leaves the clinic; saying "sent" would send a colleague
         // to an inbox that stays empty.
         let message = match settings.mail.transport {
@@ -130,6 +170,7 @@ impl Recovery {
             message,
             masked_email: masked,
             resend_available_at: sent_at + RESEND_INTERVAL,
+            queued: false,
         })
     }
 

@@ -253,7 +253,12 @@ impl State {
     fn check_audit(&self, audit: &AuditEvent) -> StoreResult<()> {
         self.check_staff(audit.actor_id)?;
         self.check_staff(audit.subject_id)?;
-        self.check_client(audit.client_id)
+        self.check_client(audit.client_id)?;
+        let key = audit.action_key.as_ref();
+        if key.is_some() && self.audit.iter().any(|e| e.action_key.as_ref() == key) {
+            return Err(StoreError::AlreadyApplied);
+        }
+        Ok(())
     }
 
     /// The row as a read at `now` sees it: `token_live` from the linked token, a portal link

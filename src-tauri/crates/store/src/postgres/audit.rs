@@ -2,8 +2,8 @@
 //! transaction ([`commit_with_audit`]).
 
 const INSERT: &str = "INSERT INTO audit_events \
-     (at, actor_id, subject_id, client_id, action, outcome, workstation, detail) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+     (at, actor_id, subject_id, client_id, action, outcome, workstation, detail, action_key) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// The subject is the client an event is about, named "First Last" (or the one that is not
 /// empty), else the staff member.
@@ -19,5 +19,7 @@ const SEARCH: &str = "SELECT e.id, e.at, a.display_name AS actor, e.subject, e.a
      OR coalesce(a.display_name, '') ILIKE $2 OR coalesce(e.subject, '') ILIKE $2 \
      OR e.workstation ILIKE $2 \
      ORDER BY e.id DESC LIMIT $3";
+
+const OUTCOME_OF_KEY: &str = "SELECT outcome FROM audit_events WHERE action_key = $1";
 
 include!("../shared/audit.rs");

@@ -26,6 +26,7 @@ pub(super) async fn commit_with_audit(
         .bind(event.outcome.as_str())
         .bind(&event.workstation)
         .bind(&event.detail)
+        .bind(&event.action_key)
         .execute(&mut *tx)
         .await?;
     tx.commit().await
@@ -59,5 +60,14 @@ impl AuditStore for BackendStore {
     #[tracing::instrument(skip_all)]
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
         append(&self.pool, event).await.map_err(map)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn action_outcome(&self, action_key: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar(OUTCOME_OF_KEY)
+            .bind(action_key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)
     }
 }

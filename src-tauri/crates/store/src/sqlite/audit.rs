@@ -2,8 +2,8 @@
 //! transaction ([`commit_with_audit`]).
 
 const INSERT: &str = "INSERT INTO audit_events \
-     (at, actor_id, subject_id, client_id, action, outcome, workstation, detail) \
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+     (at, actor_id, subject_id, client_id, action, outcome, workstation, detail, action_key) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// The subject is the client an event is about, named "First Last" (or the one that is not
 /// empty), else the staff member.
@@ -20,5 +20,7 @@ const SEARCH: &str = "SELECT e.id, e.at, a.display_name AS actor, e.subject, e.a
      OR lower(coalesce(e.subject, '')) LIKE ?2 ESCAPE '\\' \
      OR lower(e.workstation) LIKE ?2 ESCAPE '\\' \
      ORDER BY e.id DESC LIMIT ?3";
+
+const OUTCOME_OF_KEY: &str = "SELECT outcome FROM audit_events WHERE action_key = ?";
 
 include!("../shared/audit.rs");

@@ -316,3 +316,44 @@ pub async fn a_reset_uses_its_token_once_and_signs_the_account_out<F: StoreFacto
         "late"
     );
 }
+
+/// An offline action's key is taken once: a second event under it, alone or with a token and
+/// its email, is refused as already applied and writes nothing; its outcome can be looked up.
+pub async fn an_action_key_is_taken_once<F: StoreFactory>() {
+    let (store, _guard) = seeded::<F>().await;
+    assert_eq!(store.action_outcome("k").await.unwrap(), None);
+    let keyed = audit(T0).action_key("k");
+    store
+        .issue_token(
+            &token(2, Purpose::AdminReset, 1),
+            Some(&email(2, T0)),
+            &keyed,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.action_outcome("k").await.unwrap().as_deref(),
+        Some("ok")
+    );
+    let again = store
+        .issue_token(
+            &token(2, Purpose::AdminReset, 2),
+            Some(&email(2, T0)),
+            &keyed,
+        )
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::AlreadyApplied)),
+        "{again:?}"
+    );
+    let alone = store.append_audit(&keyed).await;
+    assert!(
+        matches!(alone, Err(StoreError::AlreadyApplied)),
+        "{alone:?}"
+    );
+    assert_eq!(email_count(store.as_ref()).await, 1);
+    assert_eq!(live_codes(store.as_ref(), 2, T0).await.len(), 1);
+    // Events without a key are many.
+    store.append_audit(&audit(T0)).await.unwrap();
+    store.append_audit(&audit(T0)).await.unwrap();
+}

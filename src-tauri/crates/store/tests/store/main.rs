@@ -14,10 +14,12 @@ mod faults;
 mod flows;
 mod limits;
 mod migrations;
+mod mirror;
 mod outbox;
 mod password;
 mod portal;
 mod postgres;
+mod queue;
 mod setup;
 mod sqlite;
 mod transfer;
@@ -37,6 +39,7 @@ macro_rules! suite {
             contract::sessions_name_their_staff_until_they_end,
             contract::a_locked_session_takes_no_activity_until_its_password_is_entered,
             contract::an_email_change_is_audited_and_an_unknown_account_is_a_conflict,
+            contract::an_action_key_is_taken_once,
             contract::staff_searches_match_names_usernames_and_emails_in_name_order,
             codes::code_attempts_are_reserved_up_to_the_limit,
             codes::a_spent_code_is_burned_but_a_link_beside_it_lives,

@@ -6,6 +6,7 @@ mod forgot;
 mod limits;
 mod login;
 mod notices;
+mod offline;
 mod password;
 mod portal;
 mod reset;

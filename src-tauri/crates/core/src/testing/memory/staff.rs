@@ -230,6 +230,13 @@ impl AuditStore for MemoryStore {
         self.write(event, |_| ())
     }
 
+    async fn action_outcome(&self, action_key: &str) -> StoreResult<Option<String>> {
+        let state = self.lock();
+        let key = Some(action_key);
+        let event = state.audit.iter().find(|e| e.action_key.as_deref() == key);
+        Ok(event.map(|e| e.outcome.as_str().to_string()))
+    }
+
     async fn list_audit(&self, query: &str, limit: u32) -> StoreResult<Vec<AuditRow>> {
         let state = self.lock();
         Ok(state
