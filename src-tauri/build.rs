@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "database_settings",
     "test_database_connection",
     "set_database_location",
+    "move_to_server",
     "list_activity",
     "list_emails",
     "list_preview_mail",

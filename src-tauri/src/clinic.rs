@@ -24,7 +24,7 @@ use vetdesk_store::{demo, SqliteStore};
 
 use crate::database::ClinicStore;
 use crate::keyring::OsKeyring;
-use crate::offline::Offline;
+use crate::offline::{Offline, OfflineParts};
 use crate::state::Paths;
 
 /// This workstation's secret keys, the same whichever clinic is open.
@@ -57,7 +57,8 @@ pub struct Clinic {
     /// Wakes the bulk-invitation runner when a job is stored.
     pub bulk_wake: Arc<Notify>,
     /// This workstation's session; a session id means nothing in another clinic's database.
-    session: Mutex<Option<i64>>,
+    /// Shared with the offline side, which signs in while the server cannot be reached.
+    session: Arc<Mutex<Option<i64>>>,
     /// Ends this clinic's outbox dispatcher.
     stop: CancellationToken,
 }
@@ -71,16 +72,31 @@ impl Clinic {
     ) -> Result<Self, CoreError> {
         let WorkstationKeys { sealer, pepper } = keys;
         let location = crate::database::load(paths)?;
-        let store = match &location {
+        // A clinic on a server keeps this computer's copy of it and the actions queued while
+        // the server cannot be reached, beside its files.
+        let offline_files = match &location {
+            DatabaseLocation::Server(_) => Some((
+                SqliteStore::open(owner_only(&paths.clinic_copy())?).await?,
+                ActionQueue::open(owner_only(&paths.offline_queue())?).await?,
+            )),
+            DatabaseLocation::Local => None,
+        };
+        let (store, online) = match &location {
             DatabaseLocation::Local => {
                 let store = SqliteStore::open(owner_only(&paths.database())?).await?;
                 if paths.demo {
                     seed_demo(&store).await?;
                 }
-                ClinicStore::Local(store)
+                (ClinicStore::Local(store), true)
             }
             DatabaseLocation::Server(address) => {
-                ClinicStore::Server(crate::database::open_server(address, secrets.clone()).await?)
+                let copied = match &offline_files {
+                    Some((copy, _)) => vetdesk_store::mirror::refreshed_at(copy).await?.is_some(),
+                    None => false,
+                };
+                let (store, online) =
+                    crate::database::open_server_or_later(address, secrets.clone(), copied).await?;
+                (ClinicStore::Server(store), online)
             }
         };
         let outbox_wake = Arc::new(Notify::new());
@@ -102,20 +118,21 @@ impl Clinic {
             store.all(),
             Box::new(move || wake.notify_one()),
         )));
-        let offline = match &store {
-            ClinicStore::Server(server) => {
-                let copy = SqliteStore::open(owner_only(&paths.clinic_copy())?).await?;
-                let queue = ActionQueue::open(owner_only(&paths.offline_queue())?).await?;
+        let session = Arc::new(Mutex::new(None));
+        let offline = match (&store, offline_files) {
+            (ClinicStore::Server(server), Some((copy, queue))) => {
                 // The copy only answers reads: nothing it holds is ever sent.
                 let copy_recovery = Recovery::new(parts(Arc::new(copy.clone()), Box::new(|| ())));
-                Some(Arc::new(Offline::new(
-                    server.clone(),
+                Some(Arc::new(Offline::new(OfflineParts {
+                    server: server.clone(),
                     copy,
-                    Arc::new(copy_recovery),
+                    copy_recovery: Arc::new(copy_recovery),
                     queue,
-                )))
+                    session: session.clone(),
+                    online,
+                })))
             }
-            ClinicStore::Local(_) => None,
+            _ => None,
         };
         Ok(Self {
             demo: paths.demo,
@@ -128,7 +145,7 @@ impl Clinic {
             sealer,
             outbox_wake,
             bulk_wake: Arc::new(Notify::new()),
-            session: Mutex::new(None),
+            session,
             stop: CancellationToken::new(),
         })
     }

@@ -82,16 +82,37 @@ pub fn stored_password(secrets: &dyn SecretStore) -> CoreResult<Option<Sensitive
         .map_err(|e| CoreError::Keyring(e.to_string()))
 }
 
-/// Opens the clinic on the server at `address`, with the password in `secrets`.
-pub async fn open_server(
+/// Opens the clinic on the server at `address`, with the password in `secrets`, and `true`.
+/// When the server does not answer and this computer has a copy of the clinic
+/// (`offline_ready`): a store that connects once it answers, and `false`, the desk starting
+/// offline.
+pub async fn open_server_or_later(
     address: &ServerAddress,
     secrets: Arc<dyn SecretStore>,
-) -> CoreResult<PgStore> {
+    offline_ready: bool,
+) -> CoreResult<(PgStore, bool)> {
+    let options = server_options(address, secrets).await?;
+    match PgStore::open(options.clone()).await {
+        Ok(store) => Ok((store, true)),
+        Err(e) if offline_ready && e.kind() == "unreachable" => {
+            tracing::warn!(error = %e, "the clinic database cannot be reached; starting offline");
+            Ok((PgStore::unopened(options), false))
+        }
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+async fn server_options(
+    address: &ServerAddress,
+    secrets: Arc<dyn SecretStore>,
+) -> CoreResult<vetdesk_store::postgres::PgConnectOptions> {
     let password = tokio::task::spawn_blocking(move || stored_password(secrets.as_ref()))
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))??;
-    let options = connect::options(address, password.as_ref().map(|p| p.expose().as_str()));
-    PgStore::open(options).await.map_err(unavailable)
+    Ok(connect::options(
+        address,
+        password.as_ref().map(|p| p.expose().as_str()),
+    ))
 }
 
 /// What Test connection found: a database this workstation can use, or why not.

@@ -71,11 +71,14 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::database::database_settings,
             commands::database::test_database_connection,
             commands::database::set_database_location,
+            move_server::move_to_server::<tauri::Wry>,
             activity::list_activity,
             activity::list_emails,
             preview::list_preview_mail,
             preview::read_preview_mail,
         ])
+        // The payload of the `move-progress` event, which no command answers.
+        .typ::<commands::move_server::MoveProgress>()
         // Timestamps are unix milliseconds, far inside a double's exact range.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type, rather than separate input and output shapes.

@@ -1,6 +1,7 @@
 //! The clinic's web pages: the real `vetdesk-server` binary serving HTTPS on the database of the
 //! desk under test, with the clinic URL in the settings pointing at it, as a clinic runs it.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,6 +43,18 @@ impl ClinicWeb {
     /// included, as in a clinic that has not enrolled its server.
     pub async fn start(desk: &Desk) -> ClinicWeb {
         let database = desk.database();
+        let web = ClinicWeb::serve(&[
+            "--database".into(),
+            format!("sqlite://{}", database.display()).into(),
+        ])
+        .await;
+        set_clinic_url(&database, &web.base).await;
+        web
+    }
+
+    /// Starts the server with `database_args` (`--database` and what it needs) and a
+    /// certificate made for this test; the clinic URL is left to the caller.
+    pub async fn serve(database_args: &[OsString]) -> ClinicWeb {
         let certs_dir = tempfile::tempdir().expect("certificate folder");
         let certs = TestCerts::generate();
         let cert = certs_dir.path().join("chain.pem");
@@ -50,8 +63,7 @@ impl ClinicWeb {
         std::fs::write(&key, &certs.server_key_pem).expect("key file");
 
         let mut cmd = Command::new(server_binary());
-        cmd.arg("--database")
-            .arg(format!("sqlite://{}", database.display()))
+        cmd.args(database_args)
             .args(["--listen", "127.0.0.1:0", "--tls-cert"])
             .arg(&cert)
             .arg("--tls-key")
@@ -94,7 +106,6 @@ impl ClinicWeb {
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
         assert!(base.starts_with("https://127.0.0.1:"), "{base}");
-        set_clinic_url(&database, &base).await;
         ClinicWeb {
             base,
             log,

@@ -40,7 +40,7 @@ fn mail_to(server: &SmtpServer, to: &str) -> String {
 }
 
 /// The `ABCDE-FGHJK` code in an email's text.
-fn code_in(text: &str) -> String {
+pub(crate) fn code_in(text: &str) -> String {
     text.split_whitespace()
         .find(|w| {
             w.len() == 11
@@ -52,7 +52,12 @@ fn code_in(text: &str) -> String {
         .to_string()
 }
 
-async fn set_password_with_code(desk: &Desk, username: &str, code: &str, password: &str) {
+pub(crate) async fn set_password_with_code(
+    desk: &Desk,
+    username: &str,
+    code: &str,
+    password: &str,
+) {
     desk.click("code-link").await;
     desk.type_into("code-username", username).await;
     desk.type_into("code-value", code).await;
@@ -63,7 +68,7 @@ async fn set_password_with_code(desk: &Desk, username: &str, code: &str, passwor
     desk.wait_for("reset-done").await;
 }
 
-async fn assert_signs_in(desk: &Desk, username: &str, password: &str) {
+pub(crate) async fn assert_signs_in(desk: &Desk, username: &str, password: &str) {
     desk.sign_in(username, password).await;
     desk.wait_for("signout").await;
     desk.sign_out().await;

@@ -98,6 +98,57 @@ impl Desk {
         desk
     }
 
+    /// A clinic that is already set up somewhere this test prepared: `prepare` writes into the
+    /// empty data folder (for a clinic on a server, its `database.json`) before the app starts.
+    pub async fn open_prepared(prepare: impl FnOnce(&Path)) -> Desk {
+        let turn = ONE_WINDOW.lock().await;
+        let home = tempfile::tempdir().expect("home");
+        let dir = app_dir(&home);
+        std::fs::create_dir_all(&dir).expect("app dir");
+        prepare(&dir);
+        let desk = Desk::launch(home, dir.join("vetdesk.sqlite3"), false, None, turn).await;
+        desk.wait_for("login-username").await;
+        desk
+    }
+
+    /// The app's data folder.
+    pub fn data_dir(&self) -> PathBuf {
+        app_dir(&self._home)
+    }
+
+    /// The app's own process (which tauri-driver's WebKitWebDriver started), told from the other
+    /// tests' by the home folder it was given.
+    pub fn app_pid(&self) -> Option<u32> {
+        let home = format!("HOME={}", self._home.path().display());
+        std::fs::read_dir("/proc")
+            .ok()?
+            .flatten()
+            .find_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+                let environ = std::fs::read(entry.path().join("environ")).ok()?;
+                let ours = environ.split(|b| *b == 0).any(|v| v == home.as_bytes());
+                (comm.trim() == "vetdesk" && ours).then_some(pid)
+            })
+    }
+
+    /// Starts the app again on the same data folder, as a person does after it ended (or was
+    /// killed): a new WebDriver session, at the sign-in screen.
+    pub async fn relaunch(self) -> Desk {
+        let Desk {
+            _home: home,
+            client,
+            database,
+            _driver: driver,
+            _turn: turn,
+        } = self;
+        let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+        drop(driver);
+        let desk = Desk::launch(home, database, false, None, turn).await;
+        desk.wait_for("login-username").await;
+        desk
+    }
+
     async fn launch(
         home: tempfile::TempDir,
         database: PathBuf,

@@ -13,5 +13,6 @@ mod harness;
 mod mail_preview;
 mod mailbox;
 mod portal;
+mod postgres;
 mod session;
 mod staff_web_reset;

@@ -11,7 +11,9 @@ use crate::{desk, desk_of, Desk};
 
 mod clients;
 mod database;
+mod move_server;
 mod offline;
+mod offline_sign_in;
 mod settings;
 
 /// Whether `text` is `template` with every `{placeholder}` filled by some non-empty text.
@@ -223,6 +225,8 @@ fn the_ui_fixture_speaks_the_commands_words() {
     f.refusal("httpsOnly", &d, "save_settings", ftp);
     let long_day = save(&|s| s["sessions"]["maxHours"] = json!(48));
     f.refusal("hoursOutOfRange", &d, "save_settings", long_day);
+    let month = save(&|s| s["sessions"]["offlineSignInDays"] = json!(31));
+    f.refusal("daysOutOfRange", &d, "save_settings", month);
     let to = json!({ "to": "frontdesk@harborview-clinic.example" });
     f.check(
         "testEmailPreview",

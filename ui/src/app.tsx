@@ -126,12 +126,14 @@ export function App() {
     setRoute({ name: "login" });
   };
 
-  /** Another clinic opened (the demo, or back to the clinic's own), signed out. */
-  const clinicOpened = (opened: AppInfo) => {
+  /** Another clinic opened (the demo, or back to the clinic's own), signed out; `said`: what
+   * the sign-in screen tells about it. */
+  const clinicOpened = (opened: AppInfo, said?: AppNotice) => {
     setInfo(opened);
     setSession(null);
     setLastUsername("");
     go({ name: "login" });
+    if (said) setNotice(said);
   };
 
   const resetDone = async () => {

@@ -83,6 +83,11 @@ export const commands = {
 	 *  an empty string removes it.
 	 */
 	setDatabaseLocation: (location: DatabaseLocation, password: string | null) => typedError<AppInfo, CommandError>(__TAURI_INVOKE("set_database_location", { location, password })),
+	/**
+	 *  Copies the clinic in this computer's file into the empty database at `address` and opens it
+	 *  there. `password`: `None` uses the one in the keyring, an empty string none.
+	 */
+	moveToServer: (address: ServerAddress, password: string | null) => typedError<MoveReport, CommandError>(__TAURI_INVOKE("move_to_server", { address, password })),
 	listActivity: (query: string) => typedError<AuditRow[], CommandError>(__TAURI_INVOKE("list_activity", { query })),
 	listEmails: (query: string) => typedError<EmailRow[], CommandError>(__TAURI_INVOKE("list_emails", { query })),
 	listPreviewMail: () => typedError<PreviewMailSummary[], CommandError>(__TAURI_INVOKE("list_preview_mail")),
@@ -396,6 +401,30 @@ export type MailSettings = {
 
 export type MailTransport = "preview" | "smtp";
 
+/**  How far a move has come: rows copied of all the rows to copy, and the table at hand. */
+export type MoveProgress = {
+	/**  As the database names it: `staff`, `clients`, `emails`, `audit_events`… */
+	table: string,
+	copied: number,
+	total: number,
+};
+
+/**  What moved, and the clinic as it opened on the server. */
+export type MoveReport = {
+	/**  Every table, in the order copied. */
+	tables: MovedTable[],
+	/**  What happened, in words for the sign-in screen. */
+	message: string,
+	/**  The clinic on the server; nobody is signed in there yet. */
+	info: AppInfo,
+};
+
+/**  A table the move copied, and its rows. */
+export type MovedTable = {
+	table: string,
+	rows: number,
+};
+
 export type OneTimeCode = {
 	code: string,
 	expiresAt: number,
@@ -529,6 +558,7 @@ export type ServerAddress = {
 export type SessionBounds = {
 	idleLockMinutes: Bounds,
 	maxHours: Bounds,
+	offlineSignInDays: Bounds,
 };
 
 export type SessionInfo = {
@@ -546,6 +576,12 @@ export type SessionSettings = {
 	idleLockMinutes: number,
 	/**  Hours after sign-in when the session ends. */
 	maxHours: number,
+	/**
+	 *  While the clinic's server cannot be reached, a workstation signs in (and unlocks) those
+	 *  who signed in at it within this many days, with the password they used then; 0 is off.
+	 *  Settings saved before this existed read it as 7.
+	 */
+	offlineSignInDays?: number,
 };
 
 export type Settings = {

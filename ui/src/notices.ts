@@ -1,5 +1,13 @@
 /** A message the app shows on the next screen, after something ended or succeeded elsewhere. */
-export type AppNotice = { text: string; testid: string };
+export type AppNotice = {
+  text: string;
+  testid: string;
+  /** Success or information; by default success only for a changed password. */
+  tone?: "success" | "info";
+  /** A list under the text (what moved to the server), named by `listLabel`. */
+  items?: string[];
+  listLabel?: string;
+};
 
 export const PASSWORD_CHANGED: AppNotice = {
   text: "Your password was changed. Sign in with your new password.",

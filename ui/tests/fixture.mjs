@@ -10,6 +10,7 @@ export const MESSAGES = {
   ...FIXTURE.clientMessages,
   ...FIXTURE.settingsMessages,
   ...FIXTURE.databaseMessages,
+  ...FIXTURE.moveMessages,
   ...FIXTURE.offlineMessages,
 };
 export const SETTINGS_LIMITS = FIXTURE.settingsLimits;

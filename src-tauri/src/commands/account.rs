@@ -72,11 +72,28 @@ pub async fn login(
     password: String,
 ) -> CommandResult<SessionInfo> {
     let clinic = state.clinic().await?;
-    let (session, info) = clinic
+    if let Some(offline) = clinic.offline_now() {
+        return signed_in_offline(offline, &username, &password).await;
+    }
+    let result = clinic
         .recovery
         .login(&username, &password, &state.workstation)
-        .await?;
+        .await;
+    let (session, info) = match (result, &clinic.offline) {
+        (Err(e), Some(offline)) if clinic.went_offline(&e) => {
+            return signed_in_offline(offline, &username, &password).await
+        }
+        (result, _) => result?,
+    };
     clinic.set_session(Some(session));
+    // A verifier for signing in here while the server cannot be reached, made off the reply;
+    // and the person, for while it cannot confirm them.
+    if let Some(offline) = clinic.offline.clone() {
+        let _ = clinic.actor(&state.workstation).await;
+        let password = vetdesk_core::Sensitive::new(password);
+        let staff_id = info.staff_id;
+        tauri::async_runtime::spawn(async move { offline.keep_verifier(staff_id, password).await });
+    }
     Ok(info)
 }
 
@@ -96,6 +113,15 @@ pub async fn logout(state: State<'_, AppState>) -> CommandResult<()> {
         }
     }
     Ok(())
+}
+
+async fn signed_in_offline(
+    offline: &crate::offline::Offline,
+    username: &str,
+    password: &str,
+) -> CommandResult<SessionInfo> {
+    let actor = offline.sign_in(username, password).await?;
+    Ok(SessionInfo::from(&actor.staff))
 }
 
 /// Who is signed in at this workstation, and whether the screen is locked.
@@ -161,8 +187,10 @@ pub async fn lock_session(state: State<'_, AppState>) -> CommandResult<()> {
 #[specta::specta]
 pub async fn confirm_password(state: State<'_, AppState>, password: String) -> CommandResult<()> {
     let clinic = state.clinic().await?;
-    super::require_online(&clinic, crate::offline::NEEDS_DATABASE)?;
     let session = clinic.session_id();
+    if let Some(offline) = clinic.offline_now() {
+        return Ok(offline.unlock(session, &password).await?);
+    }
     let ws = &state.workstation;
     let confirmed = clinic
         .recovery

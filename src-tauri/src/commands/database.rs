@@ -106,21 +106,13 @@ pub async fn set_database_location(
     let (clinic, actor) = state.actor().await?;
     access::admin(&actor)?;
     if clinic.demo {
-        return Err(CoreError::Forbidden(
-            "The demo clinic always stays on this computer. Leave the demo first.".into(),
-        )
-        .into());
+        return Err(CoreError::Forbidden(DEMO_STAYS.into()).into());
     }
     let location = match location {
         DatabaseLocation::Local => DatabaseLocation::Local,
         DatabaseLocation::Server(address) => DatabaseLocation::Server(address.validated()?),
     };
-    let keep = password.is_none();
-    let password = match password {
-        Some(p) if p.is_empty() => None,
-        Some(p) => Some(Sensitive::new(p)),
-        None => stored_password(&state).await?,
-    };
+    let (password, keep) = password_given(&state, password).await?;
     if let DatabaseLocation::Server(address) = &location {
         if let Err(e) =
             database::test(address, password.as_ref().map(|p| p.expose().as_str())).await
@@ -137,6 +129,33 @@ pub async fn set_database_location(
         .recovery
         .authorize_database_change(&actor, &to, &state.workstation)
         .await?;
+    open_there(&state, &location, password, keep).await
+}
+
+pub(super) const DEMO_STAYS: &str =
+    "The demo clinic always stays on this computer. Leave the demo first.";
+
+/// The server password a command was given, and whether it is the one kept in the keyring:
+/// `None` takes the stored one, an empty string none.
+pub(super) async fn password_given(
+    state: &AppState,
+    password: Option<String>,
+) -> Result<(Option<Sensitive<String>>, bool), CoreError> {
+    Ok(match password {
+        Some(p) if p.is_empty() => (None, false),
+        Some(p) => (Some(Sensitive::new(p)), false),
+        None => (stored_password(state).await?, true),
+    })
+}
+
+/// Keeps `password` in the keyring (unless it is the one there, `keep`), records `location` and
+/// opens the clinic there, everyone signed out; puts the record back when it cannot open.
+pub(super) async fn open_there(
+    state: &AppState,
+    location: &DatabaseLocation,
+    password: Option<Sensitive<String>>,
+    keep: bool,
+) -> CommandResult<AppInfo> {
     if !keep {
         let secrets = state.clinic_secrets();
         tokio::task::spawn_blocking(move || match password {
@@ -149,9 +168,9 @@ pub async fn set_database_location(
     }
     let paths = state.paths().with_demo(false);
     let before = database::load(&paths)?;
-    database::save(&paths, &location)?;
+    database::save(&paths, location)?;
     match state.reopen().await {
-        Ok(clinic) => Ok(info(&state, &clinic).await?),
+        Ok(clinic) => Ok(info(state, &clinic).await?),
         Err(e) => {
             // The open clinic stays; so does the record of where it is.
             database::save(&paths, &before)?;

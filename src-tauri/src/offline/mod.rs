@@ -5,6 +5,7 @@
 //! here until the server can keep it again.
 
 mod monitor;
+mod sign_in;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,6 +25,7 @@ use vetdesk_store::queue::ActionQueue;
 use vetdesk_store::{PgStore, SqliteStore};
 
 pub use monitor::spawn_monitor;
+pub use sign_in::{OFFLINE_SIGN_IN_OFF, OFFLINE_SIGN_IN_REFUSED, OFFLINE_UNLOCK_REFUSED};
 
 /// How long settled actions stay in the window's list.
 const SETTLED_SHOWN_FOR: Millis = 24 * 60 * MINUTE;
@@ -59,25 +61,46 @@ pub struct Offline {
     changes: watch::Sender<u64>,
     /// A failed call asks the monitor to look now.
     check: Notify,
+    /// The clinic's session at this desk, shared with the clinic.
+    session: Arc<Mutex<Option<i64>>>,
+    /// The server store was made without its server (the desk started offline): it is checked
+    /// and brought up to date when the server first answers.
+    unopened: AtomicBool,
+}
+
+/// What a clinic on a server hands its offline side.
+pub struct OfflineParts {
+    pub server: PgStore,
+    pub copy: SqliteStore,
+    pub copy_recovery: Arc<Recovery>,
+    pub queue: ActionQueue,
+    pub session: Arc<Mutex<Option<i64>>>,
+    /// Whether the server answered when the clinic opened.
+    pub online: bool,
 }
 
 impl Offline {
-    pub fn new(
-        server: PgStore,
-        copy: SqliteStore,
-        copy_recovery: Arc<Recovery>,
-        queue: ActionQueue,
-    ) -> Self {
+    pub fn new(parts: OfflineParts) -> Self {
+        let OfflineParts {
+            server,
+            copy,
+            copy_recovery,
+            queue,
+            session,
+            online,
+        } = parts;
         Self {
             server,
             copy,
             copy_recovery,
             queue,
-            online: AtomicBool::new(true),
-            offline_since: Mutex::new(None),
+            online: AtomicBool::new(online),
+            offline_since: Mutex::new((!online).then(|| SystemClock.now())),
             remembered: Mutex::new(None),
             changes: watch::channel(0).0,
             check: Notify::new(),
+            session,
+            unopened: AtomicBool::new(!online),
         }
     }
 

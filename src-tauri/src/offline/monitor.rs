@@ -31,9 +31,12 @@ pub fn spawn_monitor(
     tauri::async_runtime::spawn(async move {
         let mut refreshed: Option<Millis> = None;
         loop {
-            let online = offline.server.ping().await.is_ok();
-            offline.set_online(online);
-            if online {
+            let answers = offline.server.ping().await.is_ok();
+            if !answers {
+                offline.set_online(false);
+            } else if offline.online() || come_back(&offline, &recovery, &ws, &mut refreshed).await
+            {
+                offline.set_online(true);
                 replay(&offline, &recovery, &ws).await;
                 let now = SystemClock.now();
                 if refreshed.is_none_or(|at| now - at >= REFRESH_EVERY) && offline.online() {
@@ -49,7 +52,40 @@ pub fn spawn_monitor(
     });
 }
 
-/// Copies the server's staff, clients and pets into this computer's copy; `None` if it failed.
+/// The server answers again (or for the first time since the desk started offline): checked
+/// and brought up to date if it was never opened, the person signed in offline given a session
+/// there (after the copy is refreshed, which tells whether their password changed meanwhile),
+/// and the queue replayed while the desk still queues, so that what is taken meanwhile goes
+/// after it. `false` while the server cannot take that yet.
+async fn come_back(
+    offline: &Offline,
+    recovery: &Recovery,
+    ws: &str,
+    refreshed: &mut Option<Millis>,
+) -> bool {
+    if offline.unopened() {
+        if let Err(e) = offline.server.prepare().await {
+            tracing::warn!(error = %e, "the clinic database answers but cannot be used");
+            return false;
+        }
+        offline.opened();
+    }
+    if offline.signed_in_offline() {
+        let now = SystemClock.now();
+        match refresh(offline, now).await {
+            Some(at) => *refreshed = Some(at),
+            None => return false,
+        }
+    }
+    if let Err(e) = offline.resume_session(recovery, ws).await {
+        tracing::warn!(error = %e, "could not resume the offline sign-in on the server");
+        return false;
+    }
+    replay(offline, recovery, ws).await
+}
+
+/// Copies the server's staff, clients and pets into this computer's copy, and drops the offline
+/// sign-ins it no longer supports; `None` if it failed.
 async fn refresh(offline: &Offline, now: Millis) -> Option<Millis> {
     match vetdesk_store::mirror::refresh(&offline.server, &offline.copy, now).await {
         Ok(report) => {
@@ -59,6 +95,9 @@ async fn refresh(offline: &Offline, now: Millis) -> Option<Millis> {
                 pets = report.pets,
                 "refreshed this computer's copy of the clinic"
             );
+            if let Err(e) = offline.sweep_verifiers().await {
+                tracing::warn!(error = %e, "could not check the offline sign-ins");
+            }
             offline.changed();
             Some(now)
         }
@@ -70,13 +109,14 @@ async fn refresh(offline: &Offline, now: Millis) -> Option<Millis> {
     }
 }
 
-/// Replays the waiting actions in the order they were taken, until one cannot reach the server.
-async fn replay(offline: &Offline, recovery: &Recovery, ws: &str) {
+/// Replays the waiting actions in the order they were taken, until one cannot reach the server;
+/// `true` when none is left waiting.
+async fn replay(offline: &Offline, recovery: &Recovery, ws: &str) -> bool {
     let waiting = match offline.queue.waiting().await {
         Ok(waiting) => waiting,
         Err(e) => {
             tracing::error!(error = %e, "cannot read the queue of offline actions");
-            return;
+            return false;
         }
     };
     for action in waiting {
@@ -86,7 +126,7 @@ async fn replay(offline: &Offline, recovery: &Recovery, ws: &str) {
             Err(e @ CoreError::Store(StoreError::Unavailable(_) | StoreError::Busy)) => {
                 offline.noticed(&e);
                 tracing::warn!(error = %e, id = action.id, "replay stopped; the action waits");
-                return;
+                return false;
             }
             Err(e) => (QueuedState::Refused, e.to_string()),
         };
@@ -103,8 +143,9 @@ async fn replay(offline: &Offline, recovery: &Recovery, ws: &str) {
             // The clinic database has it under its key: a second replay is answered as
             // already applied, so nothing is sent twice.
             tracing::error!(error = %e, id = action.id, "could not record a replayed action");
-            return;
+            return false;
         }
         offline.changed();
     }
+    true
 }

@@ -11,7 +11,7 @@ use vetdesk_testkit::postgres::{fresh_database, server_url};
 use super::*;
 
 /// The test server as Setup › Database takes it, for the database `name`, with TLS `tls`.
-fn server(name: &str, tls: Value) -> (Value, String) {
+pub(super) fn server(name: &str, tls: Value) -> (Value, String) {
     let options = PgConnectOptions::from_str(&server_url()).unwrap();
     let url = url::Url::parse(&server_url()).unwrap();
     let address = json!({
@@ -24,11 +24,11 @@ fn server(name: &str, tls: Value) -> (Value, String) {
     (address, url.password().unwrap_or_default().to_string())
 }
 
-fn rt<F: std::future::Future>(future: F) -> F::Output {
+pub(super) fn rt<F: std::future::Future>(future: F) -> F::Output {
     tauri::async_runtime::block_on(future)
 }
 
-fn off() -> Value {
+pub(super) fn off() -> Value {
     json!({ "mode": "off" })
 }
 

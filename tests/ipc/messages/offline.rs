@@ -21,12 +21,12 @@ use vetdesk_testkit::smtp::{ServerOptions, SmtpServer};
 
 use super::*;
 
-fn rt<F: std::future::Future>(future: F) -> F::Output {
+pub(super) fn rt<F: std::future::Future>(future: F) -> F::Output {
     tauri::async_runtime::block_on(future)
 }
 
 /// Asks `connection_status` until `done` holds, for at most `within`.
-fn status_until(d: &Desk, within: Duration, done: impl Fn(&Value) -> bool) -> Value {
+pub(super) fn status_until(d: &Desk, within: Duration, done: impl Fn(&Value) -> bool) -> Value {
     let start = Instant::now();
     loop {
         let status = d.ok("connection_status", json!({}));
@@ -56,13 +56,19 @@ fn id_of(rows: &Value, key: &str, value: &str) -> i64 {
         .unwrap()
 }
 
-#[test]
-fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
-    let f = Fixture {
-        messages: fixture()["offlineMessages"].clone(),
-        checked: RefCell::default(),
-    };
-    let db = rt(fresh_database("ipc_offline"));
+/// A clinic on the test server, reached through a network the test cuts, mailing through a
+/// real SMTP server; seeded with colleagues and a client by another desk; its desk restarted
+/// (as the next morning), signed in as the admin, with its copy of the clinic made.
+pub(super) struct OnServer {
+    pub d: Desk,
+    pub network: TcpProxy,
+    pub smtp: SmtpServer,
+    pub server: PgStore,
+    pub db: vetdesk_testkit::postgres::TestDatabase,
+}
+
+pub(super) fn clinic_on_server(label: &str) -> OnServer {
+    let db = rt(fresh_database(label));
     let options = PgConnectOptions::from_str(&server_url()).unwrap();
     let target = SocketAddr::from(([127, 0, 0, 1], options.get_port()));
     let network = TcpProxy::start(target);
@@ -73,7 +79,6 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
         .unwrap_or_default()
         .to_string();
 
-    // The clinic moves to its server, reached through the network the test controls.
     let d = desk_of(false);
     d.ok("setup_clinic", setup_args());
     let address = json!({ "kind": "server", "host": "127.0.0.1", "port": network.port,
@@ -88,10 +93,7 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
         json!({ "location": address, "password": password }),
     );
     d.ok("setup_clinic", setup_args());
-    d.ok(
-        "login",
-        json!({ "username": "nhaddad", "password": crate::setup::PASSWORD }),
-    );
+    sign_in(&d);
     let mut settings = d.ok("get_settings", json!({}));
     settings["clinic"]["clinicUrl"] = json!("https://portal.bayside-pets.example");
     settings["mail"]["transport"] = json!("smtp");
@@ -100,11 +102,11 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
     settings["mail"]["security"] = json!("plain");
     d.ok("save_settings", json!({ "settings": settings }));
 
-    // Colleagues and a client, added on the server by another desk.
     let server = rt(PgStore::connect(&db.url)).unwrap();
     let people = [
         staff("jlee", "Jordan Lee", "jordan@bayside-pets.example"),
         staff("sortiz", "Sam Ortiz", "sam@bayside-pets.example"),
+        staff("lpark", "Lee Park", "lee@bayside-pets.example"),
     ];
     rt(server.insert_staff(&people, 1)).unwrap();
     let client = NewClient {
@@ -117,12 +119,8 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
     };
     rt(server.insert_clients(&[client], 1)).unwrap();
 
-    // The next morning the desk starts and copies the clinic while the server answers.
     let d = d.restart();
-    d.ok(
-        "login",
-        json!({ "username": "nhaddad", "password": crate::setup::PASSWORD }),
-    );
+    sign_in(&d);
     let online = status_until(&d, Duration::from_secs(20), |s| {
         !s["copyRefreshedAt"].is_null()
     });
@@ -130,6 +128,43 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
         (&online["server"], &online["online"]),
         (&json!(true), &json!(true))
     );
+    OnServer {
+        d,
+        network,
+        smtp,
+        server,
+        db,
+    }
+}
+
+pub(super) fn sign_in(d: &Desk) -> Value {
+    d.ok(
+        "login",
+        json!({ "username": "nhaddad", "password": crate::setup::PASSWORD }),
+    )
+}
+
+/// The Offline words this file's test checks; the sign-in test checks the others.
+const CHECKED_HERE: [&str; 4] = [
+    "staffResetQueued",
+    "portalLinkQueued",
+    "codeNeedsDatabase",
+    "needsDatabase",
+];
+
+#[test]
+fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
+    let f = Fixture {
+        messages: fixture()["offlineMessages"].clone(),
+        checked: RefCell::default(),
+    };
+    let OnServer {
+        d,
+        network,
+        smtp,
+        server,
+        db: _db,
+    } = clinic_on_server("ipc_offline");
     let staff_rows = d.ok("list_staff", json!({ "query": "" }));
     let jordan = id_of(&staff_rows, "username", "jlee");
     let sam = id_of(&staff_rows, "username", "sortiz");
@@ -274,9 +309,15 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
     assert_eq!(count("SELECT count(*) FROM emails"), 2);
     rt(server.close());
 
+    let here: BTreeSet<String> = CHECKED_HERE.iter().map(|k| k.to_string()).collect();
+    assert_eq!(*f.checked.borrow(), here);
     let all: BTreeSet<String> = f.messages.as_object().unwrap().keys().cloned().collect();
+    let elsewhere: BTreeSet<String> = super::offline_sign_in::CHECKED_HERE
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
     assert_eq!(
-        *f.checked.borrow(),
+        &here | &elsewhere,
         all,
         "fixture messages no command was asked for"
     );

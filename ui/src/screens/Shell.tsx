@@ -101,7 +101,7 @@ export function Shell({
   onSettingsSaved: () => void;
   onPasswordChanged: () => void;
   /** Setup › Database opened the clinic elsewhere; nobody is signed in there yet. */
-  onClinicOpened: (info: AppInfo) => void;
+  onClinicOpened: (info: AppInfo, said?: AppNotice) => void;
 }) {
   const allowed = allowedSections(info, session);
   const [section, setSection] = useState<Section>(allowed[0]);

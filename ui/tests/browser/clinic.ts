@@ -134,7 +134,7 @@ function initialSettings(transport: MailTransport, clinicUrl: string | null): Se
       oneTimeCodeMinutes: 15,
     },
     passwordMinLength: passwordPolicy.minLength,
-    sessions: { idleLockMinutes: 10, maxHours: 12 },
+    sessions: { idleLockMinutes: 10, maxHours: 12, offlineSignInDays: 7 },
     breachCheckUrl: null,
   };
 }

@@ -9,6 +9,7 @@ const words = {
   ...fixture.clientMessages,
   ...fixture.settingsMessages,
   ...fixture.databaseMessages,
+  ...fixture.moveMessages,
   ...fixture.offlineMessages,
 };
 export type MessageKey = keyof typeof words;

@@ -22,8 +22,9 @@ type Replayer = Pick<Handlers, "sendStaffReset" | "sendPortalLink">;
 
 const RESEND_MS = MIN;
 const SETTLED_SHOWN_FOR = 24 * 60 * MIN;
-/** Refused with `needsDatabase` while offline, as `require_online` refuses them. */
-const NEEDS_DATABASE = ["confirmPassword", "updateStaffEmail", "setClientEmail"] as const;
+/** Refused with `needsDatabase` while offline, as `require_online` refuses them. The password
+ * of the signed-in person is checked offline too (against this desk's verifier), as online. */
+const NEEDS_DATABASE = ["updateStaffEmail", "setClientEmail"] as const;
 type NeedsDatabase = (typeof NEEDS_DATABASE)[number];
 
 const isOffline = (c: Clinic) => c.offlineSince !== null;
@@ -102,7 +103,6 @@ export function whileOffline(
 
   return {
     ...online,
-    confirmPassword: refusedOffline("confirmPassword"),
     updateStaffEmail: refusedOffline("updateStaffEmail"),
     setClientEmail: refusedOffline("setClientEmail"),
     connectionStatus: () => connectionStatus(c),

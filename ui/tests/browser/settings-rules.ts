@@ -53,7 +53,7 @@ export function checkSettings(s: Settings): Pick<Settings["clinic"], "clinicUrl"
         maxLength: passwordPolicy.maxLength,
       }),
     );
-  const { idleLockMinutes, maxHours } = settingsLimits.sessions;
+  const { idleLockMinutes, maxHours, offlineSignInDays } = settingsLimits.sessions;
   if (!inBounds(s.sessions.idleLockMinutes, idleLockMinutes))
     refuse(
       "sessions.idleLockMinutes",
@@ -61,6 +61,11 @@ export function checkSettings(s: Settings): Pick<Settings["clinic"], "clinicUrl"
     );
   if (!inBounds(s.sessions.maxHours, maxHours))
     refuse("sessions.maxHours", say("hoursOutOfRange", { label: "Sign out after", ...maxHours }));
+  if (!inBounds(s.sessions.offlineSignInDays ?? 7, offlineSignInDays))
+    refuse(
+      "sessions.offlineSignInDays",
+      say("daysOutOfRange", { label: "Offline sign-in", ...offlineSignInDays }),
+    );
   if (s.breachCheckUrl && !s.breachCheckUrl.startsWith("https://"))
     refuse("breachCheckUrl", say("httpsOnly", { field: "Breach check address" }));
   return { clinicUrl, dkim };

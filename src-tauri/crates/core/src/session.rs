@@ -69,6 +69,15 @@ pub struct SessionSettings {
     pub idle_lock_minutes: u32,
     /// Hours after sign-in when the session ends.
     pub max_hours: u32,
+    /// While the clinic's server cannot be reached, a workstation signs in (and unlocks) those
+    /// who signed in at it within this many days, with the password they used then; 0 is off.
+    /// Settings saved before this existed read it as 7.
+    #[serde(default = "default_offline_sign_in_days")]
+    pub offline_sign_in_days: u32,
+}
+
+fn default_offline_sign_in_days() -> u32 {
+    7
 }
 
 impl Default for SessionSettings {
@@ -76,6 +85,7 @@ impl Default for SessionSettings {
         Self {
             idle_lock_minutes: 10,
             max_hours: 12,
+            offline_sign_in_days: default_offline_sign_in_days(),
         }
     }
 }
@@ -85,6 +95,17 @@ mod tests {
     use super::*;
 
     const T0: Millis = 1_750_000_000_000;
+
+    #[test]
+    fn settings_saved_before_offline_sign_in_read_it_as_seven_days() {
+        let old: SessionSettings =
+            serde_json::from_str(r#"{"idleLockMinutes":10,"maxHours":12}"#).unwrap();
+        assert_eq!(old.offline_sign_in_days, 7);
+        let off: SessionSettings =
+            serde_json::from_str(r#"{"idleLockMinutes":10,"maxHours":12,"offlineSignInDays":0}"#)
+                .unwrap();
+        assert_eq!(off.offline_sign_in_days, 0);
+    }
 
     fn session() -> SessionRecord {
         SessionRecord {

@@ -17,6 +17,7 @@ mod error;
 pub mod mirror;
 pub mod postgres;
 pub mod queue;
+pub mod sign_ins;
 pub mod sqlite;
 pub mod transfer;
 

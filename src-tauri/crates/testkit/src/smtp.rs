@@ -225,7 +225,12 @@ impl SmtpServer {
 
     /// Waits briefly for `count` messages; the server stores each before it answers 250.
     pub fn wait_for(&self, count: usize) -> Vec<Received> {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        self.wait_for_within(count, Duration::from_secs(5))
+    }
+
+    /// Waits up to `within` for `count` messages (a long outbox run on a busy machine).
+    pub fn wait_for_within(&self, count: usize, within: Duration) -> Vec<Received> {
+        let deadline = Instant::now() + within;
         loop {
             let received = self.received();
             if received.len() >= count || Instant::now() > deadline {

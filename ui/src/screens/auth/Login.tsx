@@ -83,8 +83,18 @@ export function Login({
       <ScreenHeading>Sign in</ScreenHeading>
       {info?.demo ? <LeaveDemo onLeft={onLeftDemo} /> : null}
       {notice ? (
-        <Notice tone={notice.testid === "reset-done" ? "success" : "info"} testid={notice.testid}>
+        <Notice
+          tone={notice.tone ?? (notice.testid === "reset-done" ? "success" : "info")}
+          testid={notice.testid}
+        >
           <p>{notice.text}</p>
+          {notice.items ? (
+            <ul class="notice-list" aria-label={notice.listLabel}>
+              {notice.items.map((item) => (
+                <li key={item}>{item}</li>
+              ))}
+            </ul>
+          ) : null}
         </Notice>
       ) : null}
       <form class="stack" onSubmit={submit} noValidate>

@@ -31,6 +31,16 @@ export function SessionsSection({ bind, limits }: { bind: Bind; limits: SessionB
           hint="Recommended: 12, however busy the desk is."
           testid="max-session-hours"
         />
+        <TextField
+          label="Offline sign-in (days)"
+          type="number"
+          inputMode="numeric"
+          min={limits.offlineSignInDays.min}
+          max={limits.offlineSignInDays.max}
+          {...bind("sessions.offlineSignInDays")}
+          hint="While a desk cannot reach the clinic's server, it signs in people who signed in there within this many days. Recommended: 7; 0 turns it off."
+          testid="offline-sign-in-days"
+        />
       </div>
     </Section>
   );

@@ -11,6 +11,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { ScreenHeading } from "../../components/ScreenHeading";
 import { Spinner } from "../../components/Spinner";
 import { errorFor, focusField } from "../../fieldError";
+import type { AppNotice } from "../../notices";
 import { useCommand } from "../../useCommand";
 import { ClinicSection } from "./ClinicSection";
 import { DatabaseSection } from "./database/DatabaseSection";
@@ -26,7 +27,7 @@ export function Settings({
   onClinicOpened,
 }: {
   onSaved: () => void;
-  onClinicOpened: (info: AppInfo) => void;
+  onClinicOpened: (info: AppInfo, said?: AppNotice) => void;
 }) {
   const [saved, setSaved] = useState<SettingsData | null>(null);
   const [limits, setLimits] = useState<SettingsLimits | null>(null);

@@ -21,6 +21,7 @@ export type TextKey =
   | "passwordMinLength"
   | "sessions.idleLockMinutes"
   | "sessions.maxHours"
+  | "sessions.offlineSignInDays"
   | "breachCheckUrl"
   | "smtpPassword";
 
@@ -84,6 +85,7 @@ export function toDraft(s: Settings): Draft {
     passwordMinLength: String(s.passwordMinLength),
     "sessions.idleLockMinutes": String(s.sessions.idleLockMinutes),
     "sessions.maxHours": String(s.sessions.maxHours),
+    "sessions.offlineSignInDays": String(s.sessions.offlineSignInDays ?? 7),
     breachCheckUrl: s.breachCheckUrl ?? "",
     smtpPassword: "",
     removeSmtpPassword: false,
@@ -125,6 +127,7 @@ export function fromDraft(d: Draft, base: Settings): Settings {
     sessions: {
       idleLockMinutes: Number(d["sessions.idleLockMinutes"]),
       maxHours: Number(d["sessions.maxHours"]),
+      offlineSignInDays: Number(d["sessions.offlineSignInDays"]),
     },
     breachCheckUrl: orNull(d.breachCheckUrl),
   };

@@ -77,6 +77,34 @@ impl Recovery {
         }
     }
 
+    /// The clinic database is back while `staff_id` is signed in at workstation `ws` since
+    /// `signed_in_at`, by a password this desk checked offline: a session in the database for
+    /// them, if their account is still active. `None` signs them out at the desk.
+    pub async fn resume_offline_session(
+        &self,
+        staff_id: i64,
+        signed_in_at: crate::time::Millis,
+        ws: &str,
+    ) -> CoreResult<Option<i64>> {
+        match self.store.get_staff(staff_id).await? {
+            Some(staff) if staff.status == StaffStatus::Active => {}
+            _ => return Ok(None),
+        }
+        let now = self.clock.now();
+        let session = self.store.create_session(staff_id, now).await?;
+        let event = self
+            .audit(AuditAction::Login, AuditOutcome::Ok, ws)
+            .actor(staff_id)
+            .subject(staff_id)
+            .detail(format!(
+                "Signed in at this workstation while the clinic database could not be reached, \
+                 {} before it answered",
+                offline::waited(signed_in_at, now)
+            ));
+        self.store.append_audit(&event).await?;
+        Ok(Some(session))
+    }
+
     async fn replay_as(
         &self,
         actor: &StaffRecord,

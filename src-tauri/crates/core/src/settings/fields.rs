@@ -29,6 +29,7 @@ pub const ONE_TIME_CODE: Field =
 pub const PASSWORD_MIN_LENGTH: Field = Field::new("passwordMinLength", "Password minimum length");
 pub const IDLE_LOCK: Field = Field::new("sessions.idleLockMinutes", "Lock after");
 pub const MAX_SESSION: Field = Field::new("sessions.maxHours", "Sign out after");
+pub const OFFLINE_SIGN_IN: Field = Field::new("sessions.offlineSignInDays", "Offline sign-in");
 pub const BREACH_CHECK_URL: Field = Field::new("breachCheckUrl", "Breach check address");
 /// Not part of [`super::Settings`]: the argument beside it that goes to the keyring.
 pub const SMTP_PASSWORD: Field = Field::new("smtpPassword", "The SMTP password");

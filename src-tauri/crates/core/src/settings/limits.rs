@@ -32,6 +32,7 @@ pub struct LifetimeBounds {
 pub struct SessionBounds {
     pub idle_lock_minutes: Bounds,
     pub max_hours: Bounds,
+    pub offline_sign_in_days: Bounds,
 }
 
 /// What the Settings form may hold; [`Settings::validated`] enforces the same numbers.
@@ -65,6 +66,7 @@ impl SettingsLimits {
             sessions: SessionBounds {
                 idle_lock_minutes: Bounds { min: 1, max: 240 },
                 max_hours: Bounds { min: 1, max: 24 },
+                offline_sign_in_days: Bounds { min: 0, max: 30 },
             },
             port: Bounds { min: 1, max: 65535 },
         }

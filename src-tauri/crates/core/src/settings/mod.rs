@@ -246,6 +246,12 @@ impl Settings {
             limits.sessions.max_hours,
             " hours",
         )?;
+        in_bounds(
+            fields::OFFLINE_SIGN_IN,
+            sessions.offline_sign_in_days,
+            limits.sessions.offline_sign_in_days,
+            " days (0 turns it off)",
+        )?;
         Ok(Settings {
             clinic,
             mail,

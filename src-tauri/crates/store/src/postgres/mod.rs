@@ -21,7 +21,8 @@ mod tokens;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
+pub use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
 use sqlx::query::QueryAs;
 use sqlx::{FromRow, PgExecutor, PgPool, Postgres, Transaction};
 use vetdesk_core::ports::StoreResult;
@@ -94,6 +95,36 @@ impl PgStore {
             .await
             .map_err(|e| ConnectError::Store(migrate(e)))?;
         Ok(Self { pool })
+    }
+
+    /// A store for a server that does not answer now, for a workstation that starts offline:
+    /// nothing is connected, checked or upgraded until [`PgStore::prepare`] succeeds, and calls
+    /// fail as unreachable meanwhile.
+    pub fn unopened(options: PgConnectOptions) -> Self {
+        let options = options.options([("plan_cache_mode", "force_custom_plan")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .idle_timeout(Duration::from_secs(120))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_lazy_with(options);
+        Self { pool }
+    }
+
+    /// What [`PgStore::open`] checks and does before the first call, for an
+    /// [`PgStore::unopened`] store once its server answers.
+    pub async fn prepare(&self) -> Result<(), ConnectError> {
+        let options = self.pool.connect_options();
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| ConnectError::Store(map(e)))?;
+        connect::inspect(&mut conn, &options).await?;
+        drop(conn);
+        connect::MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| ConnectError::Store(migrate(e)))
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -69,6 +69,26 @@ impl SqliteStore {
         self.pool.close().await;
     }
 
+    /// After a move to the clinic's server ([`crate::transfer::move_to_server`]): the file's unsent email and running bulk invitations are the server's now, so
+    /// the file stops them (sealed links dropped), in one transaction. A desk switched back to this
+    /// file later does not send them a second time. An email this desk's dispatcher is handing to
+    /// the mail server at this very moment may still arrive twice.
+    pub async fn retire_moved(&self) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        sqlx::query(
+            "UPDATE emails SET status = 'expired', sealed = NULL, next_attempt_at = NULL, \
+             claimed_until = NULL WHERE status IN ('queued', 'sending')",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        sqlx::query("UPDATE bulk_jobs SET status = 'cancelled' WHERE status = 'running'")
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        tx.commit().await.map_err(map)
+    }
+
     pub async fn count(&self, table: CountedTable) -> StoreResult<i64> {
         sqlx::query_scalar(table.count_sql())
             .fetch_one(&self.pool)

@@ -21,6 +21,7 @@ mod portal;
 mod postgres;
 mod queue;
 mod setup;
+mod sign_ins;
 mod sqlite;
 mod transfer;
 

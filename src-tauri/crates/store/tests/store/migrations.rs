@@ -253,6 +253,7 @@ async fn every_value_of_every_row_of_schema_5_survives_and_new_columns_are_empty
     assert_eq!(
         added,
         [
+            "audit_events.action_key",
             "audit_events.client_id",
             "emails.client_id",
             "emails.portal_token_id",

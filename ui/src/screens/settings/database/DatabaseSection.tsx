@@ -13,8 +13,11 @@ import { PasswordField } from "../../../components/PasswordField";
 import { Spinner } from "../../../components/Spinner";
 import { TextField } from "../../../components/TextField";
 import { errorFor } from "../../../fieldError";
+import type { AppNotice } from "../../../notices";
 import { useCommand } from "../../../useCommand";
 import { Section } from "../Section";
+import { MoveDialog } from "./MoveDialog";
+import { movedNotice } from "./moveReport";
 import {
   TLS_CHOICES,
   addressOf,
@@ -28,13 +31,19 @@ import {
 /**
  * Setup › Settings › Database: this computer's clinic database is its own file or the clinic's
  * PostgreSQL server. Test connection says what is wrong in words; Use this database moves the
- * computer there and signs everyone at it out.
+ * computer there and signs everyone at it out. A clinic in this computer's file can instead be
+ * moved, all of it, into an empty server database.
  */
-export function DatabaseSection({ onOpened }: { onOpened: (info: AppInfo) => void }) {
+export function DatabaseSection({
+  onOpened,
+}: {
+  onOpened: (info: AppInfo, said?: AppNotice) => void;
+}) {
   const [loaded, setLoaded] = useState<DatabaseSettings | null>(null);
   const [form, setForm] = useState<ServerForm | null>(null);
   const [check, setCheck] = useState<ConnectionCheck | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [movingClinic, setMovingClinic] = useState(false);
   const load = useCommand();
   const testing = useCommand();
   const moving = useCommand();
@@ -79,6 +88,8 @@ export function DatabaseSection({ onOpened }: { onOpened: (info: AppInfo) => voi
     testid,
   });
   const server = form.where === "server";
+  // Only a clinic in this computer's file moves, and only into a database that holds nothing.
+  const canMove = server && loaded.location.kind === "local" && check?.kind === "empty";
 
   const test = async () => {
     setCheck(null);
@@ -193,6 +204,12 @@ export function DatabaseSection({ onOpened }: { onOpened: (info: AppInfo) => voi
         ) : null}
         {invalid && !invalid.field ? <ErrorAlert error={invalid} testid="database-error" /> : null}
       </div>
+      {canMove ? (
+        <p id="database-move-hint" class="muted" data-testid="database-move-hint">
+          Move this clinic copies everything in this computer's file to that database; Use this
+          database opens it empty, to set up a clinic there.
+        </p>
+      ) : null}
       <div class="button-row">
         {server ? (
           <button
@@ -214,7 +231,25 @@ export function DatabaseSection({ onOpened }: { onOpened: (info: AppInfo) => voi
         >
           Use this database
         </button>
+        {canMove ? (
+          <button
+            type="button"
+            class="button button-secondary"
+            data-testid="database-move"
+            aria-describedby="database-move-hint"
+            onClick={() => setMovingClinic(true)}
+          >
+            Move this clinic to the server
+          </button>
+        ) : null}
       </div>
+      {movingClinic ? (
+        <MoveDialog
+          form={form}
+          onClose={() => setMovingClinic(false)}
+          onMoved={(report) => onOpened(report.info, movedNotice(report))}
+        />
+      ) : null}
       {confirming ? (
         <Modal
           title="Use this database"
