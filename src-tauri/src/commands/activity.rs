@@ -2,7 +2,9 @@ use tauri::State;
 use vetdesk_core::audit::AuditRow;
 use vetdesk_core::outbox::EmailRow;
 
+use super::require_online;
 use crate::error::CommandResult;
+use crate::offline::NEEDS_DATABASE;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -12,6 +14,7 @@ pub async fn list_activity(
     query: String,
 ) -> CommandResult<Vec<AuditRow>> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     Ok(clinic.recovery.list_activity(&actor, &query).await?)
 }
 
@@ -22,5 +25,6 @@ pub async fn list_emails(
     query: String,
 ) -> CommandResult<Vec<EmailRow>> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     Ok(clinic.recovery.list_emails(&actor, &query).await?)
 }

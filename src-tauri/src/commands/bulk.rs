@@ -1,7 +1,9 @@
 use tauri::State;
 use vetdesk_core::bulk::{BulkProgress, BulkSelection};
 
+use super::require_online;
 use crate::error::CommandResult;
+use crate::offline::NEEDS_DATABASE;
 use crate::state::AppState;
 
 /// Stores an invitation run for the selected clients; this workstation sends it.
@@ -12,6 +14,7 @@ pub async fn start_bulk_invite(
     selection: BulkSelection,
 ) -> CommandResult<BulkProgress> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     let progress = clinic
         .recovery
         .start_bulk_invite(&actor, selection, &state.workstation)
@@ -27,6 +30,7 @@ pub async fn bulk_invite_progress(
     job_id: i64,
 ) -> CommandResult<BulkProgress> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     Ok(clinic.recovery.bulk_progress(&actor, job_id).await?)
 }
 
@@ -37,6 +41,7 @@ pub async fn cancel_bulk_invite(
     job_id: i64,
 ) -> CommandResult<BulkProgress> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     Ok(clinic
         .recovery
         .cancel_bulk_invite(&actor, job_id, &state.workstation)
@@ -48,6 +53,10 @@ pub async fn cancel_bulk_invite(
 #[specta::specta]
 pub async fn running_bulk_invites(state: State<'_, AppState>) -> CommandResult<Vec<BulkProgress>> {
     let (clinic, actor) = state.actor().await?;
+    // Runs are sent from the clinic database: none goes on while it cannot be reached.
+    if clinic.offline_now().is_some() {
+        return Ok(Vec::new());
+    }
     Ok(clinic
         .recovery
         .running_bulk_invites(&actor, &state.workstation)

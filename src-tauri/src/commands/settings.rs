@@ -2,7 +2,9 @@ use serde::Serialize;
 use tauri::State;
 use vetdesk_core::settings::{Settings, SettingsLimits};
 
+use super::require_online;
 use crate::error::CommandResult;
+use crate::offline::NEEDS_DATABASE;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -15,7 +17,7 @@ pub struct TestEmailResult {
 #[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
     let (clinic, actor) = state.actor().await?;
-    Ok(clinic.recovery.settings_for_admin(&actor).await?)
+    Ok(read!(clinic, |r| r.settings_for_admin(&actor))?)
 }
 
 #[tauri::command]
@@ -34,6 +36,7 @@ pub async fn save_settings(
     smtp_password: Option<String>,
 ) -> CommandResult<Settings> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     Ok(clinic
         .recovery
         .save_settings(&actor, settings, smtp_password, &state.workstation)
@@ -47,6 +50,7 @@ pub async fn send_test_email(
     to: String,
 ) -> CommandResult<TestEmailResult> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     let (to, settings, secrets) = clinic.recovery.test_email(&actor, &to).await?;
     let preview = clinic.preview.dir();
     let result =
@@ -92,6 +96,7 @@ pub async fn set_dkim_key(
     key: Option<String>,
 ) -> CommandResult<Option<vetdesk_core::dkim::DkimRecord>> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     Ok(clinic
         .recovery
         .set_dkim_key(&actor, key, &state.workstation)
@@ -105,6 +110,7 @@ pub async fn generate_dkim_key(
     state: State<'_, AppState>,
 ) -> CommandResult<Option<vetdesk_core::dkim::DkimRecord>> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     let key = tokio::task::spawn_blocking(vetdesk_core::dkim::DkimKey::generate)
         .await
         .map_err(|e| vetdesk_core::CoreError::Internal(e.to_string()))??;
@@ -130,6 +136,7 @@ pub struct ExportedKey {
 #[specta::specta]
 pub async fn export_dispatch_key(state: State<'_, AppState>) -> CommandResult<ExportedKey> {
     let (clinic, actor) = state.actor().await?;
+    require_online(&clinic, NEEDS_DATABASE)?;
     clinic
         .recovery
         .authorize_dispatch_key_export(&actor, &state.workstation)

@@ -210,6 +210,12 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
         "update_staff_email",
         json!({ "staffId": jordan, "email": "jordan.lee@mail.example" }),
     );
+    // What only the clinic database can do is refused at once, in words; no run goes on.
+    let everyone = json!({ "selection": { "kind": "search", "query": "", "filter": "all" } });
+    f.refusal("needsDatabase", &d, "start_bulk_invite", everyone);
+    f.refusal("needsDatabase", &d, "list_activity", json!({ "query": "" }));
+    assert_eq!(d.ok("running_bulk_invites", json!({})), json!([]));
+    d.ok("get_settings", json!({}));
     let queued = d.ok("connection_status", json!({}));
     let states: Vec<_> = queued["actions"]
         .as_array()

@@ -24,7 +24,20 @@ const RESEND_MS = MIN;
 const SETTLED_SHOWN_FOR = 24 * 60 * MIN;
 /** Refused with `needsDatabase` while offline, as `require_online` refuses them. The password
  * of the signed-in person is checked offline too (against this desk's verifier), as online. */
-const NEEDS_DATABASE = ["updateStaffEmail", "setClientEmail"] as const;
+const NEEDS_DATABASE = [
+  "updateStaffEmail",
+  "setClientEmail",
+  "startBulkInvite",
+  "bulkInviteProgress",
+  "cancelBulkInvite",
+  "saveSettings",
+  "sendTestEmail",
+  "setDkimKey",
+  "generateDkimKey",
+  "exportDispatchKey",
+  "listActivity",
+  "listEmails",
+] as const;
 type NeedsDatabase = (typeof NEEDS_DATABASE)[number];
 
 const isOffline = (c: Clinic) => c.offlineSince !== null;
@@ -103,8 +116,12 @@ export function whileOffline(
 
   return {
     ...online,
-    updateStaffEmail: refusedOffline("updateStaffEmail"),
-    setClientEmail: refusedOffline("setClientEmail"),
+    ...(Object.fromEntries(NEEDS_DATABASE.map((name) => [name, refusedOffline(name)])) as Pick<
+      Online,
+      NeedsDatabase
+    >),
+    // Runs are sent from the clinic database: none goes on while it cannot be reached.
+    runningBulkInvites: () => (isOffline(c) ? [] : online.runningBulkInvites()),
     connectionStatus: () => connectionStatus(c),
     sendStaffReset: (staffId) => {
       const s = resetTarget(staffId);
