@@ -15,6 +15,7 @@ pub mod offline;
 pub mod owner_only;
 pub mod paths;
 pub mod state;
+mod workstation_keys;
 
 use std::path::PathBuf;
 
