@@ -12,6 +12,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # The PostgreSQL server the store suite runs on (tests/setup.sh test sets it up): the tests
 # create their databases from this maintenance database, each named with this run's prefix.
 export VETDESK_TEST_PG_URL="${VETDESK_TEST_PG_URL:-postgres://vetdesk_test:vetdesk_test@127.0.0.1:5432/postgres}"
+# The TLS tests' servers (tests/setup.sh test starts them too): one that offers no TLS, and one
+# whose certificate, for localhost only, the CA in VETDESK_TEST_PG_CA_FILE issued. The tests only
+# connect to their maintenance databases.
+export VETDESK_TEST_PG_PLAIN_URL="${VETDESK_TEST_PG_PLAIN_URL:-postgres://vetdesk_test:vetdesk_test@127.0.0.1:5433/postgres}"
+export VETDESK_TEST_PG_TLS_URL="${VETDESK_TEST_PG_TLS_URL:-postgres://vetdesk_test:vetdesk_test@localhost:5434/postgres}"
+export VETDESK_TEST_PG_CA_FILE="${VETDESK_TEST_PG_CA_FILE:-/var/lib/postgresql/vetdesk-test-tls/ca.pem}"
 VETDESK_TEST_PG_PREFIX="vdt_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 export VETDESK_TEST_PG_PREFIX
 
@@ -32,9 +38,16 @@ trap cleanup EXIT
 step() { printf '\n==> %s\n' "$*"; }
 
 step "PostgreSQL answers"
-if ! command -v pg_isready >/dev/null 2>&1 || ! pg_isready -q -t 10 -d "$VETDESK_TEST_PG_URL"; then
-  echo "PostgreSQL does not answer where VETDESK_TEST_PG_URL points (by default 127.0.0.1:5432):" \
-    "run 'bash tests/setup.sh test' to install and start it, or set VETDESK_TEST_PG_URL" >&2
+for server in VETDESK_TEST_PG_URL VETDESK_TEST_PG_PLAIN_URL VETDESK_TEST_PG_TLS_URL; do
+  if ! command -v pg_isready >/dev/null 2>&1 || ! pg_isready -q -t 10 -d "${!server}"; then
+    echo "PostgreSQL does not answer where $server points (${!server#*@}):" \
+      "run 'bash tests/setup.sh test' to install and start it, or set $server" >&2
+    exit 1
+  fi
+done
+if [ ! -r "$VETDESK_TEST_PG_CA_FILE" ]; then
+  echo "The test CA's certificate is not at $VETDESK_TEST_PG_CA_FILE:" \
+    "run 'bash tests/setup.sh test' to make it, or set VETDESK_TEST_PG_CA_FILE" >&2
   exit 1
 fi
 

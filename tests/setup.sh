@@ -6,7 +6,11 @@
 #                              nginx (the reverse proxy vetdesk-server's tests start in front of
 #                              it), and PostgreSQL for the store suite: the server (when none is
 #                              installed), its cluster started when stopped, and a login role
-#                              vetdesk_test (password vetdesk_test) that may create databases
+#                              vetdesk_test (password vetdesk_test) that may create databases;
+#                              for the TLS tests, two small clusters of the same version with
+#                              that role, on 127.0.0.1 only: vetdesk_plain (port 5433, no TLS)
+#                              and vetdesk_tls (port 5434, TLS with a certificate for localhost
+#                              issued by a test CA, /var/lib/postgresql/vetdesk-test-tls/ca.pem)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
@@ -15,7 +19,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 app_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev pkg-config curl file)
-test_packages=(xvfb x11-utils webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium python3-venv
+test_packages=(openssl xvfb x11-utils webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium python3-venv
   nginx chromium-driver)
 packages=("${app_packages[@]}")
 if [ "$mode" = test ]; then packages+=("${test_packages[@]}"); fi
@@ -80,20 +84,101 @@ if [ "$mode" = test ]; then
       sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$pg_cluster" start
     fi
   fi
-  # The role the tests log in as, over TCP with its password (scram-sha-256 on a fresh install).
-  can_create="$(PGPASSWORD=vetdesk_test PGCONNECT_TIMEOUT=5 psql -X -h 127.0.0.1 -p "$pg_port" \
-    -U vetdesk_test -d postgres -tAc "SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user" \
-    2>/dev/null || true)"
-  if [ "$can_create" != t ]; then
-    echo "==> postgres: role vetdesk_test"
-    as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d postgres -c "
-      DO \$\$ BEGIN
-        IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'vetdesk_test') THEN
-          ALTER ROLE vetdesk_test LOGIN CREATEDB PASSWORD 'vetdesk_test';
-        ELSE
-          CREATE ROLE vetdesk_test LOGIN CREATEDB PASSWORD 'vetdesk_test';
-        END IF;
-      END \$\$"
+  # The role the tests log in as, over TCP with its password (scram-sha-256 on a fresh install),
+  # on the cluster listening on port $1.
+  test_role() {
+    local can_create
+    can_create="$(PGPASSWORD=vetdesk_test PGCONNECT_TIMEOUT=5 psql -X -h 127.0.0.1 -p "$1" \
+      -U vetdesk_test -d postgres \
+      -tAc "SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user" 2>/dev/null || true)"
+    if [ "$can_create" != t ]; then
+      echo "==> postgres: role vetdesk_test on port $1"
+      as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$1" -d postgres -c "
+        DO \$\$ BEGIN
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'vetdesk_test') THEN
+            ALTER ROLE vetdesk_test LOGIN CREATEDB PASSWORD 'vetdesk_test';
+          ELSE
+            CREATE ROLE vetdesk_test LOGIN CREATEDB PASSWORD 'vetdesk_test';
+          END IF;
+        END \$\$"
+    fi
+  }
+  test_role "$pg_port"
+
+  # The TLS tests' servers, two small clusters of the same version: vetdesk_plain offers no TLS,
+  # vetdesk_tls shows a certificate for localhost only, issued by a test CA whose certificate
+  # tests/run.sh hands the tests. The CA and that certificate are made anew when missing, when
+  # they do not chain, or when they expire within 30 days; the CA's key is not kept.
+  tls_dir=/var/lib/postgresql/vetdesk-test-tls
+  tls_renewed=
+  if [ ! -f "$tls_dir/server.key" ] \
+    || ! openssl verify -purpose sslserver -CAfile "$tls_dir/ca.pem" "$tls_dir/server.pem" \
+      >/dev/null 2>&1 \
+    || ! openssl x509 -checkend 2592000 -noout -in "$tls_dir/server.pem" >/dev/null 2>&1; then
+    echo "==> postgres: test CA and server certificate for localhost in $tls_dir"
+    tls_tmp="$(mktemp -d)"
+    trap 'rm -rf "$tls_tmp"' EXIT
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+      -subj "/CN=VetDesk test CA" -keyout "$tls_tmp/ca.key" -out "$tls_tmp/ca.pem" \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+      -keyout "$tls_tmp/server.key" -out "$tls_tmp/server.csr"
+    printf '%s\n' subjectAltName=DNS:localhost basicConstraints=critical,CA:FALSE \
+      keyUsage=critical,digitalSignature extendedKeyUsage=serverAuth >"$tls_tmp/server.ext"
+    openssl x509 -req -in "$tls_tmp/server.csr" -CA "$tls_tmp/ca.pem" -CAkey "$tls_tmp/ca.key" \
+      -set_serial "0x$(openssl rand -hex 16)" -days 3650 -extfile "$tls_tmp/server.ext" \
+      -out "$tls_tmp/server.pem"
+    sudo_if_needed install -d -o postgres -g postgres -m 0755 "$tls_dir"
+    sudo_if_needed install -o postgres -g postgres -m 0600 "$tls_tmp/server.key" "$tls_dir/"
+    sudo_if_needed install -o postgres -g postgres -m 0644 "$tls_tmp/server.pem" "$tls_tmp/ca.pem" \
+      "$tls_dir/"
+    rm -rf "$tls_tmp"
+    trap - EXIT
+    tls_renewed=1
   fi
+  # Cluster $1 of $pg_version on port $2, created when missing, its settings (the lines after
+  # $3) in conf.d, started when stopped; restarted when they changed or $3 is not empty. Not
+  # pg_conftool for them: it leaves an address such as 127.0.0.1 unquoted, which PostgreSQL
+  # refuses to read.
+  test_cluster() {
+    local name="$1" port="$2" restart="$3" state settings conf
+    shift 3
+    conf="/etc/postgresql/$pg_version/$name"
+    settings="$(printf '%s\n' "# Written by VetDesk's tests/setup.sh for the TLS tests." \
+      "listen_addresses = '127.0.0.1'" "shared_buffers = 16MB" "max_connections = 20" "$@")"
+    state="$(pg_lsclusters --no-header |
+      awk -v v="$pg_version" -v n="$name" '$1 == v && $2 == n { print $4; exit }')"
+    if [ -z "$state" ]; then
+      echo "==> postgres: creating cluster $pg_version/$name on port $port"
+      sudo_if_needed pg_createcluster "$pg_version" "$name" --port "$port"
+      state=down
+    fi
+    if [ "$(pg_conftool -s "$pg_version" "$name" show port)" != "$port" ]; then
+      sudo_if_needed pg_conftool "$pg_version" "$name" set port "$port"
+      restart=1
+    fi
+    if ! grep -Eq "^[[:space:]]*include_dir[[:space:]=]+'?conf\.d'?" "$conf/postgresql.conf"; then
+      sudo_if_needed pg_conftool "$pg_version" "$name" set include_dir conf.d
+      restart=1
+    fi
+    if [ "$(cat "$conf/conf.d/vetdesk-test.conf" 2>/dev/null)" != "$settings" ]; then
+      echo "==> postgres: settings of cluster $pg_version/$name"
+      sudo_if_needed install -d -o postgres -g postgres -m 0755 "$conf/conf.d"
+      printf '%s\n' "$settings" | sudo_if_needed tee "$conf/conf.d/vetdesk-test.conf" >/dev/null
+      sudo_if_needed chown postgres:postgres "$conf/conf.d/vetdesk-test.conf"
+      restart=1
+    fi
+    if [ "${state%%,*}" != online ]; then
+      echo "==> postgres: starting cluster $pg_version/$name"
+      sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$name" start
+    elif [ -n "$restart" ]; then
+      echo "==> postgres: restarting cluster $pg_version/$name"
+      sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$name" restart
+    fi
+    test_role "$port"
+  }
+  test_cluster vetdesk_plain 5433 "" "ssl = off"
+  test_cluster vetdesk_tls 5434 "$tls_renewed" "ssl = on" \
+    "ssl_cert_file = '$tls_dir/server.pem'" "ssl_key_file = '$tls_dir/server.key'"
 fi
 echo "==> setup done"

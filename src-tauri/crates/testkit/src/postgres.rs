@@ -32,6 +32,32 @@ pub fn server_url() -> String {
     })
 }
 
+/// The password a `postgres://` URL carries, as typed (its percent escapes decoded).
+pub fn password_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let encoded = parsed.password()?;
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes
+            .get(i + 1..i + 3)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
 /// Creates an empty database; `label` says what it is for, in its name.
 pub async fn fresh_database(label: &str) -> TestDatabase {
     fresh_database_with(label, "").await

@@ -149,6 +149,16 @@ fn classify(err: sqlx::Error, options: &PgConnectOptions) -> ConnectError {
         sqlx::Error::Io(e) if e.to_string().contains("certificate") => {
             ConnectError::Certificate(e.to_string())
         }
+        // The CA file verify-full names is read as the connection turns to TLS; a network
+        // error is never "not found" or "permission denied".
+        sqlx::Error::Io(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            ConnectError::Certificate(format!("the CA file cannot be read: {e}"))
+        }
         sqlx::Error::Io(e) => ConnectError::Unreachable {
             server,
             detail: e.to_string(),

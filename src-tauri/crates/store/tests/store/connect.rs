@@ -5,7 +5,6 @@
 use std::str::FromStr;
 
 use sqlx::postgres::PgConnectOptions;
-use sqlx::ConnectOptions;
 use vetdesk_core::database::{DatabaseTls, ServerAddress};
 use vetdesk_core::limits::Limit;
 use vetdesk_core::ports::LimitStore;
@@ -19,7 +18,6 @@ use crate::backends::{postgres_database, postgres_store};
 /// The test server's address as a workstation's Setup › Database would hold it, for the
 /// database `name`, and the password its URL carries.
 fn address_of(options: &PgConnectOptions, name: &str) -> (ServerAddress, Option<String>) {
-    let url = options.to_url_lossy();
     let address = ServerAddress {
         host: options.get_host().to_string(),
         port: options.get_port(),
@@ -27,7 +25,8 @@ fn address_of(options: &PgConnectOptions, name: &str) -> (ServerAddress, Option<
         user: options.get_username().to_string(),
         tls: DatabaseTls::Off,
     };
-    (address, url.password().map(str::to_string))
+    let password = vetdesk_testkit::postgres::password_of(&vetdesk_testkit::postgres::server_url());
+    (address, password)
 }
 
 fn server() -> PgConnectOptions {

@@ -23,6 +23,7 @@ mod queue;
 mod setup;
 mod sign_ins;
 mod sqlite;
+mod tls;
 mod transfer;
 
 /// Every case of the suite, as its own `#[tokio::test]` on the backend `$backend`. A case left out
