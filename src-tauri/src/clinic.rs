@@ -53,6 +53,8 @@ pub struct Clinic {
     /// admins, whose password is public, can neither read nor replace the real clinic's.
     pub secrets: Arc<dyn SecretStore>,
     pub sealer: Arc<Sealer>,
+    /// Keys the digests of typed codes; with `sealer`, the clinic's keys.
+    pub pepper: CodePepper,
     pub outbox_wake: Arc<Notify>,
     /// Wakes the bulk-invitation runner when a job is stored.
     pub bulk_wake: Arc<Notify>,
@@ -143,6 +145,7 @@ impl Clinic {
             preview: PreviewOutbox::new(paths.preview_dir()),
             secrets,
             sealer,
+            pepper,
             outbox_wake,
             bulk_wake: Arc::new(Notify::new()),
             session,

@@ -37,3 +37,14 @@ pub fn create_file(path: &Path) -> std::io::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path).map(drop)
 }
+
+/// Writes `text` to `path` for its owner only: a file already there, with whatever permissions
+/// it has, is removed first, and the new one is created owner-only before anything is written.
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    create_file(path)?;
+    std::fs::write(path, text)
+}

@@ -48,6 +48,10 @@ impl Paths {
     pub fn dispatch_key_export(&self) -> PathBuf {
         self.data_dir.join("vetdesk-server-dispatch.key")
     }
+    /// Where Export keys for another workstation writes the clinic's keys.
+    pub fn clinic_keys_export(&self) -> PathBuf {
+        self.data_dir.join("vetdesk-clinic-keys.key")
+    }
     pub(crate) fn outbox_key_file(&self) -> PathBuf {
         self.data_dir.join("outbox.key")
     }

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
+use vetdesk_core::clinic_keys::ClinicKeys;
 use vetdesk_core::seal::Sealer;
 use vetdesk_core::session::Actor;
 use vetdesk_core::token::CodePepper;
@@ -13,7 +14,7 @@ use vetdesk_secrets::SecretStore;
 
 use crate::clinic::{Clinic, WorkstationKeys};
 pub use crate::paths::Paths;
-use crate::workstation_keys::workstation_key;
+use crate::workstation_keys::{store_workstation_key, workstation_key};
 
 pub const KEYRING_SERVICE: &str = "VetDesk";
 
@@ -66,7 +67,8 @@ pub struct AppState {
 /// What opening takes the keyring and the database for.
 struct Opened {
     clinic: RwLock<Arc<Clinic>>,
-    keys: WorkstationKeys,
+    /// Replaced when an admin imports the clinic's keys from another workstation.
+    keys: RwLock<WorkstationKeys>,
     /// Why this workstation's keys are in files rather than the system keyring, when they are.
     keyring_warning: Option<String>,
 }
@@ -77,6 +79,10 @@ impl Opened {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    fn keys(&self) -> WorkstationKeys {
+        self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
@@ -137,7 +143,7 @@ impl AppState {
         tracing::info!(demo, "clinic opened");
         Ok(Opened {
             clinic: RwLock::new(Arc::new(clinic)),
-            keys,
+            keys: RwLock::new(keys),
             keyring_warning,
         })
     }
@@ -174,7 +180,7 @@ impl AppState {
         if old.demo == demo {
             return Ok(old);
         }
-        self.replace(opened, old, demo).await
+        self.replace(opened, old, demo, false).await
     }
 
     /// Opens the clinic's own database again where this workstation now records it (after
@@ -183,7 +189,32 @@ impl AppState {
         let opened = self.opened().await?;
         let _turn = self.switching.lock().await;
         let old = opened.current();
-        self.replace(opened, old, false).await
+        self.replace(opened, old, false, false).await
+    }
+
+    /// Makes the clinic's keys, brought from another workstation, this workstation's own: into
+    /// the keyring (or the private files where none answers), then the open clinic opens again
+    /// with them, its dispatcher too. Whoever is signed in stays signed in.
+    pub async fn adopt_keys(&self, keys: ClinicKeys) -> Result<Arc<Clinic>, CoreError> {
+        let opened = self.opened().await?;
+        let _turn = self.switching.lock().await;
+        let (outbox, pepper) = (*keys.outbox.expose(), *keys.pepper.expose());
+        let paths = self.paths.clone();
+        let secrets = self.keyrings.clinic.clone();
+        tokio::task::spawn_blocking(move || {
+            let secrets = secrets.as_ref();
+            store_workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file(), &outbox)?;
+            store_workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file(), &pepper)
+        })
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))??;
+        *opened.keys.write().unwrap_or_else(|e| e.into_inner()) = WorkstationKeys {
+            sealer: Arc::new(Sealer::new(keys.outbox.expose())),
+            pepper: CodePepper::new(*keys.pepper.expose()),
+        };
+        let old = opened.current();
+        let demo = old.demo;
+        self.replace(opened, old, demo, true).await
     }
 
     async fn replace(
@@ -191,10 +222,15 @@ impl AppState {
         opened: &Opened,
         old: Arc<Clinic>,
         demo: bool,
+        keep_session: bool,
     ) -> Result<Arc<Clinic>, CoreError> {
         let paths = self.paths.with_demo(demo);
-        let keys = opened.keys.clone();
+        let keys = opened.keys();
         let new = Arc::new(Clinic::open(&paths, self.keyrings.of(demo), keys).await?);
+        if keep_session {
+            new.set_session(old.session_id());
+            old.set_session(None);
+        }
         old.close(&self.workstation).await;
         *opened.clinic.write().unwrap_or_else(|e| e.into_inner()) = new.clone();
         self.start(&new);

@@ -53,6 +53,43 @@ pub(crate) fn workstation_key(
     Ok((key_file(file, decode)?, Some(warning)))
 }
 
+/// Makes `key` this workstation's `entry` in place of the one it had: in the keyring, or where
+/// none answers in `file`, replaced whole (a new owner-only file renamed over the old one).
+pub(crate) fn store_workstation_key(
+    secrets: &dyn SecretStore,
+    entry: &str,
+    file: &Path,
+    key: &[u8; KEY_BYTES],
+) -> Result<(), CoreError> {
+    let text = Sensitive::new(base64::engine::general_purpose::STANDARD.encode(key));
+    match secrets.set(entry, &text) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(file);
+            return Ok(());
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, entry, "no keyring; keeping the key in a private file")
+        }
+    }
+    let cannot =
+        |e: std::io::Error| CoreError::Internal(format!("cannot write {}: {e}", file.display()));
+    let fresh = file.with_extension("new");
+    let _ = std::fs::remove_file(&fresh);
+    write_new_private(&fresh, text.expose()).map_err(cannot)?;
+    std::fs::rename(&fresh, file).map_err(cannot)
+}
+
+/// Writes `text` into a new file at `path` that only this user can read.
+fn write_new_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    std::io::Write::write_all(&mut file, text.as_bytes())?;
+    file.sync_all()
+}
+
 fn key_file(
     path: &Path,
     decode: impl Fn(&str) -> Option<[u8; KEY_BYTES]>,
@@ -63,14 +100,7 @@ fn key_file(
     }
     let key = Sealer::generate_key();
     let text = base64::engine::general_purpose::STANDARD.encode(key);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| CoreError::Internal(format!("cannot write {}: {e}", path.display())))?;
-    std::io::Write::write_all(&mut file, text.as_bytes())
+    write_new_private(path, &text)
         .map_err(|e| CoreError::Internal(format!("cannot write {}: {e}", path.display())))?;
     Ok(key)
 }
@@ -167,5 +197,36 @@ mod tests {
         assert_eq!(key_in(&dir, &up), (first, None));
         assert!(!dir.path().join("outbox.key").exists());
         assert_eq!(key_in(&dir, &up).0, first);
+    }
+
+    #[test]
+    fn an_imported_key_replaces_the_one_in_the_keyring_or_in_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("outbox.key");
+        let up = FakeKeyring::default();
+        let mine = key_in(&dir, &up).0;
+        let clinics = Sealer::generate_key();
+        store_workstation_key(&up, OUTBOX_KEY, &file, &clinics).expect("stored");
+        assert_ne!(mine, clinics);
+        assert_eq!(key_in(&dir, &up), (clinics, None));
+        assert!(!file.exists());
+
+        let down = FakeKeyring {
+            down: true,
+            ..FakeKeyring::default()
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("outbox.key");
+        let mine = key_in(&dir, &down).0;
+        store_workstation_key(&down, OUTBOX_KEY, &file, &clinics).expect("stored");
+        assert_ne!(mine, clinics);
+        assert_eq!(key_in(&dir, &down).0, clinics);
+        assert!(!dir.path().join("outbox.new").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = std::fs::metadata(&file).expect("key file");
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        }
     }
 }

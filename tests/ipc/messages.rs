@@ -10,6 +10,7 @@ use crate::setup::setup_args;
 use crate::{desk, desk_of, Desk};
 
 mod clients;
+mod clinic_keys;
 mod database;
 mod move_server;
 mod offline;

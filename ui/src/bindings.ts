@@ -83,6 +83,18 @@ export const commands = {
 	 *  an empty string removes it.
 	 */
 	setDatabaseLocation: (location: DatabaseLocation, password: string | null) => typedError<AppInfo, CommandError>(__TAURI_INVOKE("set_database_location", { location, password })),
+	clinicKeysStatus: () => typedError<ClinicKeysStatus, CommandError>(__TAURI_INVOKE("clinic_keys_status")),
+	/**
+	 *  Writes the clinic's keys (the outbox key and the code pepper) to a file only this user can
+	 *  read, for another workstation of the clinic to import.
+	 */
+	exportClinicKeys: () => typedError<ExportedKey, CommandError>(__TAURI_INVOKE("export_clinic_keys")),
+	/**
+	 *  Makes the keys in the file at `path` (written by Export keys for another workstation on a
+	 *  desk of this clinic) this workstation's. Refused, with nothing changed, for another file or
+	 *  another clinic's keys.
+	 */
+	importClinicKeys: (path: string) => typedError<ClinicKeysStatus, CommandError>(__TAURI_INVOKE("import_clinic_keys", { path })),
 	/**
 	 *  Copies the clinic in this computer's file into the empty database at `address` and opens it
 	 *  there. `password`: `None` uses the one in the keyring, an empty string none.
@@ -209,6 +221,13 @@ export type ClinicDetails = {
 	phone: string,
 	email: string,
 	address: string,
+};
+
+export type ClinicKeysStatus = {
+	/**  This workstation's outbox key is the one the clinic database records. */
+	holds: boolean,
+	/**  This workstation's outbox key's fingerprint. */
+	fingerprint: string,
 };
 
 export type ClinicSettings = {

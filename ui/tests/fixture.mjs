@@ -12,6 +12,7 @@ export const MESSAGES = {
   ...FIXTURE.databaseMessages,
   ...FIXTURE.moveMessages,
   ...FIXTURE.offlineMessages,
+  ...FIXTURE.keysMessages,
 };
 export const SETTINGS_LIMITS = FIXTURE.settingsLimits;
 export const PASSWORD_POLICY = FIXTURE.passwordPolicy;

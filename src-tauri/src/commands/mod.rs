@@ -26,6 +26,7 @@ pub mod bulk;
 pub mod clients;
 pub mod connection;
 pub mod database;
+pub mod keys;
 pub mod move_server;
 pub mod preview;
 pub mod settings;

@@ -142,23 +142,22 @@ pub async fn export_dispatch_key(state: State<'_, AppState>) -> CommandResult<Ex
         .authorize_dispatch_key_export(&actor, &state.workstation)
         .await?;
     let path = state.paths().dispatch_key_export();
-    let text = clinic.sealer.export();
+    export_private(path, clinic.sealer.export(), &clinic).await
+}
+
+/// Writes an exported key to `path` for this user only, and names it by its fingerprint.
+pub(super) async fn export_private(
+    path: std::path::PathBuf,
+    text: vetdesk_core::Sensitive<String>,
+    clinic: &crate::clinic::Clinic,
+) -> CommandResult<ExportedKey> {
     let target = path.clone();
-    tokio::task::spawn_blocking(move || {
-        // A file left from before, with whatever permissions it has, is replaced by a new one
-        // only this user can read, before the key is written into it.
-        match std::fs::remove_file(&target) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        crate::owner_only::create_file(&target)?;
-        std::fs::write(&target, text.expose())
-    })
-    .await
-    .map_err(|e| vetdesk_core::CoreError::Internal(e.to_string()))?
-    .map_err(|e| {
-        vetdesk_core::CoreError::Internal(format!("cannot write {}: {e}", path.display()))
-    })?;
+    tokio::task::spawn_blocking(move || crate::owner_only::write_private(&target, text.expose()))
+        .await
+        .map_err(|e| vetdesk_core::CoreError::Internal(e.to_string()))?
+        .map_err(|e| {
+            vetdesk_core::CoreError::Internal(format!("cannot write {}: {e}", path.display()))
+        })?;
     Ok(ExportedKey {
         path: path.display().to_string(),
         fingerprint: clinic.sealer.fingerprint(),

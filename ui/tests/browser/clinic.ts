@@ -38,6 +38,8 @@ export type MockConfig = {
   /** This workstation's clinic database is on the clinic's server (`SERVER`), so it can go
    * offline (offline-rules.ts); otherwise it is on this computer. */
   onServer?: boolean;
+  /** This workstation holds the clinic's keys (keys-rules.ts); by default it does. */
+  keysHeld?: boolean;
 };
 
 /** Where a clinic `onServer` keeps its database. */
@@ -208,6 +210,8 @@ export function newClinic(config: MockConfig) {
     /** What this workstation queued while offline, oldest first. */
     queued: [] as MockQueued[],
     nextQueuedId: 1,
+    /** This workstation's outbox key is the one the clinic database records. */
+    keysHeld: config.keysHeld ?? true,
     /** This workstation's keyring: the DKIM private key, as stored. */
     dkimKey: null as string | null,
     generatedKeys: 0,

@@ -6,6 +6,7 @@ import { bulkHandlers } from "./bulk-rules";
 import { clientHandlers } from "./client-rules";
 import { checkClinicUrl } from "./clinic-url";
 import { databaseHandlers } from "./database-rules";
+import { keysHandlers } from "./keys-rules";
 import { dkimHandlers } from "./dkim-rules";
 import { whileOffline } from "./offline-rules";
 import { fail, maskEmail, passwordPolicy, roleLabels, say, settingsLimits } from "./messages";
@@ -113,6 +114,7 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
     ...bulkHandlers(c, { requireSession, search: clients.searchClients }),
     ...dkimHandlers(c, { requireAdmin, requireRecentPassword }),
     ...databaseHandlers(c, { requireAdmin, requireRecentPassword }),
+    ...keysHandlers(c, { requireAdmin, requireRecentPassword }),
     // Stands for writing the outbox key to an owner-only file for vetdesk-server.
     exportDispatchKey: () => {
       requireAdmin();

@@ -11,6 +11,7 @@ const words = {
   ...fixture.databaseMessages,
   ...fixture.moveMessages,
   ...fixture.offlineMessages,
+  ...fixture.keysMessages,
 };
 export type MessageKey = keyof typeof words;
 

@@ -35,6 +35,9 @@ const NEEDS_DATABASE = [
   "setDkimKey",
   "generateDkimKey",
   "exportDispatchKey",
+  "clinicKeysStatus",
+  "exportClinicKeys",
+  "importClinicKeys",
   "listActivity",
   "listEmails",
 ] as const;

@@ -52,6 +52,8 @@ audit_words! {
         ClientEmailChanged => "client_email_changed",
         BulkInvite => "bulk_invite",
         DispatchKeyExported => "dispatch_key_exported",
+        ClinicKeysExported => "clinic_keys_exported",
+        ClinicKeysImported => "clinic_keys_imported",
         DatabaseChanged => "database_changed",
     }
 }

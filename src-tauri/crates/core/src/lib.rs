@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod bulk;
 pub mod client;
+pub mod clinic_keys;
 pub mod database;
 pub mod deadline;
 pub mod dkim;

@@ -17,7 +17,7 @@ pub struct Sealer {
 }
 
 /// How an exported key file begins, so that a wrong file is told apart from a damaged one.
-const EXPORT_PREFIX: &str = "vetdesk-dispatch-key-v1:";
+pub(crate) const EXPORT_PREFIX: &str = "vetdesk-dispatch-key-v1:";
 
 impl Sealer {
     pub fn new(key: &[u8; KEY_BYTES]) -> Self {
@@ -54,6 +54,11 @@ impl Sealer {
         mac.update(b"vetdesk outbox key fingerprint");
         let bytes = mac.finalize().into_bytes();
         bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The key itself, for [`crate::clinic_keys`] to hand to another workstation of the clinic.
+    pub(crate) fn key(&self) -> &[u8; KEY_BYTES] {
+        self.key.expose()
     }
 
     /// The key as a line of text for another dispatcher of this clinic (vetdesk-server) to

@@ -137,6 +137,11 @@ impl CodePepper {
         key
     }
 
+    /// The key itself, for [`crate::clinic_keys`] to hand to another workstation of the clinic.
+    pub(crate) fn bytes(&self) -> &[u8; PEPPER_BYTES] {
+        &self.0
+    }
+
     /// HMAC-SHA256 of a code as [`normalize_code`] writes it, in hex.
     pub fn digest(&self, code: &str) -> String {
         let mut mac =

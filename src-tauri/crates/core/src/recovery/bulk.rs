@@ -30,6 +30,7 @@ impl Recovery {
     ) -> CoreResult<BulkProgress> {
         access::bulk_inviter(actor)?;
         require_clinic_url(&self.settings().await?)?;
+        self.require_clinic_keys().await?;
         let client_ids = match selection {
             BulkSelection::Clients { ids } => {
                 let mut seen = std::collections::HashSet::new();

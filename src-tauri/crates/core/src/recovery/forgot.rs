@@ -44,7 +44,7 @@ impl Recovery {
             at_deadline(ANSWER_AFTER, words)
         );
         match done {
-            Some(Err(e @ CoreError::InvalidInput { .. })) => Err(e),
+            Some(Err(e @ (CoreError::InvalidInput { .. } | CoreError::NotConfigured(_)))) => Err(e),
             Some(Ok(answer)) => Ok(answer),
             _ => Ok(words.unwrap_or_else(|| ForgotAnswer {
                 message: FORGOT_MESSAGE.to_string(),
@@ -56,6 +56,8 @@ impl Recovery {
     /// use [`Self::answer_forgot_password`], so that timing tells nothing either.
     pub async fn forgot_password(&self, identifier: &str, ws: &str) -> CoreResult<ForgotAnswer> {
         let identifier = validate::identifier(validate::IDENTIFIER, identifier)?;
+        // Whoever asks, before any account is looked up: a desk that cannot mint a link says so.
+        self.require_clinic_keys().await?;
         let (outcome, subject) = match self.forgot_password_inner(&identifier, ws).await {
             Ok(pair) => pair,
             Err(e) => {

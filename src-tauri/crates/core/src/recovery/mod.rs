@@ -5,6 +5,7 @@
 mod bulk;
 mod clients;
 mod forgot;
+mod keys;
 mod login;
 mod offline;
 mod password;
@@ -16,6 +17,7 @@ mod settings;
 mod setup;
 mod staff;
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use rand::RngCore;
@@ -23,6 +25,7 @@ use rand::RngCore;
 pub use bulk::BULK_MAX;
 pub use clients::CLIENT_PAGE;
 pub use forgot::{FORGOT_MESSAGE, FORGOT_MESSAGE_NO_MAIL};
+pub use keys::KEYS_MISSING;
 pub use offline::Replay;
 pub use password::WRONG_CURRENT;
 pub use portal::{PortalSignIn, PortalTarget};
@@ -56,6 +59,9 @@ pub struct Recovery {
     limits: LimitConfig,
     rng: Mutex<Box<dyn RngCore + Send>>,
     outbox_wake: Box<dyn Fn() + Send + Sync>,
+    /// The clinic database said this workstation's outbox key is the clinic's (see
+    /// [`Recovery::require_clinic_keys`]); a fingerprint once recorded never changes.
+    keys_confirmed: AtomicBool,
 }
 
 pub struct RecoveryParts {
@@ -86,6 +92,7 @@ impl Recovery {
             limits: parts.limits,
             rng: Mutex::new(parts.rng),
             outbox_wake: parts.outbox_wake,
+            keys_confirmed: AtomicBool::new(false),
         }
     }
 
@@ -162,6 +169,7 @@ impl Recovery {
             .email
             .clone()
             .ok_or_else(|| CoreError::NoEmail(staff::no_email_message(staff)))?;
+        self.require_clinic_keys().await?;
         let now = self.clock.now();
         let expires_at = now + token::minutes(minutes);
         let secrets = self.secrets(true);

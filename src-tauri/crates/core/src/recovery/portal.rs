@@ -68,6 +68,7 @@ impl Recovery {
                 minutes,
             )
         };
+        self.require_clinic_keys().await?;
         let now = self.clock.now();
         let expires_at = now + token::minutes(minutes);
         let link = self.secrets(true).link.unwrap_or_default();

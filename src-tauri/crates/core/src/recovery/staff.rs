@@ -185,6 +185,7 @@ impl Recovery {
     ) -> CoreResult<OneTimeCode> {
         let target = self.target_for_reset(actor, staff_id).await?;
         self.require_recent_password(actor)?;
+        self.require_clinic_keys().await?;
         let settings = self.settings().await?;
         let now = self.clock.now();
         let expires_at = now + token::minutes(settings.lifetimes.one_time_code_minutes);

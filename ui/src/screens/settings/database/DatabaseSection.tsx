@@ -16,6 +16,7 @@ import { errorFor } from "../../../fieldError";
 import type { AppNotice } from "../../../notices";
 import { useCommand } from "../../../useCommand";
 import { Section } from "../Section";
+import { ClinicKeys } from "./ClinicKeys";
 import { MoveDialog } from "./MoveDialog";
 import { movedNotice } from "./moveReport";
 import {
@@ -243,6 +244,7 @@ export function DatabaseSection({
           </button>
         ) : null}
       </div>
+      {loaded.location.kind === "server" ? <ClinicKeys /> : null}
       {movingClinic ? (
         <MoveDialog
           form={form}
