@@ -294,11 +294,30 @@ impl Dispatcher {
             render_without_secrets(email, settings, now)
         }
         .map_err(|e| Failure::from(&e))?;
-        transport
-            .send(&rendered.message, Some(email.id))
-            .await
-            .map_err(|e| Failure::from(&e))?;
+        // A send that outlasted the claim could be taken over and sent again by another
+        // dispatcher while this one still talks to the mail server: it is given up at half the
+        // lease, and the claim still holds when the failure is recorded.
+        let within = self.send_within();
+        match tokio::time::timeout(within, transport.send(&rendered.message, Some(email.id))).await
+        {
+            Ok(sent) => sent.map_err(|e| Failure::from(&e))?,
+            Err(_) => {
+                return Err(Failure {
+                    reason: format!(
+                        "The mail server did not take the email within {} seconds; it will be \
+                         tried again.",
+                        within.as_secs_f64().ceil()
+                    ),
+                    permanent: false,
+                })
+            }
+        }
         Ok((rendered.message_id, transport.via()))
+    }
+
+    /// The longest one send may take: half the lease.
+    fn send_within(&self) -> Duration {
+        Duration::from_millis(u64::try_from(self.lease / 2).unwrap_or(0).max(1))
     }
 
     /// Deletes preview copies of emails whose token has died. A failure here delays nothing

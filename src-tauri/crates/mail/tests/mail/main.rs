@@ -8,6 +8,7 @@ mod crash;
 mod dispatcher;
 mod dispatchers_pg;
 mod dkim;
+mod lease;
 mod logging;
 mod notices;
 mod preview;

@@ -152,6 +152,11 @@ impl Harness {
         Self::with(Settings::demo(), factory, |d| d.sweeping(outbox)).await
     }
 
+    /// Each claim holds for `lease` (a test cannot wait out the real one).
+    pub async fn leased(settings: Settings, factory: SmtpFactory, lease: Millis) -> Harness {
+        Self::with(settings, Arc::new(factory), |d| d.with_lease(lease)).await
+    }
+
     async fn with(
         settings: Settings,
         factory: Arc<dyn TransportFactory>,
