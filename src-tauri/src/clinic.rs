@@ -169,7 +169,7 @@ impl Clinic {
         let session = self.session_id();
         let result = match self.offline_now() {
             Some(offline) => offline.actor(session).await,
-            None => match self.recovery.actor(session, ws).await {
+            None => match self.unless_gone(self.recovery.actor(session, ws)).await {
                 Err(e) if self.went_offline(&e) => self.offline_actor(session).await,
                 other => self.remembered(other.map(|a| (a, false))).map(|(a, _)| a),
             },
@@ -182,7 +182,7 @@ impl Clinic {
         let session = self.session_id();
         let result = match self.offline_now() {
             Some(offline) => offline.signed_in(session).await,
-            None => match self.recovery.signed_in(session, ws).await {
+            None => match self.unless_gone(self.recovery.signed_in(session, ws)).await {
                 Err(e) if self.went_offline(&e) => match &self.offline {
                     Some(offline) => offline.signed_in(session).await,
                     None => Err(e),
@@ -209,6 +209,33 @@ impl Clinic {
             offline.remember(actor);
         }
         result
+    }
+
+    /// Runs `call` on the clinic's server, given up as soon as the desk finds the server gone
+    /// (a health check without an answer): a call on a connection that died without a word, as
+    /// when a cable is pulled, would otherwise wait until TCP gives up, many minutes later.
+    /// The answer then says the server cannot be reached, as a refused connection does.
+    pub async fn unless_gone<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, CoreError>>,
+    ) -> Result<T, CoreError> {
+        let Some(offline) = self.offline.as_ref().filter(|o| o.online()) else {
+            return call.await;
+        };
+        let mut changes = offline.subscribe();
+        let gone = async {
+            while offline.online() {
+                if changes.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        tokio::select! {
+            done = call => done,
+            () = gone => Err(CoreError::Store(vetdesk_core::StoreError::Unavailable(
+                "the clinic database stopped answering".into(),
+            ))),
+        }
     }
 
     /// The offline side, while the clinic's server cannot be reached.

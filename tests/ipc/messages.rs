@@ -15,6 +15,7 @@ mod database;
 mod move_server;
 mod offline;
 mod offline_sign_in;
+mod offline_stall;
 mod settings;
 
 /// Whether `text` is `template` with every `{placeholder}` filled by some non-empty text.

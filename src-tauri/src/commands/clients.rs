@@ -47,9 +47,8 @@ pub async fn send_portal_link(
     }
     let sent = clinic
         .recovery
-        .send_portal_link(&actor, client_id, &state.workstation)
-        .await;
-    unless_stopped(&clinic, sent)
+        .send_portal_link(&actor, client_id, &state.workstation);
+    unless_stopped(&clinic, sent).await
 }
 
 #[tauri::command]
@@ -63,7 +62,6 @@ pub async fn set_client_email(
     require_online(&clinic, NEEDS_DATABASE)?;
     let profile = clinic
         .recovery
-        .set_client_email(&actor, client_id, &email, &state.workstation)
-        .await;
-    unless_stopped(&clinic, profile)
+        .set_client_email(&actor, client_id, &email, &state.workstation);
+    unless_stopped(&clinic, profile).await
 }

@@ -10,7 +10,7 @@ use crate::error::{CommandError, CommandResult};
 macro_rules! read {
     ($clinic:expr, |$r:ident| $call:expr) => {{
         let $r = $clinic.reader();
-        match $call.await {
+        match $clinic.unless_gone($call).await {
             Err(e) if $clinic.went_offline(&e) => {
                 let $r = $clinic.reader();
                 $call.await
@@ -43,8 +43,13 @@ pub(crate) fn require_online(clinic: &Clinic, why: &str) -> CommandResult<()> {
 
 /// The answer of a change the server stopped answering in the middle of: said plainly, since
 /// whether it was done is for the server to tell once it is back.
-pub(crate) fn unless_stopped<T>(clinic: &Clinic, result: Result<T, CoreError>) -> CommandResult<T> {
-    match result {
+/// A call stuck on a connection that died without a word is given up once the server is found
+/// gone (see [`Clinic::unless_gone`]).
+pub(crate) async fn unless_stopped<T>(
+    clinic: &Clinic,
+    call: impl std::future::Future<Output = Result<T, CoreError>>,
+) -> CommandResult<T> {
+    match clinic.unless_gone(call).await {
         Err(e) if clinic.went_offline(&e) => Err(failed(STOPPED_ANSWERING)),
         other => Ok(other?),
     }

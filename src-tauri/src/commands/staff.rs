@@ -32,9 +32,8 @@ pub async fn send_staff_reset(
     }
     let sent = clinic
         .recovery
-        .send_staff_reset(&actor, staff_id, &state.workstation)
-        .await;
-    unless_stopped(&clinic, sent)
+        .send_staff_reset(&actor, staff_id, &state.workstation);
+    unless_stopped(&clinic, sent).await
 }
 
 #[tauri::command]
@@ -47,9 +46,8 @@ pub async fn issue_one_time_code(
     require_online(&clinic, CODE_NEEDS_DATABASE)?;
     let code = clinic
         .recovery
-        .issue_one_time_code(&actor, staff_id, &state.workstation)
-        .await;
-    unless_stopped(&clinic, code)
+        .issue_one_time_code(&actor, staff_id, &state.workstation);
+    unless_stopped(&clinic, code).await
 }
 
 #[tauri::command]
@@ -63,7 +61,6 @@ pub async fn update_staff_email(
     require_online(&clinic, NEEDS_DATABASE)?;
     let card = clinic
         .recovery
-        .update_staff_email(&actor, staff_id, &email, &state.workstation)
-        .await;
-    unless_stopped(&clinic, card)
+        .update_staff_email(&actor, staff_id, &email, &state.workstation);
+    unless_stopped(&clinic, card).await
 }

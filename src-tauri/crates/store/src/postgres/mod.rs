@@ -34,7 +34,7 @@ pub(crate) use crate::rows::{counter, like_pattern, word};
 use crate::CountedTable;
 
 /// The key of the clinic's write lock, the same on every workstation ("VetDesk" in ASCII).
-const WRITE_LOCK: i64 = 0x0056_6574_4465_736b;
+pub const WRITE_LOCK: i64 = 0x0056_6574_4465_736b;
 
 /// Connections a workstation holds at most: the screens, the outbox dispatcher and the bulk
 /// runner each need one at a time. A server's default of 100 connections then serves about 30
