@@ -13,6 +13,7 @@ mod clients;
 mod database;
 mod move_server;
 mod offline;
+mod offline_bulk;
 mod offline_sign_in;
 mod settings;
 
