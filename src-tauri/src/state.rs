@@ -248,6 +248,7 @@ impl AppState {
                 offline.clone(),
                 clinic.recovery.clone(),
                 self.workstation.clone(),
+                clinic.bulk_wake.clone(),
                 clinic.stopped(),
             );
         }

@@ -167,6 +167,8 @@ fn a_bulk_run_of_500_clients_is_delivered_once_across_cancel_restart_and_resume(
         "start_bulk_invite",
         json!({ "selection": { "kind": "clients", "ids": selection } }),
     );
+    assert_eq!(started["kind"], "started", "{started}");
+    let started = &started["progress"];
     let job = started["id"].as_i64().unwrap();
     assert_eq!(started["total"], 501);
     // Cancel part-way: what was sent stays sent, the rest waits.
@@ -196,7 +198,7 @@ fn a_bulk_run_of_500_clients_is_delivered_once_across_cancel_restart_and_resume(
     let second = d.ok(
         "start_bulk_invite",
         json!({ "selection": { "kind": "clients", "ids": selection } }),
-    )["id"]
+    )["progress"]["id"]
         .as_i64()
         .unwrap();
     while d.ok("bulk_invite_progress", json!({ "jobId": second }))["sent"]

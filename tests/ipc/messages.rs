@@ -14,6 +14,7 @@ mod clinic_keys;
 mod database;
 mod move_server;
 mod offline;
+mod offline_bulk;
 mod offline_sign_in;
 mod offline_stall;
 mod settings;

@@ -47,8 +47,11 @@ export const commands = {
 	/**  The paw icon: a portal invitation, or a portal reset link for a registered client. */
 	sendPortalLink: (clientId: number) => typedError<PortalSent, CommandError>(__TAURI_INVOKE("send_portal_link", { clientId })),
 	setClientEmail: (clientId: number, email: string) => typedError<ClientProfile, CommandError>(__TAURI_INVOKE("set_client_email", { clientId, email })),
-	/**  Stores an invitation run for the selected clients; this workstation sends it. */
-	startBulkInvite: (selection: BulkSelection) => typedError<BulkProgress, CommandError>(__TAURI_INVOKE("start_bulk_invite", { selection })),
+	/**
+	 *  Stores an invitation run for the selected clients; this workstation sends it. While the
+	 *  clinic database cannot be reached, the run is queued here and stored when it answers.
+	 */
+	startBulkInvite: (selection: BulkSelection) => typedError<BulkStart, CommandError>(__TAURI_INVOKE("start_bulk_invite", { selection })),
 	bulkInviteProgress: (jobId: number) => typedError<BulkProgress, CommandError>(__TAURI_INVOKE("bulk_invite_progress", { jobId })),
 	cancelBulkInvite: (jobId: number) => typedError<BulkProgress, CommandError>(__TAURI_INVOKE("cancel_bulk_invite", { jobId })),
 	/**  The invitation runs this workstation is working through (one begun before a restart too). */
@@ -165,6 +168,16 @@ export type BulkSkipped = {
 	name: string,
 	reason: string,
 };
+
+/**
+ *  What Invite to portal answers: the run the clinic database stored, or, while it cannot be
+ *  reached, the run queued at this workstation, stored and sent when it answers again.
+ */
+export type BulkStart = { kind: "started"; progress: BulkProgress } | { kind: "queued"; 
+/**  "Queued — will send when online: …", for the window. */
+message: string; 
+/**  How many clients the run will invite, as this computer's copy counted them. */
+total: number };
 
 export type BulkStatus = "running" | "cancelled" | "done";
 
@@ -525,13 +538,18 @@ export type QueuedKind =
 /**  Reset password on a staff card: a reset link to the registered email. */
 "staffReset" | 
 /**  The paw icon: a portal invitation or a portal reset link to the client's email. */
-"portalLink";
+"portalLink" | 
+/**  Invite to portal on the Clients list: a run of portal invitations to many clients. */
+"bulkInvite";
 
 /**  Where a queued action is. */
 export type QueuedState = 
 /**  Waiting for the clinic database. */
 "queued" | 
-/**  Replayed: the email is in the clinic's outbox. */
+/**
+ *  Replayed: the email is in the clinic's outbox, or the invitation run is stored and
+ *  this workstation sends it.
+ */
 "sent" | 
 /**  Replayed and refused by the rules as they stood then; the outcome says why. */
 "refused";

@@ -1,7 +1,7 @@
 // A workstation whose clinic database is on the clinic's server, while that server cannot be
-// reached: a banner on every screen says so and which copy the lists show, Reset password and
-// the paw icon are queued, Show one-time code is refused, and back online the queue goes out in
-// order, each action sent or refused under the rules as they stand then.
+// reached: a banner on every screen says so and which copy the lists show, Reset password, the
+// paw icon and Invite to portal are queued, Show one-time code is refused, and back online the
+// queue goes out in order, each action sent or refused under the rules as they stand then.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { shot, useChromium, withApp } from "./chromium.mjs";
@@ -76,7 +76,7 @@ describe("working offline", () => {
       );
       assert.match(
         await text(banner),
-        /Staff List and client search show this computer's copy from .+\. Reset password and patient-portal emails are queued and go out when the connection is back\./,
+        /Staff List and client search show this computer's copy from .+\. Reset password, patient-portal emails and portal invitations are queued and go out when the connection is back\./,
       );
       assert.equal(await timeIn(page, "offline-since"), iso(await mock(page, "offlineSince")));
       assert.equal(await timeIn(page, "offline-copy"), iso(await mock(page, "copyRefreshedAt")));
@@ -229,5 +229,76 @@ describe("working offline", () => {
       assert.equal(await page.getByTestId("queued-table").isVisible(), false);
       await page.keyboard.press("Enter");
       assert.equal(await page.getByTestId("queued-table").isVisible(), true);
+    }));
+
+  test("Invite to portal is queued with the clients counted; back online the run starts here", () =>
+    withApp({ config: { ...config, bulkTickMs: 20 } }, async (page) => {
+      await signedIn(page);
+      await goOffline(page);
+      await page.getByTestId("nav-clients").click();
+      await page.getByTestId("client-filter").check();
+      await searchClients(page, "m");
+      const found = await page.locator("[data-testid^=client-row-]").count();
+      assert.ok(found > 3 && found < 100, `"m" finds a page's worth: ${found}`);
+      const invite = async () => {
+        await page.getByTestId("bulk-invite").click();
+        await page.getByTestId("confirm-yes").click();
+        await eventually(async () =>
+          assert.equal(await page.getByTestId("bulk-confirm").count(), 0),
+        );
+      };
+      await invite();
+      const notice = page.getByTestId("bulk-queued");
+      assert.equal(
+        await text(notice),
+        message("bulkInviteQueued", { clients: `${found} clients` }),
+      );
+      assert.equal(await notice.getAttribute("class"), "alert alert-info");
+      assert.equal(await notice.locator("svg.alert-icon").count(), 1);
+      assert.equal(await page.getByTestId("bulk-progress").count(), 0, "no run goes on offline");
+      // A second click on the same clients while the first waits queues nothing more.
+      await invite();
+      assert.equal(
+        await text(notice),
+        message("bulkInviteQueued", { clients: `${found} clients` }),
+      );
+      const panel = page.getByTestId("queued-actions");
+      await eventually(async () => assert.equal(await panel.locator("tbody tr").count(), 1));
+      const subject = message("bulkSubjectSearch", { clients: `${found} clients`, query: "m" });
+      assert.equal(subject, `${found} clients matching “m”`);
+      const row = panel.locator("tbody tr").first();
+      assert.match(
+        await text(row),
+        /^Portal invitations\s+(.+)\s+Alex Morgan\s+today, .+\s+Queued — will send when online$/,
+      );
+      assert.equal(await text(row.locator("td").nth(1)), subject);
+      assert.equal(
+        await text(page.getByTestId("offline-show-queue")),
+        "See queued actions (1 waiting)",
+      );
+      assert.deepEqual(await mock(page, "bulkJobs"), []);
+      await shot(page, "clients-bulk-queued");
+
+      // Back online: the run is stored as the person who queued it, and this computer sends it.
+      await setOnline(page, true);
+      const [queued] = await mock(page, "queued");
+      await eventually(async () => assert.equal(await rowState(page, queued.id), "sent"));
+      assert.equal(
+        await text(page.getByTestId(`queued-outcome-${queued.id}`)),
+        message("bulkInviteStarted", { clients: `${found} clients` }),
+      );
+      assert.equal(await notice.count(), 0, "the queued notice gives way to the run");
+      await page.getByTestId("bulk-progress").waitFor();
+      await eventually(async () =>
+        assert.equal(await page.getByTestId("bulk-progress").getAttribute("data-status"), "done"),
+      );
+      const jobs = await mock(page, "bulkJobs");
+      assert.equal(jobs.length, 1);
+      assert.equal(jobs[0].createdBy, "amorgan");
+      assert.equal(jobs[0].items.length, found);
+      assert.equal(
+        await text(page.getByTestId("bulk-summary")),
+        `Finished: ${found} invitations sent, 0 skipped, 0 failed.`,
+      );
     }));
 });

@@ -1,26 +1,29 @@
 use tauri::State;
-use vetdesk_core::bulk::{BulkProgress, BulkSelection};
+use vetdesk_core::bulk::{BulkProgress, BulkSelection, BulkStart};
 
-use super::require_online;
+use super::{require_online, unless_stopped};
 use crate::error::CommandResult;
 use crate::offline::NEEDS_DATABASE;
 use crate::state::AppState;
 
-/// Stores an invitation run for the selected clients; this workstation sends it.
+/// Stores an invitation run for the selected clients; this workstation sends it. While the
+/// clinic database cannot be reached, the run is queued here and stored when it answers.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_bulk_invite(
     state: State<'_, AppState>,
     selection: BulkSelection,
-) -> CommandResult<BulkProgress> {
+) -> CommandResult<BulkStart> {
     let (clinic, actor) = state.actor().await?;
-    require_online(&clinic, NEEDS_DATABASE)?;
+    if let Some(offline) = clinic.offline_now() {
+        return Ok(offline.queue_bulk_invite(&actor, selection).await?);
+    }
     let progress = clinic
         .recovery
-        .start_bulk_invite(&actor, selection, &state.workstation)
-        .await?;
+        .start_bulk_invite(&actor, selection, &state.workstation);
+    let progress = unless_stopped(&clinic, progress).await?;
     clinic.bulk_wake.notify_one();
-    Ok(progress)
+    Ok(BulkStart::Started { progress })
 }
 
 #[tauri::command]

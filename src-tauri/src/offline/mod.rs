@@ -1,30 +1,28 @@
 //! A workstation whose clinic database is on the clinic's server, while that server cannot be
 //! reached: the Staff List and client search answer from this computer's copy of the clinic
-//! (refreshed while online), reset and paw emails are queued here and replayed in order when
-//! the server answers again, and the person signed in stays signed in, with the idle lock kept
-//! here until the server can keep it again.
+//! (refreshed while online), reset and paw emails and bulk invitations are queued here and
+//! replayed in order when the server answers again, and the person signed in stays signed in,
+//! with the idle lock kept here until the server can keep it again.
 
 mod monitor;
+mod queue;
 mod sign_in;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rand::rngs::OsRng;
 use serde::Serialize;
 use tokio::sync::{watch, Notify};
-use vetdesk_core::client::PortalSent;
-use vetdesk_core::offline::{self, NewQueuedAction, QueuedAction, QueuedKind};
-use vetdesk_core::ports::PortalStore;
-use vetdesk_core::recovery::{Recovery, RESEND_INTERVAL};
+use vetdesk_core::offline::QueuedAction;
+use vetdesk_core::recovery::Recovery;
 use vetdesk_core::session::Actor;
-use vetdesk_core::staff::ResetSent;
 use vetdesk_core::time::{Millis, MINUTE};
-use vetdesk_core::{validate, Clock, CoreError, CoreResult, StoreError, SystemClock};
+use vetdesk_core::{Clock, CoreError, CoreResult, StoreError, SystemClock};
 use vetdesk_store::queue::ActionQueue;
 use vetdesk_store::{PgStore, SqliteStore};
 
 pub use monitor::spawn_monitor;
+pub use queue::{CODE_NEEDS_DATABASE, NEEDS_DATABASE};
 pub use sign_in::{OFFLINE_SIGN_IN_OFF, OFFLINE_SIGN_IN_REFUSED, OFFLINE_UNLOCK_REFUSED};
 
 /// How long settled actions stay in the window's list.
@@ -197,91 +195,6 @@ impl Offline {
         }
     }
 
-    /// Queues Reset password on `staff_id`'s card, after the checks this computer's copy can
-    /// answer; a reset already waiting for the same person is not queued twice.
-    pub async fn queue_staff_reset(&self, actor: &Actor, staff_id: i64) -> CoreResult<ResetSent> {
-        let target = self
-            .copy_recovery
-            .check_staff_reset(actor, staff_id)
-            .await?;
-        let masked = validate::mask_email(target.email.as_deref().unwrap_or_default());
-        let queued_at = self
-            .push(
-                actor,
-                QueuedKind::StaffReset,
-                staff_id,
-                &target.display_name,
-            )
-            .await?;
-        Ok(ResetSent {
-            message: staff_reset_queued(&target.display_name, &masked),
-            masked_email: masked,
-            resend_available_at: queued_at + RESEND_INTERVAL,
-            queued: true,
-        })
-    }
-
-    /// Queues the paw icon's email to `client_id`, after the checks this computer's copy can
-    /// answer.
-    pub async fn queue_portal_link(&self, actor: &Actor, client_id: i64) -> CoreResult<PortalSent> {
-        let (client, email, _) = self
-            .copy_recovery
-            .portal_link_target(actor, client_id)
-            .await?;
-        let name = vetdesk_core::client::full_name(&client.first_name, &client.last_name);
-        let masked = validate::mask_email(&email);
-        let queued_at = self
-            .push(actor, QueuedKind::PortalLink, client_id, &name)
-            .await?;
-        let invitation = self
-            .copy
-            .portal_account_of(client_id)
-            .await?
-            .is_none_or(|a| a.status == vetdesk_core::client::PortalAccountStatus::Invited);
-        Ok(PortalSent {
-            invitation,
-            message: portal_link_queued(&name, &masked),
-            masked_email: masked,
-            resend_available_at: queued_at + RESEND_INTERVAL,
-            queued: true,
-        })
-    }
-
-    /// Writes the action to the queue file before anyone is told it is queued; answers when it
-    /// was taken.
-    async fn push(
-        &self,
-        actor: &Actor,
-        kind: QueuedKind,
-        subject_id: i64,
-        subject_name: &str,
-    ) -> CoreResult<Millis> {
-        let waiting = self.queue.waiting().await?;
-        if let Some(same) = waiting
-            .iter()
-            .find(|a| a.kind == kind && a.subject_id == subject_id)
-        {
-            return Ok(same.queued_at);
-        }
-        let action = NewQueuedAction {
-            key: offline::new_key(&mut OsRng),
-            kind,
-            actor_id: actor.id,
-            subject_id,
-            actor_name: actor.display_name.clone(),
-            subject_name: subject_name.to_string(),
-            queued_at: SystemClock.now(),
-        };
-        let queued = self.queue.push(&action).await?;
-        tracing::info!(
-            kind = kind.as_str(),
-            id = queued.id,
-            "action queued while offline"
-        );
-        self.changed();
-        Ok(queued.queued_at)
-    }
-
     /// What the window shows of the connection and the queue.
     pub async fn status(&self) -> CoreResult<ConnectionStatus> {
         let since = SystemClock.now() - SETTLED_SHOWN_FOR;
@@ -299,29 +212,6 @@ impl Offline {
         self.queue.close().await;
         self.copy.close().await;
     }
-}
-
-/// Show one-time code while offline: codes are made only in the clinic database.
-pub const CODE_NEEDS_DATABASE: &str = "Show one-time code needs the clinic database, which this \
-     computer cannot reach now. Use Reset password instead: it is queued and sent when the \
-     connection is back.";
-
-/// A change this desk cannot queue, while offline.
-pub const NEEDS_DATABASE: &str = "This needs the clinic database, which this computer cannot \
-     reach now. Try again when the connection is back.";
-
-fn staff_reset_queued(name: &str, email: &str) -> String {
-    format!(
-        "Queued — will send when online: the reset link for {name} goes to {email} as soon as \
-         the clinic database answers."
-    )
-}
-
-fn portal_link_queued(name: &str, email: &str) -> String {
-    format!(
-        "Queued — will send when online: the patient-portal email for {name} goes to {email} \
-         as soon as the clinic database answers."
-    )
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
-use vetdesk_core::offline::{QueuedState, Replayed};
+use vetdesk_core::offline::{QueuedKind, QueuedState, Replayed};
 use vetdesk_core::recovery::Recovery;
 use vetdesk_core::time::{Millis, MINUTE};
 use vetdesk_core::{Clock, CoreError, StoreError, SystemClock};
@@ -21,11 +22,13 @@ const CHECK_EVERY: Duration = Duration::from_secs(2);
 const REFRESH_EVERY: Millis = 5 * MINUTE;
 
 /// Runs until `stop`: checks, refreshes and replays for `offline`, with `recovery` on the
-/// clinic's server, as workstation `ws`.
+/// clinic's server, as workstation `ws`; `bulk_wake` starts this workstation's bulk runner on
+/// a run a replay stored.
 pub fn spawn_monitor(
     offline: Arc<Offline>,
     recovery: Arc<Recovery>,
     ws: String,
+    bulk_wake: Arc<Notify>,
     stop: CancellationToken,
 ) {
     tauri::async_runtime::spawn(async move {
@@ -34,10 +37,11 @@ pub fn spawn_monitor(
             let answers = offline.server.ping().await.is_ok();
             if !answers {
                 offline.set_online(false);
-            } else if offline.online() || come_back(&offline, &recovery, &ws, &mut refreshed).await
+            } else if offline.online()
+                || come_back(&offline, &recovery, &ws, &bulk_wake, &mut refreshed).await
             {
                 offline.set_online(true);
-                replay(&offline, &recovery, &ws).await;
+                replay(&offline, &recovery, &ws, &bulk_wake).await;
                 let now = SystemClock.now();
                 if refreshed.is_none_or(|at| now - at >= REFRESH_EVERY) && offline.online() {
                     refreshed = refresh(&offline, now).await.or(refreshed);
@@ -61,6 +65,7 @@ async fn come_back(
     offline: &Offline,
     recovery: &Recovery,
     ws: &str,
+    bulk_wake: &Notify,
     refreshed: &mut Option<Millis>,
 ) -> bool {
     if offline.unopened() {
@@ -81,7 +86,7 @@ async fn come_back(
         tracing::warn!(error = %e, "could not resume the offline sign-in on the server");
         return false;
     }
-    replay(offline, recovery, ws).await
+    replay(offline, recovery, ws, bulk_wake).await
 }
 
 /// Copies the server's staff, clients and pets into this computer's copy, and drops the offline
@@ -110,8 +115,9 @@ async fn refresh(offline: &Offline, now: Millis) -> Option<Millis> {
 }
 
 /// Replays the waiting actions in the order they were taken, until one cannot reach the server;
-/// `true` when none is left waiting.
-async fn replay(offline: &Offline, recovery: &Recovery, ws: &str) -> bool {
+/// `true` when none is left waiting. A bulk invitation stored by its replay is this
+/// workstation's run: `bulk_wake` starts the runner on it now rather than at its next look.
+async fn replay(offline: &Offline, recovery: &Recovery, ws: &str, bulk_wake: &Notify) -> bool {
     let waiting = match offline.queue.waiting().await {
         Ok(waiting) => waiting,
         Err(e) => {
@@ -135,6 +141,9 @@ async fn replay(offline: &Offline, recovery: &Recovery, ws: &str) -> bool {
             state = state.as_str(),
             "replayed an offline action"
         );
+        if action.kind == QueuedKind::BulkInvite && state == QueuedState::Sent {
+            bulk_wake.notify_one();
+        }
         if let Err(e) = offline
             .queue
             .settle(action.id, state, &outcome, SystemClock.now())

@@ -56,7 +56,7 @@ fn the_ui_fixture_speaks_the_client_commands_words() {
         json!({ "jobId": 999_999 }),
     );
     let run = d.ok("start_bulk_invite", select(vec![with_email, without_email]));
-    let run = json!({ "jobId": run["id"] });
+    let run = json!({ "jobId": run["progress"]["id"] });
     let done = (0..200)
         .map(|_| {
             std::thread::sleep(std::time::Duration::from_millis(50));

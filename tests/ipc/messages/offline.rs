@@ -68,6 +68,11 @@ pub(super) struct OnServer {
 }
 
 pub(super) fn clinic_on_server(label: &str) -> OnServer {
+    clinic_on_server_with(label, &[])
+}
+
+/// [`clinic_on_server`], with `more` clients beside Maya Brooks.
+pub(super) fn clinic_on_server_with(label: &str, more: &[NewClient]) -> OnServer {
     let db = rt(fresh_database(label));
     let options = PgConnectOptions::from_str(&server_url()).unwrap();
     let target = SocketAddr::from(([127, 0, 0, 1], options.get_port()));
@@ -117,7 +122,10 @@ pub(super) fn clinic_on_server(label: &str) -> OnServer {
         address: None,
         pets: Vec::new(),
     };
-    rt(server.insert_clients(&[client], 1)).unwrap();
+    let clients: Vec<NewClient> = std::iter::once(client)
+        .chain(more.iter().cloned())
+        .collect();
+    rt(server.insert_clients(&clients, 1)).unwrap();
 
     let d = d.restart();
     sign_in(&d);
@@ -144,7 +152,7 @@ pub(super) fn sign_in(d: &Desk) -> Value {
     )
 }
 
-/// The Offline words this file's test checks; the sign-in test checks the others.
+/// The Offline words this file's test checks; the sign-in and bulk tests check the others.
 const CHECKED_HERE: [&str; 4] = [
     "staffResetQueued",
     "portalLinkQueued",
@@ -211,8 +219,12 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
         json!({ "staffId": jordan, "email": "jordan.lee@mail.example" }),
     );
     // What only the clinic database can do is refused at once, in words; no run goes on.
-    let everyone = json!({ "selection": { "kind": "search", "query": "", "filter": "all" } });
-    f.refusal("needsDatabase", &d, "start_bulk_invite", everyone);
+    f.refusal(
+        "needsDatabase",
+        &d,
+        "cancel_bulk_invite",
+        json!({ "jobId": 1 }),
+    );
     f.refusal("needsDatabase", &d, "list_activity", json!({ "query": "" }));
     assert_eq!(d.ok("running_bulk_invites", json!({})), json!([]));
     d.ok("get_settings", json!({}));
@@ -320,6 +332,7 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
     let all: BTreeSet<String> = f.messages.as_object().unwrap().keys().cloned().collect();
     let elsewhere: BTreeSet<String> = super::offline_sign_in::CHECKED_HERE
         .iter()
+        .chain(super::offline_bulk::CHECKED_HERE.iter())
         .map(|k| k.to_string())
         .collect();
     assert_eq!(

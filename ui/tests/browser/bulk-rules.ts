@@ -2,7 +2,7 @@
 // only, the clinic URL first, a run stored with one item per client, and a runner on this
 // workstation that works one client at a time until the run is done or cancelled. A reload of
 // the page stands for a restart of the app: runs are kept in sessionStorage and resume.
-import type { BulkProgress, ClientCursor, SessionInfo } from "../../src/bindings";
+import type { BulkProgress, BulkSelection, ClientCursor, SessionInfo } from "../../src/bindings";
 import { now, type BulkJob, type BulkOutcome, type Clinic } from "./clinic";
 import { fullName, issuePortalLink, usernameTakenByOther } from "./client-rules";
 import type { Handlers } from "./handlers";
@@ -133,15 +133,12 @@ export function progressOf(c: Clinic, job: BulkJob): BulkProgress {
   };
 }
 
-export function bulkHandlers(c: Clinic, g: BulkGuards): Pick<Handlers, BulkCommands> {
-  const inviter = () => {
-    const me = g.requireSession();
-    if (me.role !== "admin" && me.role !== "officeManager") fail("forbidden", say("forbiddenBulk"));
-    return me;
-  };
-  const jobOf = (id: number) =>
-    c.bulkJobs.find((j) => j.id === id) ?? fail("notFound", say("bulkRunNotFound"));
-
+/**
+ * The clients a selection reaches, after the checks a run is stored under, as the core's
+ * `bulk_clients` has them: the role, the clinic's web address, at least one client and at most
+ * BULK_MAX. Offline, the desk runs the same checks on its copy before it queues a run.
+ */
+export function bulkClients(c: Clinic, g: BulkGuards) {
   /** Every client a search finds, a page at a time, as the core collects them. */
   const everyMatch = async (query: string, filter: "all" | "notRegisteredWithEmail") => {
     const ids: number[] = [];
@@ -153,22 +150,37 @@ export function bulkHandlers(c: Clinic, g: BulkGuards): Pick<Handlers, BulkComma
       after = page.next;
     }
   };
+  return async (selection: BulkSelection): Promise<number[]> => {
+    inviter(g);
+    if (!c.settings.clinic.clinicUrl) fail("failed", say("clinicUrlMissing"));
+    const ids =
+      selection.kind === "clients"
+        ? [...new Set(selection.ids)]
+        : await everyMatch(selection.query, selection.filter);
+    if (ids.length === 0) fail("invalidInput", say("bulkNothingSelected"), { field: "selection" });
+    if (ids.length > BULK_MAX)
+      fail("invalidInput", say("bulkTooMany", { max: BULK_MAX }), { field: "selection" });
+    return ids;
+  };
+}
+
+function inviter(g: BulkGuards) {
+  const me = g.requireSession();
+  if (me.role !== "admin" && me.role !== "officeManager") fail("forbidden", say("forbiddenBulk"));
+  return me;
+}
+
+export function bulkHandlers(c: Clinic, g: BulkGuards): Pick<Handlers, BulkCommands> {
+  const jobOf = (id: number) =>
+    c.bulkJobs.find((j) => j.id === id) ?? fail("notFound", say("bulkRunNotFound"));
+  const clientsOf = bulkClients(c, g);
 
   return {
     startBulkInvite: async (selection) => {
-      const me = inviter();
-      if (!c.settings.clinic.clinicUrl) fail("failed", say("clinicUrlMissing"));
-      const ids =
-        selection.kind === "clients"
-          ? [...new Set(selection.ids)]
-          : await everyMatch(selection.query, selection.filter);
-      if (ids.length === 0)
-        fail("invalidInput", say("bulkNothingSelected"), { field: "selection" });
-      if (ids.length > BULK_MAX)
-        fail("invalidInput", say("bulkTooMany", { max: BULK_MAX }), { field: "selection" });
+      const ids = await clientsOf(selection);
       const job: BulkJob = {
         id: c.nextBulkId++,
-        createdBy: me.username,
+        createdBy: inviter(g).username,
         createdAt: now(),
         status: "running",
         items: ids.map((clientId) => ({ clientId, outcome: null })),
@@ -177,14 +189,14 @@ export function bulkHandlers(c: Clinic, g: BulkGuards): Pick<Handlers, BulkComma
       save(c);
       audit(c, "bulk_invite", "queued", null, `${ids.length} clients`);
       startBulkRunner(c);
-      return progressOf(c, job);
+      return { kind: "started", progress: progressOf(c, job) };
     },
     bulkInviteProgress: (jobId) => {
-      inviter();
+      inviter(g);
       return progressOf(c, jobOf(jobId));
     },
     cancelBulkInvite: (jobId) => {
-      inviter();
+      inviter(g);
       const job = jobOf(jobId);
       if (job.status === "running") {
         job.status = "cancelled";
@@ -194,7 +206,7 @@ export function bulkHandlers(c: Clinic, g: BulkGuards): Pick<Handlers, BulkComma
       return progressOf(c, job);
     },
     runningBulkInvites: () => {
-      inviter();
+      inviter(g);
       return c.bulkJobs.filter((j) => j.status === "running").map((j) => progressOf(c, j));
     },
   };

@@ -52,8 +52,13 @@ const SERVER: DatabaseLocation = {
   tls: { mode: "verifyFull", caFile: null },
 };
 
-/** An action queued while offline, with whom it is by and for. */
-export type MockQueued = QueuedAction & { actorId: number; subjectId: number };
+/** An action queued while offline, with whom it is by and for (a bulk invitation: its clients,
+ * and subject 0). */
+export type MockQueued = QueuedAction & {
+  actorId: number;
+  subjectId: number;
+  clientIds?: number[];
+};
 
 /** A vetdesk-server as the clinic-URL check finds it. */
 export type ClinicServer =

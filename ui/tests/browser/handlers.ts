@@ -2,7 +2,7 @@
 // renamed command or a changed argument or answer type fails the type check.
 import type { commands, Role, StaffCard, StaffRow } from "../../src/bindings";
 import { MIN, now, type Clinic } from "./clinic";
-import { bulkHandlers } from "./bulk-rules";
+import { bulkClients, bulkHandlers } from "./bulk-rules";
 import { clientHandlers } from "./client-rules";
 import { checkClinicUrl } from "./clinic-url";
 import { databaseHandlers } from "./database-rules";
@@ -109,9 +109,11 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
 
   const guards = { requireSession, requireRecentPassword };
   const clients = clientHandlers(c, guards);
-  return whileOffline(c, guards, {
+  const bulk = { requireSession, search: clients.searchClients };
+  const offline = { ...guards, bulkClients: bulkClients(c, bulk) };
+  return whileOffline(c, offline, {
     ...clients,
-    ...bulkHandlers(c, { requireSession, search: clients.searchClients }),
+    ...bulkHandlers(c, bulk),
     ...dkimHandlers(c, { requireAdmin, requireRecentPassword }),
     ...databaseHandlers(c, { requireAdmin, requireRecentPassword }),
     ...keysHandlers(c, { requireAdmin, requireRecentPassword }),

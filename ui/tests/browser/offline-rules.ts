@@ -1,12 +1,20 @@
 // A workstation whose clinic database is on the clinic's server, with the rules of the desktop
 // shell's offline side (src-tauri/src/offline): while the server does not answer, the lists and
-// cards read this computer's copy; Reset password and the paw icon are checked against the copy
-// and queued, one waiting action per person and kind; Show one-time code and the changes only
-// the clinic database can make are refused. Back online, the queue is replayed oldest first,
+// cards read this computer's copy; Reset password, the paw icon and Invite to portal are checked
+// against the copy and queued, one waiting action per person (or set of clients) and kind; Show
+// one-time code and the changes only the clinic database can make are refused. Back online, the queue is replayed oldest first,
 // each action as the person who took it, under the rules as they stand then. The window hears
 // `connection-changed` on every change, as from the shell. Tests call `window.__clinic.setOnline`.
 import { emit } from "@tauri-apps/api/event";
-import type { ConnectionStatus, QueuedKind, Role, SessionInfo, StaffRow } from "../../src/bindings";
+import type {
+  BulkSelection,
+  ConnectionStatus,
+  QueuedKind,
+  Role,
+  SessionInfo,
+  StaffRow,
+} from "../../src/bindings";
+import { clientsWord } from "../../src/screens/clients/bulk/target";
 import { MIN, now, type Clinic, type MockQueued } from "./clinic";
 import { canSend, fullName } from "./client-rules";
 import type { ClinicSwitch, Handlers } from "./handlers";
@@ -16,9 +24,11 @@ type Online = Omit<Handlers, ClinicSwitch | "connectionStatus">;
 export type OfflineGuards = {
   requireSession: () => SessionInfo;
   requireRecentPassword: () => void;
+  /** The clients a bulk selection reaches, checked as a run is (bulk-rules.ts). */
+  bulkClients: (selection: BulkSelection) => Promise<number[]>;
 };
 /** What the replay of queued actions goes through: the rules, now that the server answers. */
-type Replayer = Pick<Handlers, "sendStaffReset" | "sendPortalLink">;
+type Replayer = Pick<Handlers, "sendStaffReset" | "sendPortalLink" | "startBulkInvite">;
 
 const RESEND_MS = MIN;
 const SETTLED_SHOWN_FOR = 24 * 60 * MIN;
@@ -27,7 +37,6 @@ const SETTLED_SHOWN_FOR = 24 * 60 * MIN;
 const NEEDS_DATABASE = [
   "updateStaffEmail",
   "setClientEmail",
-  "startBulkInvite",
   "bulkInviteProgress",
   "cancelBulkInvite",
   "saveSettings",
@@ -48,7 +57,7 @@ const isManager = (role: Role) => role === "admin" || role === "officeManager";
 
 /** What `connectionStatus` answers: waiting actions newest first, then the recently settled. */
 export function connectionStatus(c: Clinic): ConnectionStatus {
-  const shown = ({ actorId: _, subjectId: __, ...a }: MockQueued) => ({ ...a });
+  const shown = ({ actorId: _, subjectId: __, clientIds: ___, ...a }: MockQueued) => ({ ...a });
   const waiting = c.queued.filter((a) => a.state === "queued").reverse();
   const settled = c.queued
     .filter((a) => a.settledAt !== null && a.settledAt > now() - SETTLED_SHOWN_FOR)
@@ -85,10 +94,23 @@ export function whileOffline(
     return { ...s, email };
   };
 
+  /** The same clients, in whatever order they were picked. */
+  const sameClients = (a: number[] = [], b: number[] = []) =>
+    a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
   /** Writes the action down before anyone is told it is queued; answers when it was taken. */
-  const push = (kind: QueuedKind, subjectId: number, subjectName: string): number => {
+  const push = (
+    kind: QueuedKind,
+    subjectId: number,
+    subjectName: string,
+    clientIds?: number[],
+  ): number => {
     const same = c.queued.find(
-      (a) => a.state === "queued" && a.kind === kind && a.subjectId === subjectId,
+      (a) =>
+        a.state === "queued" &&
+        a.kind === kind &&
+        a.subjectId === subjectId &&
+        sameClients(a.clientIds, clientIds),
     );
     if (same) return same.queuedAt;
     const me = g.requireSession();
@@ -99,6 +121,7 @@ export function whileOffline(
       actorName: me.displayName,
       subjectId,
       subjectName,
+      clientIds,
       queuedAt: now(),
       state: "queued",
       outcome: null,
@@ -158,6 +181,21 @@ export function whileOffline(
         queued: true,
       };
     },
+    startBulkInvite: async (selection) => {
+      if (!isOffline(c)) return online.startBulkInvite(selection);
+      // The clients the copy finds are queued, not the search, as `queue_bulk_invite` does.
+      const ids = await g.bulkClients(selection);
+      const query = selection.kind === "search" ? selection.query.trim() : "";
+      const subject = query
+        ? say("bulkSubjectSearch", { clients: clientsWord(ids.length), query })
+        : clientsWord(ids.length);
+      push("bulkInvite", 0, subject, ids);
+      return {
+        kind: "queued",
+        message: say("bulkInviteQueued", { clients: clientsWord(ids.length) }),
+        total: ids.length,
+      };
+    },
     issueOneTimeCode: (staffId) => {
       if (isOffline(c)) {
         g.requireSession();
@@ -183,6 +221,14 @@ async function replay(c: Clinic, rules: Replayer, a: MockQueued) {
     // The password was asked when the action was taken; the replay does not ask again.
     c.authenticatedAt = now();
     c.activeAt = now();
+    if (a.kind === "bulkInvite") {
+      const run = await rules.startBulkInvite({ kind: "clients", ids: a.clientIds ?? [] });
+      const total = run.kind === "started" ? run.progress.total : run.total;
+      return {
+        state: "sent" as const,
+        outcome: say("bulkInviteStarted", { clients: clientsWord(total) }),
+      };
+    }
     const sent = await (a.kind === "staffReset"
       ? rules.sendStaffReset(a.subjectId)
       : rules.sendPortalLink(a.subjectId));

@@ -165,3 +165,33 @@ impl BulkJobRecord {
         self.sent + self.skipped + self.failed
     }
 }
+
+/// What Invite to portal answers: the run the clinic database stored, or, while it cannot be
+/// reached, the run queued at this workstation, stored and sent when it answers again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum BulkStart {
+    Started {
+        progress: BulkProgress,
+    },
+    Queued {
+        /// "Queued — will send when online: …", for the window.
+        message: String,
+        /// How many clients the run will invite, as this computer's copy counted them.
+        total: u32,
+    },
+}
+
+/// "1 client", "1,234 clients": the count as the window writes it.
+pub fn clients_word(n: usize) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    format!("{grouped} client{}", if n == 1 { "" } else { "s" })
+}

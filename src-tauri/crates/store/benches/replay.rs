@@ -283,6 +283,7 @@ async fn main() {
             actor_name: "Alex Admin".into(),
             subject_name,
             queued_at: now - 30 * MINUTE + n as i64 * 1_000,
+            selection: None,
         };
         queue.push(&action).await.unwrap();
     }

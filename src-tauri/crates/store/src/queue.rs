@@ -19,7 +19,12 @@ use vetdesk_core::StoreError;
 use crate::error::{map, migrate};
 
 const COLUMNS: &str = "id, action_key, kind, actor_id, subject_id, actor_name, subject_name, \
-     queued_at, state, outcome, settled_at";
+     queued_at, state, outcome, settled_at, payload";
+
+/// [`COLUMNS`] for the window's list, which names a bulk invitation's clients in words: their
+/// ids (up to 100,000 of them) are read only for the replay.
+const LISTED_COLUMNS: &str = "id, action_key, kind, actor_id, subject_id, actor_name, \
+     subject_name, queued_at, state, outcome, settled_at, NULL AS payload";
 
 #[derive(Clone, Debug)]
 pub struct ActionQueue {
@@ -56,8 +61,15 @@ impl ActionQueue {
     pub async fn push(&self, action: &NewQueuedAction) -> StoreResult<QueuedAction> {
         let sql = format!(
             "INSERT INTO queued_actions (action_key, kind, actor_id, subject_id, actor_name, \
-             subject_name, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+             subject_name, queued_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+             RETURNING {COLUMNS}"
         );
+        let payload = action
+            .selection
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Other(format!("cannot queue the selection: {e}")))?;
         let row = sqlx::query(&sql)
             .bind(&action.key)
             .bind(action.kind.as_str())
@@ -66,6 +78,7 @@ impl ActionQueue {
             .bind(&action.actor_name)
             .bind(&action.subject_name)
             .bind(action.queued_at)
+            .bind(payload)
             .fetch_one(&self.pool)
             .await
             .map_err(map)?;
@@ -84,7 +97,7 @@ impl ActionQueue {
     /// newest first.
     pub async fn listed(&self, since: Millis) -> StoreResult<Vec<QueuedAction>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM queued_actions \
+            "SELECT {LISTED_COLUMNS} FROM queued_actions \
              WHERE state = 'queued' OR settled_at >= ? ORDER BY id DESC LIMIT 500"
         );
         self.select(&sql, Some(since)).await
@@ -140,6 +153,14 @@ fn read(row: &SqliteRow) -> StoreResult<QueuedAction> {
     let word = |column: &str| -> StoreResult<String> { row.try_get(column).map_err(map) };
     let kind = word("kind")?;
     let state = word("state")?;
+    let payload: Option<String> = row.try_get("payload").map_err(map)?;
+    // An unreadable selection stays one action's problem: it is read as none, which its replay
+    // refuses in words, and the actions queued after it still go.
+    let selection = payload.and_then(|json| {
+        serde_json::from_str(&json)
+            .inspect_err(|e| tracing::error!(error = %e, "unreadable queued bulk selection"))
+            .ok()
+    });
     Ok(QueuedAction {
         id: row.try_get("id").map_err(map)?,
         key: word("action_key")?,
@@ -150,6 +171,7 @@ fn read(row: &SqliteRow) -> StoreResult<QueuedAction> {
         actor_name: word("actor_name")?,
         subject_name: word("subject_name")?,
         queued_at: row.try_get("queued_at").map_err(map)?,
+        selection,
         state: QueuedState::parse(&state)
             .ok_or_else(|| StoreError::Other(format!("unknown queued state {state}")))?,
         outcome: row.try_get("outcome").map_err(map)?,

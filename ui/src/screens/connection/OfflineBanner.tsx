@@ -4,7 +4,8 @@ import { When } from "../../components/When";
 
 /**
  * Says, on every screen, that this computer cannot reach the clinic database: since when,
- * which copy the lists show, and that reset and portal emails wait for the connection.
+ * which copy the lists show, and that reset and portal emails and invitations wait for the
+ * connection.
  */
 export function OfflineBanner({
   status,
@@ -47,8 +48,8 @@ export function OfflineBanner({
               copy yet.
             </span>
           )}{" "}
-          Reset password and patient-portal emails are queued and go out when the connection is
-          back.
+          Reset password, patient-portal emails and portal invitations are queued and go out when
+          the connection is back.
         </p>
       </div>
       {status.actions.length > 0 ? (

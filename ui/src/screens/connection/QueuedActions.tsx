@@ -9,6 +9,7 @@ import type { Tone } from "../../format";
 const KINDS: Record<QueuedKind, string> = {
   staffReset: "Reset password",
   portalLink: "Patient-portal email",
+  bulkInvite: "Portal invitations",
 };
 
 const STATES: Record<QueuedState, { label: string; tone: Tone }> = {
@@ -61,7 +62,8 @@ export function useQueuePanel(actions: QueuedAction[]): QueuePanel {
   };
 }
 
-/** Reset and portal emails taken while offline: waiting, or how the replay answered. */
+/** Reset and portal emails and invitation runs taken while offline: waiting, or how the
+ * replay answered. */
 export function QueuedActions({ actions, panel }: { actions: QueuedAction[]; panel: QueuePanel }) {
   return (
     <section
@@ -89,8 +91,9 @@ export function QueuedActions({ actions, panel }: { actions: QueuedAction[]; pan
       </div>
       <div id="queued-list" class="queued-list" hidden={!panel.open}>
         <p class="muted">
-          Emails asked for while this computer could not reach the clinic database. Each goes out
-          when the connection is back, if the clinic's rules still allow it then.
+          Emails and invitation runs asked for while this computer could not reach the clinic
+          database. Each goes out when the connection is back, if the clinic's rules still allow it
+          then.
         </p>
         <div class="table-wrap">
           <Table caption="Queued actions" columns={COLUMNS} testid="queued-table" dense>

@@ -11,6 +11,7 @@ use crate::session::Actor;
 use crate::staff::StaffRecord;
 use crate::validate::{self, Field};
 
+use super::offline::Replay;
 use super::portal::require_clinic_url;
 use super::Recovery;
 
@@ -28,10 +29,22 @@ impl Recovery {
         selection: BulkSelection,
         ws: &str,
     ) -> CoreResult<BulkProgress> {
+        let (id, _) = self.bulk_invite_by(actor, selection, ws, None).await?;
+        self.bulk_progress(actor, id).await
+    }
+
+    /// The clients `selection` reaches for `actor`, in order and each once, after the checks
+    /// a run is stored under: the role, the clinic's web address, at least one client and at
+    /// most [`BULK_MAX`]. What a desk offline checks against its copy of the clinic before it
+    /// queues a run.
+    pub async fn bulk_clients(
+        &self,
+        actor: &StaffRecord,
+        selection: BulkSelection,
+    ) -> CoreResult<Vec<i64>> {
         access::bulk_inviter(actor)?;
         require_clinic_url(&self.settings().await?)?;
-        self.require_clinic_keys().await?;
-        let client_ids = match selection {
+        let client_ids: Vec<i64> = match selection {
             BulkSelection::Clients { ids } => {
                 let mut seen = std::collections::HashSet::new();
                 ids.into_iter().filter(|id| seen.insert(*id)).collect()
@@ -52,6 +65,24 @@ impl Recovery {
                 format!("One invitation run takes at most {BULK_MAX} clients; narrow the search."),
             ));
         }
+        Ok(client_ids)
+    }
+
+    /// [`Recovery::start_bulk_invite`] by `actor`, or replayed from an offline queue: the job's
+    /// audit event then carries the action's key, so the clinic database stores the run once.
+    /// Answers the job's id and how many clients it invites.
+    pub(super) async fn bulk_invite_by(
+        &self,
+        actor: &StaffRecord,
+        selection: BulkSelection,
+        ws: &str,
+        replay: Option<&Replay<'_>>,
+    ) -> CoreResult<(i64, usize)> {
+        let client_ids = self.bulk_clients(actor, selection).await?;
+        // Checked here, not in bulk_clients: a desk offline checks against its copy, which
+        // holds no keys, and its replay comes here.
+        self.require_clinic_keys().await?;
+        let clients = format!("{} clients", client_ids.len());
         let job = NewBulkJob {
             created_by: actor.id,
             workstation: ws.to_string(),
@@ -60,10 +91,13 @@ impl Recovery {
         };
         let event = self
             .audit(AuditAction::BulkInvite, AuditOutcome::Queued, ws)
-            .actor(actor.id)
-            .detail(format!("{} clients", job.client_ids.len()));
+            .actor(actor.id);
+        let event = match replay {
+            Some(replay) => replay.mark_after(event, &clients),
+            None => event.detail(clients),
+        };
         let id = self.store.create_bulk_job(&job, &event).await?;
-        self.bulk_progress(actor, id).await
+        Ok((id, job.client_ids.len()))
     }
 
     /// Every client a search finds, a page at a time.

@@ -23,6 +23,13 @@ impl Replay<'_> {
     pub(super) fn mark(&self, event: AuditEvent) -> AuditEvent {
         event.action_key(self.key).detail(self.detail.clone())
     }
+
+    /// [`Replay::mark`], keeping what `event` would say of itself first ("12 clients").
+    pub(super) fn mark_after(&self, event: AuditEvent, own: &str) -> AuditEvent {
+        event
+            .action_key(self.key)
+            .detail(format!("{own}. {}", self.detail))
+    }
 }
 
 impl Recovery {
@@ -126,6 +133,18 @@ impl Recovery {
                     .await?;
                 Ok(sent.message)
             }
+            QueuedKind::BulkInvite => {
+                let selection = action.selection.clone().ok_or_else(|| {
+                    CoreError::Internal(
+                        "This queued invitation run lost its list of clients. Invite them again."
+                            .into(),
+                    )
+                })?;
+                let (_, total) = self
+                    .bulk_invite_by(actor, selection, ws, Some(replay))
+                    .await?;
+                Ok(offline::bulk_started(total))
+            }
         }
     }
 
@@ -143,6 +162,9 @@ impl Recovery {
             QueuedKind::PortalLink => self
                 .audit(AuditAction::PortalInvite, AuditOutcome::Refused, ws)
                 .client(action.subject_id),
+            QueuedKind::BulkInvite => {
+                self.audit(AuditAction::BulkInvite, AuditOutcome::Refused, ws)
+            }
         };
         event.actor_id = actor.map(|a| a.id);
         event

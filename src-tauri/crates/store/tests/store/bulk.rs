@@ -4,6 +4,7 @@
 
 use vetdesk_core::bulk::{BulkOutcome, BulkStatus, NewBulkJob};
 use vetdesk_core::testing::T0;
+use vetdesk_core::StoreError;
 
 use crate::backends::{seeded, StoreFactory};
 use crate::clients::client;
@@ -90,6 +91,44 @@ pub async fn a_bulk_run_counts_each_outcome_once_and_finishes<F: StoreFactory>()
     assert_eq!(cancelled.status, BulkStatus::Cancelled);
     assert_eq!(cancelled.finished_at, Some(T0 + 5));
     assert!(store.bulk_job(other + 100).await.unwrap().is_none());
+}
+
+/// A run replayed from a desk's offline queue carries the action's key in its audit event: the
+/// second run under that key is refused as already applied, with none of its items.
+pub async fn a_keyed_bulk_run_is_stored_once<F: StoreFactory>() {
+    let (store, _guard) = seeded::<F>().await;
+    let people = [
+        client("Ana", "Lima", Some("ana@example.org"), None),
+        client("Cy", "Moss", Some("cy@example.org"), None),
+    ];
+    let ids = store.insert_clients(&people, T0).await.unwrap();
+    let admin = store.find_staff_by_login("admin").await.unwrap().unwrap();
+    let job = NewBulkJob {
+        created_by: admin.id,
+        workstation: "desk-1".into(),
+        created_at: T0,
+        client_ids: ids.clone(),
+    };
+    let keyed = audit(T0).action_key("bulk-key");
+    let first = store.create_bulk_job(&job, &keyed).await.unwrap();
+    assert_eq!(
+        store.action_outcome("bulk-key").await.unwrap().as_deref(),
+        Some("ok")
+    );
+    let again = store.create_bulk_job(&job, &keyed).await;
+    assert!(
+        matches!(again, Err(StoreError::AlreadyApplied)),
+        "{again:?}"
+    );
+    let running = store.running_bulk_jobs("desk-1").await.unwrap();
+    assert_eq!(running.iter().map(|j| j.id).collect::<Vec<_>>(), [first]);
+    // The refused run left no items behind under the id it would have had.
+    assert!(store
+        .pending_bulk_items(first + 1, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.pending_bulk_items(first, 10).await.unwrap().len(), 2);
 }
 
 pub async fn the_first_dispatchers_key_is_the_clinics<F: StoreFactory>() {

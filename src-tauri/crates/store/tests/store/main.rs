@@ -90,6 +90,7 @@ macro_rules! suite {
             portal::the_latest_client_email_is_the_newest_of_the_kinds_asked_for,
             portal::an_email_whose_portal_link_died_is_not_sent,
             bulk::a_bulk_run_counts_each_outcome_once_and_finishes,
+            bulk::a_keyed_bulk_run_is_stored_once,
             bulk::the_first_dispatchers_key_is_the_clinics,
         );
     };

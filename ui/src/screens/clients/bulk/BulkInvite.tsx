@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { ClientFilter, ClientRow } from "../../../bindings";
+import { Notice } from "../../../components/Notice";
 import { BulkBar } from "./BulkBar";
 import { BulkProgressPanel } from "./BulkProgressPanel";
 import { ConfirmBulkDialog } from "./ConfirmBulkDialog";
@@ -9,7 +10,8 @@ import type { Selection } from "./useSelection";
 
 /**
  * Bulk portal invitations on the Clients list, for office managers and admins: the controls,
- * the confirmation, and the progress of each run this computer is sending.
+ * the confirmation, the progress of each run this computer is sending, and, while the clinic
+ * database cannot be reached, that the run is queued until it answers.
  */
 export function BulkInvite({
   shown,
@@ -50,6 +52,14 @@ export function BulkInvite({
           setAsking(target);
         }}
       />
+      {/* Always there, so assistive technology is listening when the message arrives. */}
+      <div class="message-slot message-slot-tight" role="status" data-testid="bulk-queued-slot">
+        {runs.queued ? (
+          <Notice tone="info" icon="clock" testid="bulk-queued" live={false}>
+            <p>{runs.queued}</p>
+          </Notice>
+        ) : null}
+      </div>
       {runs.runs.map((run) => (
         <BulkProgressPanel
           key={run.id}

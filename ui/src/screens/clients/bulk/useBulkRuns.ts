@@ -2,16 +2,19 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { commands, type BulkProgress, type BulkSelection } from "../../../bindings";
 import { usePolling } from "../../../hooks";
 import { useCommand } from "../../../useCommand";
+import { useReplayedRuns } from "./useReplayedRuns";
 
 const POLL_MS = 500;
 
 /**
  * The invitation runs this screen shows: those still running on this computer (found again
- * after a restart) and those started here, followed while they run. `onFinished` hears when a
- * run stops, so the list can show the new portal badges.
+ * after a restart, or stored when a run queued offline was replayed) and those started here,
+ * followed while they run. `onFinished` hears when a run stops, so the list can show the new
+ * portal badges. `queued` is what the last start said while offline, until its run is replayed.
  */
 export function useBulkRuns(onFinished: () => void) {
   const [runs, setRuns] = useState<BulkProgress[]>([]);
+  const [queued, setQueued] = useState<string | null>(null);
   const load = useCommand();
   const start = useCommand();
   const poll = useCommand();
@@ -30,11 +33,16 @@ export function useBulkRuns(onFinished: () => void) {
     if (old?.status === "running" && p.status !== "running") finished.current();
   }, []);
 
-  useEffect(() => {
+  const loadRunning = useCallback(() => {
     void load.run(commands.runningBulkInvites()).then((r) => {
       if (r?.status === "ok") r.data.forEach(show);
     });
   }, []);
+  useEffect(loadRunning, []);
+  useReplayedRuns((sent) => {
+    setQueued(null);
+    if (sent) loadRunning();
+  });
 
   const running = runs.filter((r) => r.status === "running").map((r) => r.id);
   usePolling(
@@ -49,10 +57,15 @@ export function useBulkRuns(onFinished: () => void) {
   );
 
   const begin = async (selection: BulkSelection): Promise<boolean> => {
+    setQueued(null);
     const r = await start.run(commands.startBulkInvite(selection));
     if (r?.status !== "ok") return false;
-    show(r.data);
-    if (r.data.status !== "running") finished.current();
+    if (r.data.kind === "queued") {
+      setQueued(r.data.message);
+      return true;
+    }
+    show(r.data.progress);
+    if (r.data.progress.status !== "running") finished.current();
     return true;
   };
 
@@ -68,6 +81,8 @@ export function useBulkRuns(onFinished: () => void) {
 
   return {
     runs,
+    queued,
+    dismissQueued: () => setQueued(null),
     begin,
     starting: start.busy,
     startError: start.error,
