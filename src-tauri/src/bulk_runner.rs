@@ -14,15 +14,16 @@ const IDLE: Duration = Duration::from_secs(30);
 /// The pause after a failure (a locked or unreachable database) before the next try.
 const AFTER_ERROR: Duration = Duration::from_secs(2);
 
-/// Starts `clinic`'s runner on Tauri's runtime; it stops when the clinic closes.
+/// Starts `clinic`'s runner on Tauri's runtime; it stops when the clinic closes or a move pauses
+/// it.
 pub fn spawn_runner(clinic: &Clinic, workstation: &str) {
     let recovery = clinic.recovery.clone();
     let wake = clinic.bulk_wake.clone();
-    let stop = clinic.stopped();
+    let stop = clinic.workers_stopped();
     let ws = workstation.to_string();
-    tauri::async_runtime::spawn(async move {
+    clinic.add_worker(tauri::async_runtime::spawn(async move {
         loop {
-            let pause = match work(&recovery, &ws).await {
+            let pause = match work(&recovery, &ws, &stop).await {
                 Ok(()) => IDLE,
                 Err(e) => {
                     tracing::warn!(error = %e, "bulk invitations paused");
@@ -35,15 +36,18 @@ pub fn spawn_runner(clinic: &Clinic, workstation: &str) {
                 _ = tokio::time::sleep(pause) => {}
             }
         }
-    });
+    }));
 }
 
+/// Works this workstation's jobs a batch at a time; once `stop` is cancelled, the batch in hand
+/// is stored and no other begun.
 async fn work(
     recovery: &Arc<vetdesk_core::recovery::Recovery>,
     ws: &str,
+    stop: &tokio_util::sync::CancellationToken,
 ) -> Result<(), vetdesk_core::CoreError> {
     for job in recovery.bulk_jobs_to_run(ws).await? {
-        while recovery.work_bulk_job(job, BATCH, ws).await? {
+        while !stop.is_cancelled() && recovery.work_bulk_job(job, BATCH, ws).await? {
             tokio::task::yield_now().await;
         }
     }

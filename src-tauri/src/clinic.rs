@@ -63,6 +63,14 @@ pub struct Clinic {
     session: Arc<Mutex<Option<i64>>>,
     /// Ends this clinic's outbox dispatcher.
     stop: CancellationToken,
+    /// The outbox dispatcher and the bulk runner, which Move to server pauses.
+    workers: Mutex<Workers>,
+}
+
+/// The tasks that send from a clinic, and what stops them (a child of the clinic's own stop).
+struct Workers {
+    stop: CancellationToken,
+    running: Vec<tauri::async_runtime::JoinHandle<()>>,
 }
 
 impl Clinic {
@@ -136,6 +144,7 @@ impl Clinic {
             }
             _ => None,
         };
+        let stop = CancellationToken::new();
         Ok(Self {
             demo: paths.demo,
             recovery,
@@ -149,7 +158,11 @@ impl Clinic {
             outbox_wake,
             bulk_wake: Arc::new(Notify::new()),
             session,
-            stop: CancellationToken::new(),
+            workers: Mutex::new(Workers {
+                stop: stop.child_token(),
+                running: Vec::new(),
+            }),
+            stop,
         })
     }
 
@@ -273,6 +286,39 @@ impl Clinic {
         self.stop.clone()
     }
 
+    /// What the outbox dispatcher and the bulk runner run until: the clinic closing, or Move to
+    /// server pausing them.
+    pub fn workers_stopped(&self) -> CancellationToken {
+        lock(&self.workers).stop.clone()
+    }
+
+    /// Keeps a started worker, to wait for it when pausing.
+    pub fn add_worker(&self, task: tauri::async_runtime::JoinHandle<()>) {
+        lock(&self.workers).running.push(task);
+    }
+
+    /// Stops the outbox dispatcher and the bulk runner once each has finished what it holds
+    /// (the email being handed to the mail server, the batch being stored), waiting at most
+    /// `within`: `false` when one had not finished by then. They start again when asked.
+    pub async fn pause_workers(&self, within: std::time::Duration) -> bool {
+        let (stop, running) = {
+            let mut workers = lock(&self.workers);
+            let fresh = self.stop.child_token();
+            (
+                std::mem::replace(&mut workers.stop, fresh),
+                std::mem::take(&mut workers.running),
+            )
+        };
+        stop.cancel();
+        let deadline = tokio::time::Instant::now() + within;
+        for task in running {
+            if tokio::time::timeout_at(deadline, task).await.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Stops the dispatcher and signs this workstation out. Queued mail waits in the database
     /// for the next time the clinic opens.
     pub async fn close(&self, ws: &str) {
@@ -314,4 +360,8 @@ async fn seed_demo(store: &SqliteStore) -> Result<(), CoreError> {
         tracing::info!("created the demo clinic");
     }
     Ok(())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -70,12 +70,13 @@ pub fn dispatcher(clinic: &Clinic, workstation: &str, options: &SmtpOptions) -> 
     Arc::new(dispatcher.sweeping(clinic.preview.clone()))
 }
 
-/// Starts `clinic`'s dispatcher on Tauri's runtime; it runs until the clinic closes.
+/// Starts `clinic`'s dispatcher on Tauri's runtime; it runs until the clinic closes or a move
+/// pauses it.
 pub fn spawn_dispatcher(clinic: &Clinic, workstation: &str, options: &SmtpOptions) {
     let dispatcher = dispatcher(clinic, workstation, options);
     let wake = clinic.outbox_wake.clone();
-    let stop = clinic.stopped();
-    tauri::async_runtime::spawn(async move {
+    let stop = clinic.workers_stopped();
+    clinic.add_worker(tauri::async_runtime::spawn(async move {
         dispatcher.run(wake, stop).await;
-    });
+    }));
 }

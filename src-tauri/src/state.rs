@@ -241,8 +241,7 @@ impl AppState {
     /// What works on a clinic that just opened: its outbox dispatcher, its bulk runner, and
     /// for a clinic on a server the watch on that server.
     fn start(&self, clinic: &Clinic) {
-        crate::mail::spawn_dispatcher(clinic, &self.workstation, &self.smtp_options);
-        crate::bulk_runner::spawn_runner(clinic, &self.workstation);
+        self.start_workers(clinic);
         if let Some(offline) = &clinic.offline {
             crate::offline::spawn_monitor(
                 offline.clone(),
@@ -253,6 +252,12 @@ impl AppState {
             );
         }
         (self.on_open)(clinic);
+    }
+
+    /// Starts `clinic`'s outbox dispatcher and bulk runner (again, after a move paused them).
+    pub fn start_workers(&self, clinic: &Clinic) {
+        crate::mail::spawn_dispatcher(clinic, &self.workstation, &self.smtp_options);
+        crate::bulk_runner::spawn_runner(clinic, &self.workstation);
     }
 
     /// The keyring entries of the clinic (not the demo's).

@@ -114,19 +114,48 @@ pub async fn move_to_server<R: Runtime>(
         }
         return Err(e.into());
     }
-    let server = match opened {
-        Some(server) => server,
-        None => open().await?,
+    // The email being handed to the mail server and the invitation batch being stored finish
+    // first, and nothing more is sent from the file: an email copied half-sent would go again
+    // from the server.
+    if !clinic.pause_workers(PAUSE_WITHIN).await {
+        state.start_workers(&clinic);
+        let reason = "an email was still being handed to the mail server";
+        let _ = clinic
+            .recovery
+            .record_database_change_failed(&actor, &to, reason, &state.workstation)
+            .await;
+        return Err(super::failed(STILL_SENDING));
+    }
+    let moved = match opened {
+        Some(server) => Ok(server),
+        None => open().await,
     };
-    let moved = transfer::move_to_server(file, &server, |p| {
-        let _ = app.emit(MOVE_PROGRESS, MoveProgress::from(p));
-    })
-    .await;
-    server.close().await;
-    let report = moved.map_err(|e| match e {
-        TransferError::TargetNotEmpty { .. } => not_empty(&address),
-        TransferError::Store(e) => CoreError::Store(e),
-    })?;
+    let moved = match moved {
+        Ok(server) => {
+            let moved = transfer::move_to_server(file, &server, |p| {
+                let _ = app.emit(MOVE_PROGRESS, MoveProgress::from(p));
+            })
+            .await;
+            server.close().await;
+            moved.map_err(|e| match e {
+                TransferError::TargetNotEmpty { .. } => not_empty(&address),
+                TransferError::Store(e) => CoreError::Store(e),
+            })
+        }
+        Err(e) => Err(e),
+    };
+    let report = match moved {
+        Ok(report) => report,
+        Err(e) => {
+            // Nothing changed here: the file sends again, and Activity says the move failed.
+            state.start_workers(&clinic);
+            let _ = clinic
+                .recovery
+                .record_database_change_failed(&actor, &to, &e.to_string(), &state.workstation)
+                .await;
+            return Err(e.into());
+        }
+    };
     tracing::info!(to = %name, "moved the clinic to the server");
     if let Err(e) = file.retire_moved().await {
         tracing::error!(error = %e, "the moved file still holds unsent email; do not switch back to it");
@@ -163,6 +192,13 @@ async fn holds_rows(server: &PgStore) -> Result<bool, CoreError> {
     }
     Ok(false)
 }
+
+/// The longest a move waits for the email in hand: a send is given up at half the claim's
+/// lease (a minute).
+const PAUSE_WITHIN: std::time::Duration = std::time::Duration::from_secs(90);
+
+const STILL_SENDING: &str = "An email was still being handed to the mail server, and the move \
+     waited for it long enough. Nothing was moved: try again in a minute.";
 
 const NOT_LOCAL: &str = "This computer's clinic is on a server already. Move to server copies \
      the clinic in this computer's own file into an empty server database.";

@@ -1,9 +1,11 @@
 //! Move to server: a clinic in this computer's file, with a second staff member, a client with a
 //! pet and an email waiting to go out, copied into an empty database on the test PostgreSQL
 //! server and opened there, the window hearing how far the copy has come; a database that holds
-//! a clinic refused with nothing changed; and the Move words of the UI fixture.
+//! a clinic refused with nothing changed; an email being handed to the mail server when the move
+//! begins finished first and moved as sent; and the Move words of the UI fixture.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tauri::{Listener, Manager};
 use vetdesk_core::client::{NewClient, NewPet};
@@ -12,6 +14,7 @@ use vetdesk_core::staff::{NewStaff, StaffStatus};
 use vetdesk_core::Role;
 use vetdesk_store::sqlite::CountedTable;
 use vetdesk_testkit::postgres::fresh_database;
+use vetdesk_testkit::smtp::{ServerOptions, SmtpServer};
 
 use super::database::{off, rt, server};
 use super::*;
@@ -20,6 +23,12 @@ use crate::setup::PASSWORD;
 /// A clinic in a file, set up by nhaddad (signed in), with tbrooks (the same password), a client
 /// with a pet, and a reset email for tbrooks that cannot go out: its mail server does not answer.
 fn busy_desk() -> Desk {
+    desk_mailing_to(vetdesk_testkit::smtp::free_port())
+}
+
+/// The clinic of [`busy_desk`], its mail going to the server on `port`, and a reset email for
+/// tbrooks handed to it at once.
+fn desk_mailing_to(port: u16) -> Desk {
     let d = desk_of(false);
     d.ok("setup_clinic", setup_args());
     let admin = rt(d.store.find_staff_by_login("nhaddad")).unwrap().unwrap();
@@ -48,7 +57,7 @@ fn busy_desk() -> Desk {
     let mut settings = d.ok("get_settings", json!({}));
     settings["mail"]["transport"] = json!("smtp");
     settings["mail"]["host"] = json!("127.0.0.1");
-    settings["mail"]["port"] = json!(vetdesk_testkit::smtp::free_port());
+    settings["mail"]["port"] = json!(port);
     settings["mail"]["security"] = json!("plain");
     d.ok("save_settings", json!({ "settings": settings }));
     d.ok(
@@ -220,4 +229,28 @@ fn a_clinic_in_this_computers_file_moves_to_an_empty_server_database() {
         all,
         "fixture messages that no command was asked for"
     );
+}
+
+#[test]
+fn an_email_in_flight_when_the_move_begins_is_finished_first_and_goes_once() {
+    let target = rt(fresh_database("ipc_move_flight"));
+    let (address, password) = server(&target.name, off());
+    // The mail server takes 2 s to answer each message: the reset is in flight when the move
+    // begins.
+    let slow = SmtpServer::start_slow(Duration::from_secs(2), &ServerOptions::default(), None);
+    let d = desk_mailing_to(slow.port);
+    std::thread::sleep(Duration::from_millis(500));
+    let report = d.ok(
+        "move_to_server",
+        json!({ "address": address, "password": password }),
+    );
+    assert_eq!(report["info"]["database"], "remote");
+    let unsent = rt(pg_count(
+        &target.url,
+        "SELECT count(*) FROM emails WHERE status <> 'sent'",
+    ));
+    assert_eq!(unsent, 0, "the email moved as sent, not half-sent");
+    // The desk now sends from the server; nothing goes twice.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(slow.received().len(), 1);
 }

@@ -149,6 +149,12 @@ impl Dispatcher {
     /// One round: claim what is due and try each email once, up to [`BATCH_SIZE`] emails; then
     /// sweep the preview outbox, after the sends so that it never delays one.
     pub async fn run_once(&self) -> Result<DispatchReport, DispatchError> {
+        self.round(&CancellationToken::new()).await
+    }
+
+    /// [`Dispatcher::run_once`], claiming nothing more once `shutdown` is cancelled: the email
+    /// in hand is finished and recorded first.
+    async fn round(&self, shutdown: &CancellationToken) -> Result<DispatchReport, DispatchError> {
         let mut report = DispatchReport::default();
         if !self.holds_clinic_key().await? {
             tracing::error!(
@@ -161,7 +167,7 @@ impl Dispatcher {
         }
         let mut how = None;
         let mut handled = 0;
-        while handled < BATCH_SIZE {
+        while handled < BATCH_SIZE && !shutdown.is_cancelled() {
             let claimed = self
                 .outbox
                 .claim_due_emails(self.clock.now(), self.lease, CLAIM_AT_ONCE, &self.claimant)
@@ -236,7 +242,7 @@ impl Dispatcher {
                     Err(e) => tracing::warn!(error = %e, "could not take back earlier claims"),
                 }
             }
-            let busy = match self.run_once().await {
+            let busy = match self.round(&shutdown).await {
                 Ok(report) => report.sent + report.failed + report.expired >= BATCH_SIZE,
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox round failed");

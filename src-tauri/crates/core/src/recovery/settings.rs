@@ -126,6 +126,24 @@ impl Recovery {
         Ok(self.store.append_audit(&event).await?)
     }
 
+    /// The move to `to` that [`Recovery::authorize_database_change`] recorded did not happen:
+    /// said in the same log, with `reason`, so that it never reads as done.
+    pub async fn record_database_change_failed(
+        &self,
+        actor: &Actor,
+        to: &str,
+        reason: &str,
+        ws: &str,
+    ) -> CoreResult<()> {
+        let event = self
+            .audit(AuditAction::DatabaseChanged, AuditOutcome::Error, ws)
+            .actor(actor.id)
+            .detail(format!(
+                "to {to}: {reason}; this computer stays on its own file"
+            ));
+        Ok(self.store.append_audit(&event).await?)
+    }
+
     /// The DNS record to publish for the DKIM key in this workstation's keyring: `None` when
     /// settings name no DKIM domain or no key is stored.
     pub async fn dkim_record(&self, actor: &StaffRecord) -> CoreResult<Option<DkimRecord>> {

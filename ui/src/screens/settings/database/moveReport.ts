@@ -10,7 +10,7 @@ const TABLES: [table: string, label: string][] = [
   ["clients", "Clients"],
   ["pets", "Pets"],
   ["portal_accounts", "Portal accounts"],
-  ["emails", "Emails"],
+  ["emails", "Emails, sent and waiting"],
   ["audit_events", "Activity"],
   ["bulk_jobs", "Bulk invitations"],
   ["bulk_job_items", "Clients in bulk invitations"],
