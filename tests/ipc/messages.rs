@@ -12,6 +12,7 @@ use crate::{desk, desk_of, Desk};
 mod clients;
 mod clinic_keys;
 mod database;
+mod mail_down;
 mod move_server;
 mod offline;
 mod offline_bulk;

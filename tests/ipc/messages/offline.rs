@@ -145,6 +145,25 @@ pub(super) fn clinic_on_server_with(label: &str, more: &[NewClient]) -> OnServer
     }
 }
 
+/// The desk restarted as after a crash between the server's commit of a replay and the desk's
+/// record of it: the queued actions `which` (an SQL condition) wait again in its queue file.
+pub(super) fn requeued_after_restart(d: Desk, which: &str) -> Desk {
+    let queue = d.data_dir().join("offline-queue.sqlite3");
+    d.restart_with(|| {
+        let pool = rt(sqlx::SqlitePool::connect(&format!(
+            "sqlite://{}",
+            queue.display()
+        )))
+        .unwrap();
+        let sql = format!(
+            "UPDATE queued_actions SET state = 'queued', outcome = NULL, settled_at = NULL \
+             WHERE {which}"
+        );
+        rt(sqlx::query(&sql).execute(&pool)).unwrap();
+        rt(pool.close());
+    })
+}
+
 pub(super) fn sign_in(d: &Desk) -> Value {
     d.ok(
         "login",
@@ -298,21 +317,7 @@ fn offline_the_desk_serves_its_copy_and_queues_then_replays_each_action_once() {
         .contains("Taken while the clinic database could not be reached"));
 
     // A crash between the server's commit and this desk's record: the action waits again here.
-    let queue = d.data_dir().join("offline-queue.sqlite3");
-    let d = d.restart_with(|| {
-        let pool = rt(sqlx::SqlitePool::connect(&format!(
-            "sqlite://{}",
-            queue.display()
-        )))
-        .unwrap();
-        rt(sqlx::query(
-            "UPDATE queued_actions SET state = 'queued', outcome = NULL, settled_at = NULL \
-             WHERE subject_name = 'Jordan Lee'",
-        )
-        .execute(&pool))
-        .unwrap();
-        rt(pool.close());
-    });
+    let d = requeued_after_restart(d, "subject_name = 'Jordan Lee'");
     let again = status_until(&d, Duration::from_secs(30), |s| {
         s["actions"]
             .as_array()

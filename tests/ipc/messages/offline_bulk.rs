@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use vetdesk_core::client::NewClient;
 use vetdesk_core::ports::ClientStore;
 
-use super::offline::{clinic_on_server_with, rt, sign_in, status_until, OnServer};
+use super::offline::{
+    clinic_on_server_with, requeued_after_restart, rt, sign_in, status_until, OnServer,
+};
 use super::*;
 
 /// The Offline words this file's test checks.
@@ -144,21 +146,7 @@ fn offline_a_bulk_invitation_is_queued_kept_across_a_restart_and_sent_once() {
     );
 
     // A crash between the server's commit and this desk's record: the run waits again here.
-    let queue = d.data_dir().join("offline-queue.sqlite3");
-    let d = d.restart_with(|| {
-        let pool = rt(sqlx::SqlitePool::connect(&format!(
-            "sqlite://{}",
-            queue.display()
-        )))
-        .unwrap();
-        rt(sqlx::query(
-            "UPDATE queued_actions SET state = 'queued', outcome = NULL, settled_at = NULL \
-             WHERE kind = 'bulk_invite'",
-        )
-        .execute(&pool))
-        .unwrap();
-        rt(pool.close());
-    });
+    let d = requeued_after_restart(d, "kind = 'bulk_invite'");
     let again = status_until(&d, Duration::from_secs(30), |s| {
         let all = actions(s);
         !all.is_empty() && all.iter().all(|a| a["state"] != "queued")

@@ -50,11 +50,8 @@ impl Recovery {
         access::admin(actor)?;
         self.require_recent_password(actor)?;
         self.require_clinic_keys().await?;
-        let event = self
-            .audit(AuditAction::ClinicKeysExported, AuditOutcome::Ok, ws)
-            .actor(actor.id)
-            .detail(format!("fingerprint {}", self.sealer.fingerprint()));
-        Ok(self.store.append_audit(&event).await?)
+        self.record_key_export(actor, AuditAction::ClinicKeysExported, ws)
+            .await
     }
 
     /// An admin who entered their password within the last minutes brings the clinic's keys

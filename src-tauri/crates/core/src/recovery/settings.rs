@@ -101,8 +101,20 @@ impl Recovery {
     pub async fn authorize_dispatch_key_export(&self, actor: &Actor, ws: &str) -> CoreResult<()> {
         access::admin(actor)?;
         self.require_recent_password(actor)?;
+        self.record_key_export(actor, AuditAction::DispatchKeyExported, ws)
+            .await
+    }
+
+    /// Records an export of this desk's keys as `action`, named by the outbox key's
+    /// fingerprint.
+    pub(super) async fn record_key_export(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        ws: &str,
+    ) -> CoreResult<()> {
         let event = self
-            .audit(AuditAction::DispatchKeyExported, AuditOutcome::Ok, ws)
+            .audit(action, AuditOutcome::Ok, ws)
             .actor(actor.id)
             .detail(format!("fingerprint {}", self.sealer.fingerprint()));
         Ok(self.store.append_audit(&event).await?)
