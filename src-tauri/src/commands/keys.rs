@@ -13,6 +13,11 @@ use crate::error::CommandResult;
 use crate::offline::NEEDS_DATABASE;
 use crate::state::AppState;
 
+/// The demo clinic's admins sign in with a public password: the keys this computer holds for
+/// the real clinic are neither theirs to export nor to replace.
+const NOT_IN_DEMO: &str = "The clinic's keys are not exported or imported in the demo clinic. \
+     Leave the demo first.";
+
 /// A keys file is one line; anything much larger is not one.
 const MOST_FILE_BYTES: u64 = 4096;
 
@@ -43,6 +48,10 @@ pub async fn clinic_keys_status(state: State<'_, AppState>) -> CommandResult<Cli
 #[specta::specta]
 pub async fn export_clinic_keys(state: State<'_, AppState>) -> CommandResult<ExportedKey> {
     let (clinic, actor) = state.actor().await?;
+    access::admin(&actor)?;
+    if clinic.demo {
+        return Err(CoreError::Forbidden(NOT_IN_DEMO.into()).into());
+    }
     require_online(&clinic, NEEDS_DATABASE)?;
     clinic
         .recovery
@@ -63,6 +72,9 @@ pub async fn import_clinic_keys(
 ) -> CommandResult<ClinicKeysStatus> {
     let (clinic, actor) = state.actor().await?;
     access::admin(&actor)?;
+    if clinic.demo {
+        return Err(CoreError::Forbidden(NOT_IN_DEMO.into()).into());
+    }
     require_online(&clinic, NEEDS_DATABASE)?;
     let text = read_keys_file(path).await?;
     let keys = clinic_keys::import(text.expose())?;

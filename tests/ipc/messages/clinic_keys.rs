@@ -201,6 +201,15 @@ fn a_second_desk_mints_nothing_until_it_holds_the_clinics_keys() {
         count("SELECT count(*) FROM audit_events WHERE action = 'clinic_keys_exported'"),
         1
     );
+    // The demo clinic's admins, whose password is public, neither take nor give this desk's keys.
+    let demo = desk();
+    demo.login("admin");
+    assert_eq!(
+        demo.code("import_clinic_keys", import(&keys_path)),
+        "forbidden"
+    );
+    assert_eq!(demo.code("export_clinic_keys", json!({})), "forbidden");
+
     let all: BTreeSet<String> = f.messages.as_object().unwrap().keys().cloned().collect();
     assert_eq!(
         *f.checked.borrow(),
