@@ -52,11 +52,20 @@ impl Paths {
     pub fn clinic_keys_export(&self) -> PathBuf {
         self.data_dir.join("vetdesk-clinic-keys.key")
     }
+    /// Where the outbox key is kept when no keyring answers; the demo clinic has its own.
     pub(crate) fn outbox_key_file(&self) -> PathBuf {
-        self.data_dir.join("outbox.key")
+        self.data_dir.join(if self.demo {
+            "demo-outbox.key"
+        } else {
+            "outbox.key"
+        })
     }
     pub(crate) fn code_pepper_file(&self) -> PathBuf {
-        self.data_dir.join("code-pepper.key")
+        self.data_dir.join(if self.demo {
+            "demo-code-pepper.key"
+        } else {
+            "code-pepper.key"
+        })
     }
     /// The same folder, for the demo clinic or the real one.
     pub fn with_demo(&self, demo: bool) -> Paths {

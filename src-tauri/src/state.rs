@@ -67,8 +67,11 @@ pub struct AppState {
 /// What opening takes the keyring and the database for.
 struct Opened {
     clinic: RwLock<Arc<Clinic>>,
-    /// Replaced when an admin imports the clinic's keys from another workstation.
+    /// The clinic's keys at this workstation; replaced when an admin imports them from another.
     keys: RwLock<WorkstationKeys>,
+    /// The demo clinic's own keys: its admins' password is public, and nothing they can reach
+    /// (the key export, a link in its preview) may open the real clinic's email.
+    demo_keys: WorkstationKeys,
     /// Why this workstation's keys are in files rather than the system keyring, when they are.
     keyring_warning: Option<String>,
 }
@@ -81,7 +84,10 @@ impl Opened {
             .clone()
     }
 
-    fn keys(&self) -> WorkstationKeys {
+    fn keys_for(&self, demo: bool) -> WorkstationKeys {
+        if demo {
+            return self.demo_keys.clone();
+        }
         self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
@@ -115,35 +121,31 @@ impl AppState {
 
     async fn open(&self) -> Result<Opened, CoreError> {
         let paths = self.paths.clone();
-        let secrets = self.keyrings.clinic.clone();
+        let clinic_secrets = self.keyrings.clinic.clone();
+        let demo_secrets = self.keyrings.demo.clone();
         // The keyring answers over D-Bus (or Keychain, Credential Manager), and blocks.
-        let (keys, keyring_warning) = tokio::task::spawn_blocking(move || {
+        let (keys, demo_keys, keyring_warning) = tokio::task::spawn_blocking(move || {
             crate::owner_only::create_dir(&paths.data_dir).map_err(|e| {
                 CoreError::Internal(format!(
                     "cannot create the data folder {}: {e}",
                     paths.data_dir.display()
                 ))
             })?;
-            let secrets = secrets.as_ref();
-            let (key, outbox_warning) =
-                workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file())?;
-            let (pepper, pepper_warning) =
-                workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file())?;
-            let keys = WorkstationKeys {
-                sealer: Arc::new(Sealer::new(&key)),
-                pepper: CodePepper::new(pepper),
-            };
-            Ok::<_, CoreError>((keys, outbox_warning.or(pepper_warning)))
+            let (keys, warning) = load_keys(clinic_secrets.as_ref(), &paths.with_demo(false))?;
+            let (demo_keys, _) = load_keys(demo_secrets.as_ref(), &paths.with_demo(true))?;
+            Ok::<_, CoreError>((keys, demo_keys, warning))
         })
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))??;
         let demo = self.paths.demo;
-        let clinic = Clinic::open(&self.paths, self.keyrings.of(demo), keys.clone()).await?;
+        let first = if demo { &demo_keys } else { &keys };
+        let clinic = Clinic::open(&self.paths, self.keyrings.of(demo), first.clone()).await?;
         self.start(&clinic);
         tracing::info!(demo, "clinic opened");
         Ok(Opened {
             clinic: RwLock::new(Arc::new(clinic)),
             keys: RwLock::new(keys),
+            demo_keys,
             keyring_warning,
         })
     }
@@ -199,7 +201,7 @@ impl AppState {
         let opened = self.opened().await?;
         let _turn = self.switching.lock().await;
         let (outbox, pepper) = (*keys.outbox.expose(), *keys.pepper.expose());
-        let paths = self.paths.clone();
+        let paths = self.paths.with_demo(false);
         let secrets = self.keyrings.clinic.clone();
         tokio::task::spawn_blocking(move || {
             let secrets = secrets.as_ref();
@@ -225,7 +227,7 @@ impl AppState {
         keep_session: bool,
     ) -> Result<Arc<Clinic>, CoreError> {
         let paths = self.paths.with_demo(demo);
-        let keys = opened.keys();
+        let keys = opened.keys_for(demo);
         let new = Arc::new(Clinic::open(&paths, self.keyrings.of(demo), keys).await?);
         if keep_session {
             new.set_session(old.session_id());
@@ -264,6 +266,22 @@ impl AppState {
     pub fn clinic_secrets(&self) -> Arc<dyn SecretStore> {
         self.keyrings.clinic.clone()
     }
+}
+
+/// The keys in `secrets` (or beside `paths`' files), made on first use; and why they are in files,
+/// when no keyring answers.
+fn load_keys(
+    secrets: &dyn SecretStore,
+    paths: &Paths,
+) -> Result<(WorkstationKeys, Option<String>), CoreError> {
+    let (key, outbox_warning) = workstation_key(secrets, OUTBOX_KEY, &paths.outbox_key_file())?;
+    let (pepper, pepper_warning) =
+        workstation_key(secrets, CODE_PEPPER, &paths.code_pepper_file())?;
+    let keys = WorkstationKeys {
+        sealer: Arc::new(Sealer::new(&key)),
+        pepper: CodePepper::new(pepper),
+    };
+    Ok((keys, outbox_warning.or(pepper_warning)))
 }
 
 fn workstation_name() -> String {

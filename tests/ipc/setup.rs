@@ -112,6 +112,7 @@ fn a_demo_launch_opens_the_seeded_demo_clinic_in_its_own_file() {
 fn the_demo_clinic_opens_beside_the_real_one_and_leaves_it_untouched() {
     let d = desk_of(false);
     d.ok("setup_clinic", setup_args());
+    let real_key = d.ok("export_dispatch_key", json!({}))["fingerprint"].clone();
 
     let info = d.ok("open_demo_clinic", json!({}));
     assert_eq!(opened(&info), (true, false, "Harborview Animal Clinic"));
@@ -126,6 +127,9 @@ fn the_demo_clinic_opens_beside_the_real_one_and_leaves_it_untouched() {
     settings["mail"]["host"] = json!("smtp.evil.example");
     let smtp = json!({ "settings": settings, "smtpPassword": "demo smtp secret" });
     d.ok("save_settings", smtp);
+    // Nor do they reach this computer's keys for the real clinic: the demo seals with its own.
+    let demo_key = d.ok("export_dispatch_key", json!({}))["fingerprint"].clone();
+    assert_ne!(demo_key, real_key, "the demo's outbox key is its own");
 
     let info = d.ok("leave_demo_clinic", json!({}));
     assert_eq!(opened(&info), (false, false, "Bayside Pet Hospital"));
@@ -135,6 +139,8 @@ fn the_demo_clinic_opens_beside_the_real_one_and_leaves_it_untouched() {
         "invalidCredentials"
     );
     sign_in(&d, "nhaddad", PASSWORD).unwrap();
+    let again = d.ok("export_dispatch_key", json!({}))["fingerprint"].clone();
+    assert_eq!(again, real_key, "the real clinic's key is as it was");
     let own = d.ok("get_settings", json!({}));
     assert_eq!(own["mail"]["hasPassword"], false);
     assert_eq!(own["mail"]["host"], "");
