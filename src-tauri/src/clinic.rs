@@ -96,6 +96,9 @@ impl Clinic {
                 let store = SqliteStore::open(owner_only(&paths.database())?).await?;
                 if paths.demo {
                     seed_demo(&store).await?;
+                    if store.adopt_outbox_key(&sealer.fingerprint()).await? {
+                        tracing::info!("the demo clinic now seals with its own outbox key");
+                    }
                 }
                 (ClinicStore::Local(store), true)
             }

@@ -190,3 +190,24 @@ fn a_clinic_that_cannot_open_says_why_in_the_window() {
     let info = crate::invoke(&window, "app_info", json!({})).unwrap();
     assert_eq!(info["setupNeeded"], true);
 }
+
+#[test]
+fn a_demo_file_from_when_the_desk_shared_its_key_takes_the_demos_own() {
+    let d = desk();
+    let file = d.data_dir().join("demo.sqlite3");
+    // As a demo file written before the demo had a key of its own records the desk's other key.
+    let d = d.restart_with(|| {
+        let url = format!("sqlite://{}", file.display());
+        let pool = tauri::async_runtime::block_on(sqlx::SqlitePool::connect(&url)).unwrap();
+        let other = "ab".repeat(16);
+        let sql = "INSERT INTO clinic_keys (name, fingerprint) VALUES ('outbox', ?1) \
+                   ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint";
+        let query = sqlx::query(sql).bind(other);
+        tauri::async_runtime::block_on(query.execute(&pool)).unwrap();
+        tauri::async_runtime::block_on(pool.close());
+    });
+    d.login("mreyes");
+    let vet = d.staff_id("dpatel");
+    let sent = d.ok("send_staff_reset", json!({ "staffId": vet }));
+    assert!(sent["message"].is_string(), "{sent}");
+}

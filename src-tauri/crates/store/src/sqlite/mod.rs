@@ -71,8 +71,8 @@ impl SqliteStore {
 
     /// After a move to the clinic's server ([`crate::transfer::move_to_server`]): the file's unsent email and running bulk invitations are the server's now, so
     /// the file stops them (sealed links dropped), in one transaction. A desk switched back to this
-    /// file later does not send them a second time. An email this desk's dispatcher is handing to
-    /// the mail server at this very moment may still arrive twice.
+    /// file later does not send them a second time. (The move pauses this desk's dispatcher
+    /// before it copies, so none is being handed to the mail server meanwhile.)
     pub async fn retire_moved(&self) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         sqlx::query(
@@ -87,6 +87,37 @@ impl SqliteStore {
             .await
             .map_err(map)?;
         tx.commit().await.map_err(map)
+    }
+
+    /// Makes `fingerprint` the recorded outbox key whatever was recorded before, and expires the
+    /// waiting emails no dispatcher can open any more (sealed under the key it replaces). For the
+    /// demo clinic only, whose fictional emails no other desk sends: it keeps a key of its own,
+    /// and a demo file from before it did records the key the desk shared with its real clinic.
+    /// Answers whether the record changed.
+    pub async fn adopt_outbox_key(&self, fingerprint: &str) -> StoreResult<bool> {
+        let mut tx = begin_write(&self.pool).await.map_err(map)?;
+        let recorded: Option<String> =
+            sqlx::query_scalar("SELECT fingerprint FROM clinic_keys WHERE name = 'outbox'")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map)?;
+        if recorded.as_deref().is_none_or(|r| r == fingerprint) {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE emails SET status = 'expired', sealed = NULL, next_attempt_at = NULL, \
+             claimed_until = NULL WHERE sealed IS NOT NULL AND status IN ('queued', 'sending', 'failed')",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        sqlx::query("UPDATE clinic_keys SET fingerprint = ?1 WHERE name = 'outbox'")
+            .bind(fingerprint)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        Ok(true)
     }
 
     pub async fn count(&self, table: CountedTable) -> StoreResult<i64> {
