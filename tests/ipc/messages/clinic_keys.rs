@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use vetdesk_testkit::smtp::recipients;
+
 use super::offline::{clinic_on_server, rt, sign_in, OnServer};
 use super::*;
 
@@ -164,17 +166,9 @@ fn a_second_desk_mints_nothing_until_it_holds_the_clinics_keys() {
     assert_eq!(sent["queued"], false, "{sent}");
     // With the notice to Lee that the first desk issued a code, two emails in all.
     let mail = smtp.wait_for_within(2, Duration::from_secs(30));
-    let mut to: Vec<_> = mail
-        .iter()
-        .map(|m| m.envelope["rcpt_tos"][0].to_string())
-        .collect();
-    to.sort();
     assert_eq!(
-        to,
-        [
-            "\"jordan@bayside-pets.example\"",
-            "\"lee@bayside-pets.example\""
-        ]
+        recipients(&mail),
+        ["jordan@bayside-pets.example", "lee@bayside-pets.example"]
     );
     code_typed(&b, "lpark", &code).expect("the first desk's code opens at the second");
 

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use vetdesk_core::client::NewClient;
 use vetdesk_core::ports::ClientStore;
+use vetdesk_testkit::smtp::recipients;
 
 use super::offline::{
     clinic_on_server_with, requeued_after_restart, rt, sign_in, status_until, OnServer,
@@ -113,13 +114,8 @@ fn offline_a_bulk_invitation_is_queued_kept_across_a_restart_and_sent_once() {
     assert_eq!(action["state"], "sent", "{action}");
     f.check("bulkInviteStarted", &action["outcome"]);
     let mail = smtp.wait_for_within(5, Duration::from_secs(30));
-    let mut to: Vec<_> = mail
-        .iter()
-        .map(|m| m.envelope["rcpt_tos"][0].as_str().unwrap().to_string())
-        .collect();
-    to.sort();
     assert_eq!(
-        to,
+        recipients(&mail),
         [
             "ada.brooks@mail.example",
             "iris.brooks@mail.example",

@@ -79,6 +79,21 @@ pub struct Received {
     pub envelope: serde_json::Value,
 }
 
+/// The first recipient of each message, sorted: who got mail, in an order a test can compare.
+pub fn recipients(mail: &[Received]) -> Vec<String> {
+    let mut to: Vec<String> = mail
+        .iter()
+        .map(|m| {
+            m.envelope["rcpt_tos"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    to.sort();
+    to
+}
+
 impl Received {
     pub fn parsed(&self) -> mail_parser::Message<'_> {
         MessageParser::default()

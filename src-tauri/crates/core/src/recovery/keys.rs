@@ -34,6 +34,12 @@ impl Recovery {
         Ok(holds)
     }
 
+    /// What Setup › Database shows an admin: whether this desk holds the clinic's keys.
+    pub async fn clinic_keys_held(&self, actor: &Actor) -> CoreResult<bool> {
+        access::admin(actor)?;
+        self.holds_clinic_keys().await
+    }
+
     /// Refuses to mint a link or a code at a desk that does not hold the clinic's keys.
     pub(super) async fn require_clinic_keys(&self) -> CoreResult<()> {
         if self.holds_clinic_keys().await? {
