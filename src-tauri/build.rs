@@ -48,6 +48,8 @@ const COMMANDS: &[&str] = &[
     "clinic_keys_status",
     "export_clinic_keys",
     "import_clinic_keys",
+    "about",
+    "open_logs_folder",
     "move_to_server",
     "list_activity",
     "list_emails",

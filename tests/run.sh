@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every VetDesk check and test: formatting, lints, UI type check and Chromium tests, then
-# the Rust tests (core, store on SQLite and on PostgreSQL, mail against a real SMTP server, IPC,
-# keyring, bindings, and the end-to-end tests of the real app window) inside a private D-Bus
-# session with an unlocked GNOME Keyring and a virtual X display.
+# Runs every VetDesk check and test: formatting, lints, UI type check and Chromium tests, the
+# release packages (.deb and .rpm), then the Rust tests (core, store on SQLite and on PostgreSQL,
+# mail against a real SMTP server, IPC, keyring, bindings, the end-to-end tests of the real app
+# window, and the .deb installed on this machine) inside a private D-Bus session with an
+# unlocked GNOME Keyring and a virtual X display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
@@ -63,6 +64,16 @@ npm --prefix ui test
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Release packages: .deb and .rpm (the Tauri bundler)"
+bundle="$(realpath -m "${CARGO_TARGET_DIR:-target}")/release/bundle"
+rm -rf "$bundle/deb" "$bundle/rpm"
+ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
+VETDESK_DEB="$(find "$bundle/deb" -maxdepth 1 -name '*.deb' -print -quit)"
+export VETDESK_DEB
+for package in "$VETDESK_DEB" "$bundle"/rpm/*.rpm; do
+  printf '%s: %s bytes\n' "${package##*/}" "$(stat -c %s "$package")"
+done
 
 step "cargo test (inside dbus-run-session + gnome-keyring + Xvfb)"
 mkdir -p "$work/home" "$work/xdg-data" "$work/xdg-config" "$work/xdg-cache" "$work/runtime"

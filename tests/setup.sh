@@ -10,7 +10,9 @@
 #                              for the TLS tests, two small clusters of the same version with
 #                              that role, on 127.0.0.1 only: vetdesk_plain (port 5433, no TLS)
 #                              and vetdesk_tls (port 5434, TLS with a certificate for localhost
-#                              issued by a test CA, /var/lib/postgresql/vetdesk-test-tls/ca.pem)
+#                              issued by a test CA, /var/lib/postgresql/vetdesk-test-tls/ca.pem);
+#                              xdg-utils and desktop-file-utils, with which the package test
+#                              opens vetdesk:// links the way a desktop does
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
@@ -18,9 +20,9 @@ mode="${1:-test}"
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 app_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
-  librsvg2-dev libxdo-dev pkg-config curl file)
+  librsvg2-dev libxdo-dev pkg-config curl file xdg-utils)
 test_packages=(openssl xvfb x11-utils webkit2gtk-driver dbus-x11 gnome-keyring libsecret-1-dev chromium python3-venv
-  nginx chromium-driver)
+  nginx chromium-driver desktop-file-utils)
 packages=("${app_packages[@]}")
 if [ "$mode" = test ]; then packages+=("${test_packages[@]}"); fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -15,6 +15,7 @@ pub mod offline;
 pub mod owner_only;
 pub mod paths;
 pub mod state;
+pub mod window;
 mod workstation_keys;
 
 use std::path::PathBuf;
@@ -75,6 +76,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::keys::clinic_keys_status,
             commands::keys::export_clinic_keys,
             commands::keys::import_clinic_keys,
+            about::about,
+            about::open_logs_folder::<tauri::Wry>,
             move_server::move_to_server::<tauri::Wry>,
             activity::list_activity,
             activity::list_emails,
@@ -140,15 +143,16 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             };
             app.manage(LogGuard(logging::init(&paths.log_dir())));
             let keyrings = Keyrings::os(&launch.keyring_service);
-            let window = app.get_webview_window("main");
             let handle = app.handle().clone();
-            let retitle = move |clinic: &Clinic| {
-                if let Some(window) = &window {
-                    let _ = window.set_title(window_title(clinic.demo));
-                }
+            let on_open = move |clinic: &Clinic| {
                 commands::connection::forward_changes(&handle, clinic);
             };
-            app.manage(AppState::new(&paths, keyrings, retitle));
+            let handle = app.handle().clone();
+            let retitle = move || {
+                let handle = handle.clone();
+                tauri::async_runtime::spawn(async move { window::retitle(&handle).await });
+            };
+            app.manage(AppState::new(&paths, keyrings, on_open, retitle));
             // The window shows while the keyring and the database answer; the first command
             // waits for the clinic, and says why if it could not open.
             let handle = app.handle().clone();
@@ -163,15 +167,6 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "VetDesk started");
             Ok(())
         })
-}
-
-/// The window says when the demo clinic is open.
-pub fn window_title(demo: bool) -> &'static str {
-    if demo {
-        "VetDesk — Demo clinic"
-    } else {
-        "VetDesk"
-    }
 }
 
 /// `--demo` on the command line, or `VETDESK_DEMO=1`, opens the demo clinic.
@@ -194,7 +189,10 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             links::handle_reset_urls(app, argv);
         }))
-        .plugin(tauri_plugin_deep_link::init());
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(window::state_plugin())
+        .plugin(tauri_plugin_opener::init())
+        .on_window_event(window::on_event);
     if let Err(e) = app(builder, launch).run(tauri::generate_context!()) {
         eprintln!("VetDesk could not start: {e}");
         std::process::exit(1);

@@ -60,8 +60,10 @@ pub struct AppState {
     pub smtp_options: SmtpOptions,
     /// A `vetdesk://reset` token that arrived before the window was listening.
     pub pending_link: Mutex<Option<String>>,
-    /// Told whenever a clinic opens, so the window title can say which.
+    /// Told whenever a clinic opens, so the window can follow its connection.
     on_open: Box<dyn Fn(&Clinic) + Send + Sync>,
+    /// Names the open clinic in the window's title again.
+    retitle: Box<dyn Fn() + Send + Sync>,
 }
 
 /// What opening takes the keyring and the database for.
@@ -99,6 +101,7 @@ impl AppState {
         paths: &Paths,
         keyrings: Keyrings,
         on_open: impl Fn(&Clinic) + Send + Sync + 'static,
+        retitle: impl Fn() + Send + Sync + 'static,
     ) -> Self {
         Self {
             opened: tokio::sync::OnceCell::new(),
@@ -109,6 +112,7 @@ impl AppState {
             smtp_options: smtp_options_from_env(),
             pending_link: Mutex::new(None),
             on_open: Box::new(on_open),
+            retitle: Box::new(retitle),
         }
     }
 
@@ -254,6 +258,12 @@ impl AppState {
             );
         }
         (self.on_open)(clinic);
+        self.retitle();
+    }
+
+    /// The window's title names the clinic that is open: after it opens, is set up or renamed.
+    pub fn retitle(&self) {
+        (self.retitle)();
     }
 
     /// Starts `clinic`'s outbox dispatcher and bulk runner (again, after a move paused them).

@@ -55,6 +55,11 @@ async fn first_start_sets_up_the_clinic_and_signs_the_admin_in() {
     desk.click("setup-submit").await;
     desk.text_containing("session-user", "Noor Haddad").await;
     desk.text_containing("session-role", "Admin").await;
+    // The window names the clinic it works for once it has a name.
+    assert_eq!(
+        title(&desk, "VetDesk — Bayside Pet Hospital").await,
+        ("VetDesk — Bayside Pet Hospital".into(), true)
+    );
     desk.sign_out().await;
 
     desk.sign_in("admin", DEMO_PASSWORD).await;

@@ -50,6 +50,11 @@ impl Drop for Process {
 /// first and exits), so the tests open one window at a time.
 static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The turn to open a window, for a test that starts the app without a desk.
+pub async fn window_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    ONE_WINDOW.lock().await
+}
+
 fn tauri_driver() -> PathBuf {
     let candidates = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
@@ -62,6 +67,20 @@ fn tauri_driver() -> PathBuf {
         .expect("tauri-driver is not installed: run `bash tests/setup.sh test`")
 }
 
+/// The app cargo built for these tests.
+pub fn built() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_vetdesk"))
+}
+
+pub fn desk_env(home: &Path) -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("HOME", home.to_path_buf()),
+        ("XDG_DATA_HOME", home.join("data")),
+        ("XDG_CONFIG_HOME", home.join("config")),
+        ("XDG_CACHE_HOME", home.join("cache")),
+    ]
+}
+
 /// One workstation: its own home folder, database and app process.
 pub struct Desk {
     /// The home folder, removed when the desk is dropped.
@@ -69,6 +88,10 @@ pub struct Desk {
     pub client: Client,
     /// The database file of the clinic the app opened.
     database: PathBuf,
+    /// The binary the desk runs: the one cargo built, or an installed one.
+    app: PathBuf,
+    /// Whether it opened the demo clinic; a relaunch opens the same.
+    demo: bool,
     _driver: Process,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
@@ -77,12 +100,17 @@ impl Desk {
     /// Prepares the demo clinic's database (mail through `smtp`) and opens the app on it, as
     /// `VETDESK_DEMO=1` does.
     pub async fn open(smtp: &crate::harness::SmtpTarget) -> Desk {
+        Desk::open_app(smtp, &built()).await
+    }
+
+    /// The same, with the app binary at `app` (an installed package's).
+    pub async fn open_app(smtp: &crate::harness::SmtpTarget, app: &Path) -> Desk {
         let turn = ONE_WINDOW.lock().await;
         let home = tempfile::tempdir().expect("home");
         let database = app_dir(&home).join("demo.sqlite3");
         std::fs::create_dir_all(app_dir(&home)).expect("app dir");
         prepare_database(&database, smtp).await;
-        let desk = Desk::launch(home, database, true, smtp.ca_file.as_deref(), turn).await;
+        let desk = Desk::launch(app, home, database, true, smtp.ca_file.as_deref(), turn).await;
         desk.wait_for("login-username").await;
         desk
     }
@@ -93,7 +121,7 @@ impl Desk {
         let turn = ONE_WINDOW.lock().await;
         let home = tempfile::tempdir().expect("home");
         let database = app_dir(&home).join("vetdesk.sqlite3");
-        let desk = Desk::launch(home, database, false, None, turn).await;
+        let desk = Desk::launch(&built(), home, database, false, None, turn).await;
         desk.wait_for("setup-form").await;
         desk
     }
@@ -106,7 +134,15 @@ impl Desk {
         let dir = app_dir(&home);
         std::fs::create_dir_all(&dir).expect("app dir");
         prepare(&dir);
-        let desk = Desk::launch(home, dir.join("vetdesk.sqlite3"), false, None, turn).await;
+        let desk = Desk::launch(
+            &built(),
+            home,
+            dir.join("vetdesk.sqlite3"),
+            false,
+            None,
+            turn,
+        )
+        .await;
         desk.wait_for("login-username").await;
         desk
     }
@@ -114,6 +150,12 @@ impl Desk {
     /// The app's data folder.
     pub fn data_dir(&self) -> PathBuf {
         app_dir(&self._home)
+    }
+
+    /// The home and XDG folders the app was started with, for another program (a second
+    /// launch, `xdg-open`) to run in the same desktop session as it.
+    pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        desk_env(self._home.path())
     }
 
     /// The app's own process (which tauri-driver's WebKitWebDriver started), told from the other
@@ -139,17 +181,20 @@ impl Desk {
             _home: home,
             client,
             database,
+            app,
+            demo,
             _driver: driver,
             _turn: turn,
         } = self;
         let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
         drop(driver);
-        let desk = Desk::launch(home, database, false, None, turn).await;
+        let desk = Desk::launch(&app, home, database, demo, None, turn).await;
         desk.wait_for("login-username").await;
         desk
     }
 
     async fn launch(
+        app: &Path,
         home: tempfile::TempDir,
         database: PathBuf,
         demo: bool,
@@ -169,10 +214,7 @@ impl Desk {
             "--native-port",
             &native_port.to_string(),
         ])
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .envs(desk_env(home.path()))
         .env_remove("VETDESK_DEMO")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
@@ -186,10 +228,7 @@ impl Desk {
         wait_for_port(port, "tauri-driver");
 
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            json!({ "application": env!("CARGO_BIN_EXE_vetdesk") }),
-        );
+        caps.insert("tauri:options".into(), json!({ "application": app }));
         let client = within(
             "the VetDesk window",
             ClientBuilder::native()
@@ -202,6 +241,8 @@ impl Desk {
             _home: home,
             client,
             database,
+            app: app.to_path_buf(),
+            demo,
             _driver: driver,
             _turn: turn,
         }

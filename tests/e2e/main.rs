@@ -7,9 +7,11 @@
 
 mod browser;
 mod clinic_web;
+mod desktop;
 mod first_run;
 mod flows;
 mod harness;
+mod installed;
 mod mail_preview;
 mod mailbox;
 mod portal;

@@ -78,8 +78,8 @@ export function App() {
 
   // The desktop shell titles the window itself; a browser tab says the same.
   useEffect(() => {
-    document.title = info?.demo ? "VetDesk — Demo clinic" : "VetDesk";
-  }, [info?.demo]);
+    document.title = info?.windowTitle ?? "VetDesk";
+  }, [info?.windowTitle]);
 
   useEffect(() => {
     let unlisten: (() => void) | null = null;

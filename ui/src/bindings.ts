@@ -99,6 +99,16 @@ export const commands = {
 	 */
 	importClinicKeys: (path: string) => typedError<ClinicKeysStatus, CommandError>(__TAURI_INVOKE("import_clinic_keys", { path })),
 	/**
+	 *  Also before anyone signs in, and when the clinic could not be opened: that is when the
+	 *  logs are wanted most.
+	 */
+	about: () => typedError<About, CommandError>(__TAURI_INVOKE("about")),
+	/**
+	 *  Opens the logs folder in the desktop's file manager. The folder is always this
+	 *  workstation's own; the window cannot name another.
+	 */
+	openLogsFolder: () => typedError<null, CommandError>(__TAURI_INVOKE("open_logs_folder")),
+	/**
 	 *  Copies the clinic in this computer's file into the empty database at `address` and opens it
 	 *  there. `password`: `None` uses the one in the keyring, an empty string none.
 	 */
@@ -110,8 +120,18 @@ export const commands = {
 };
 
 /* Types */
+export type About = {
+	version: string,
+	/**  The database in use, in words: this computer's file and where it is, or the server's. */
+	database: string,
+	/**  The folder of the daily log files. */
+	logsFolder: string,
+};
+
 export type AppInfo = {
 	clinicName: string,
+	/**  What the window's title says: the app and the clinic that is open. */
+	windowTitle: string,
 	version: string,
 	/**  `local` (this computer's file) or `remote` (the clinic's server). */
 	database: string,

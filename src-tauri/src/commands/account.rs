@@ -12,6 +12,8 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub clinic_name: String,
+    /// What the window's title says: the app and the clinic that is open.
+    pub window_title: String,
     pub version: String,
     /// `local` (this computer's file) or `remote` (the clinic's server).
     pub database: String,
@@ -34,13 +36,15 @@ pub struct AppInfo {
 pub(crate) async fn info(state: &AppState, clinic: &Clinic) -> CommandResult<AppInfo> {
     let settings = read!(clinic, |r| r.settings())?;
     let setup_needed = read!(clinic, |r| r.setup_needed())?;
+    // Until setup, the settings are a stand-in and the clinic has no name.
+    let clinic_name = if setup_needed {
+        String::new()
+    } else {
+        settings.clinic.name
+    };
     Ok(AppInfo {
-        // Until setup, the settings are a stand-in and the clinic has no name.
-        clinic_name: if setup_needed {
-            String::new()
-        } else {
-            settings.clinic.name
-        },
+        window_title: crate::window::title(&clinic_name, clinic.demo),
+        clinic_name,
         version: env!("CARGO_PKG_VERSION").to_string(),
         database: match clinic.location {
             vetdesk_core::database::DatabaseLocation::Local => "local".to_string(),

@@ -20,6 +20,7 @@ macro_rules! read {
     }};
 }
 
+pub mod about;
 pub mod account;
 pub mod activity;
 pub mod bulk;

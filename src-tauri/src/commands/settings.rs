@@ -37,10 +37,12 @@ pub async fn save_settings(
 ) -> CommandResult<Settings> {
     let (clinic, actor) = state.actor().await?;
     require_online(&clinic, NEEDS_DATABASE)?;
-    Ok(clinic
+    let saved = clinic
         .recovery
         .save_settings(&actor, settings, smtp_password, &state.workstation)
-        .await?)
+        .await?;
+    state.retitle();
+    Ok(saved)
 }
 
 #[tauri::command]

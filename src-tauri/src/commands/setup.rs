@@ -22,6 +22,7 @@ pub async fn setup_clinic(
         .setup_clinic(clinic, admin, &password, &confirm, &state.workstation)
         .await?;
     open.set_session(Some(session));
+    state.retitle();
     Ok(me)
 }
 

@@ -99,6 +99,14 @@ export const iconShapes = {
       <path d="M5 9.5V21h14V9.5" />
     </>
   ),
+  /** A question mark in a circle: Help. */
+  help: () => (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M9.6 9.4a2.5 2.5 0 0 1 4.8.9c0 1.7-2.4 2.2-2.4 3.9" />
+      <path d="M12 17.2v.1" />
+    </>
+  ),
   /** A clock face: something waits for its time (an email queued while offline). */
   clock: () => (
     <>

@@ -8,6 +8,7 @@ import { Notice } from "../components/Notice";
 import { isManager, roleLabel } from "../format";
 import type { AppNotice } from "../notices";
 import { ChangePasswordDialog } from "./account/ChangePasswordDialog";
+import { AboutDialog } from "./help/AboutDialog";
 import { Activity } from "./activity/Activity";
 import { ClientList } from "./clients/ClientList";
 import { OfflineBanner } from "./connection/OfflineBanner";
@@ -107,6 +108,7 @@ export function Shell({
   const [section, setSection] = useState<Section>(allowed[0]);
   const mainRef = useRef<HTMLElement>(null);
   const [changing, setChanging] = useState(false);
+  const [aboutOpen, setAboutOpen] = useState(false);
   const events = useContext(SessionEventsContext);
   // The answer to a pending "Confirm it's you", while one is asked.
   const [asking, setAsking] = useState<((confirmed: boolean) => void) | null>(null);
@@ -262,6 +264,25 @@ export function Shell({
                 <ul class="nav-list">{navButton("preview")}</ul>
               </li>
             ) : null}
+            <li>
+              <p class="nav-group" id="nav-help">
+                Help
+              </p>
+              <ul class="nav-list" aria-labelledby="nav-help">
+                <li>
+                  <button
+                    type="button"
+                    class="nav-item nav-depth-1"
+                    aria-haspopup="dialog"
+                    data-testid="nav-about"
+                    onClick={() => setAboutOpen(true)}
+                  >
+                    <Icon name="help" />
+                    <span>About VetDesk</span>
+                  </button>
+                </li>
+              </ul>
+            </li>
           </ul>
           <div class="nav-footer" data-testid="env-status">
             {info.demo ? (
@@ -349,6 +370,7 @@ export function Shell({
             }}
           />
         ) : null}
+        {aboutOpen ? <AboutDialog onClose={() => setAboutOpen(false)} /> : null}
         {asking ? (
           <ConfirmPasswordDialog
             displayName={session.displayName}

@@ -42,6 +42,9 @@ export type MockConfig = {
   keysHeld?: boolean;
 };
 
+/** Where the mock's workstation keeps its files (Help › About). */
+export const DATA_DIR = "/home/frontdesk/.local/share/app.vetdesk.desktop";
+
 /** Where a clinic `onServer` keeps its database. */
 const SERVER: DatabaseLocation = {
   kind: "server",
@@ -146,6 +149,10 @@ function initialSettings(transport: MailTransport, clinicUrl: string | null): Se
   };
 }
 
+/** The window's title, as the desktop shell words it. */
+export const windowTitle = (clinicName: string, demo: boolean) =>
+  demo ? "VetDesk — Demo clinic" : clinicName ? `VetDesk — ${clinicName}` : "VetDesk";
+
 export function newClinic(config: MockConfig) {
   const transport = config.mailTransport ?? "preview";
   const setupNeeded = config.setupNeeded ?? false;
@@ -159,14 +166,17 @@ export function newClinic(config: MockConfig) {
     status: status ?? "active",
   }));
   const onServer = config.onServer ?? false;
+  const clinicName = setupNeeded ? "" : "Riverside Veterinary Clinic";
+  const demo = setupNeeded ? false : (config.demo ?? true);
   const info: AppInfo = {
-    clinicName: setupNeeded ? "" : "Riverside Veterinary Clinic",
+    clinicName,
+    windowTitle: windowTitle(clinicName, demo),
     version: "0.1.0",
     database: onServer ? "remote" : "local",
     databaseName: onServer ? "vetdesk on db.riverside.lan" : null,
     mailTransport: transport,
     setupNeeded,
-    demo: setupNeeded ? false : (config.demo ?? true),
+    demo,
     keyringWarning: config.keyringWarning ?? null,
     idleLockMinutes: 10,
     activityReportSecs: 30,

@@ -1,7 +1,7 @@
 // What each command does in the mock clinic. Typed against the generated bindings, so a
 // renamed command or a changed argument or answer type fails the type check.
 import type { commands, Role, StaffCard, StaffRow } from "../../src/bindings";
-import { MIN, now, type Clinic } from "./clinic";
+import { DATA_DIR, MIN, now, windowTitle, type Clinic } from "./clinic";
 import { bulkClients, bulkHandlers } from "./bulk-rules";
 import { clientHandlers } from "./client-rules";
 import { checkClinicUrl } from "./clinic-url";
@@ -133,6 +133,15 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       return checkClinicUrl(c, url);
     },
     appInfo: () => ({ ...c.info }),
+    about: () => ({
+      version: c.info.version,
+      database:
+        c.info.database === "remote"
+          ? `The clinic's server (${c.info.databaseName})`
+          : `This computer (${DATA_DIR}/${c.info.demo ? "demo" : "vetdesk"}.sqlite3)`,
+      logsFolder: `${DATA_DIR}/logs`,
+    }),
+    openLogsFolder: () => null,
     currentSession: () => (c.session ? { ...c.session } : null),
     setupClinic: (clinic, admin, password, confirm) =>
       setUpClinic(c, clinic, admin, password, confirm),
@@ -361,6 +370,7 @@ export function clinicHandlers(c: Clinic): Omit<Handlers, ClinicSwitch> {
       c.settings = next;
       c.info.mailTransport = next.mail.transport;
       c.info.clinicName = next.clinic.name;
+      c.info.windowTitle = windowTitle(next.clinic.name, c.info.demo);
       audit(c, "settings.saved", "ok");
       return structuredClone(c.settings);
     },

@@ -1,6 +1,6 @@
 // Set up your clinic in the mock, and the password policy it shares with Set new password.
 import type { ClinicDetails, FirstAdmin, StaffRow } from "../../src/bindings";
-import type { Clinic } from "./clinic";
+import { windowTitle, type Clinic } from "./clinic";
 import { fail, passwordPolicy, say } from "./messages";
 import { audit } from "./outbox";
 import { EMAIL_RE } from "./settings-rules";
@@ -68,7 +68,12 @@ export function setUpClinic(
   c.settings.clinic = { ...clinic, clinicUrl: null };
   c.settings.mail.fromName = clinic.name;
   c.settings.mail.fromAddress = clinic.email;
-  c.info = { ...c.info, clinicName: clinic.name, setupNeeded: false };
+  c.info = {
+    ...c.info,
+    clinicName: clinic.name,
+    windowTitle: windowTitle(clinic.name, c.info.demo),
+    setupNeeded: false,
+  };
   c.session = { staffId: 1, username, displayName: me.displayName, role: "admin", locked: false };
   c.authenticatedAt = c.activeAt = Date.now();
   audit(c, "clinic_set_up", "ok");

@@ -1,7 +1,9 @@
 import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
 import type { AppInfo } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { Icon } from "../../components/Icon";
+import { AboutDialog } from "../help/AboutDialog";
 
 /** What every recovery screen takes: the app's details, and the way back to sign-in. */
 export type RecoveryProps = { info: AppInfo | null; onBack: () => void };
@@ -21,6 +23,7 @@ export function AuthLayout({
   onBack?: () => void;
 }) {
   const width = cardClass ?? (wide ? "auth-card-wide" : "");
+  const [aboutOpen, setAboutOpen] = useState(false);
   return (
     <div class="auth-page">
       <main class={`auth-card ${width}`.trim()}>
@@ -49,7 +52,20 @@ export function AuthLayout({
           </div>
         ) : null}
       </main>
-      <p class="auth-footer">{info ? `VetDesk ${info.version}` : "\u00a0"}</p>
+      <p class="auth-footer">
+        {info ? `VetDesk ${info.version}` : "\u00a0"}
+        <span aria-hidden="true"> · </span>
+        <button
+          type="button"
+          class="link-button"
+          aria-haspopup="dialog"
+          data-testid="about-open"
+          onClick={() => setAboutOpen(true)}
+        >
+          About VetDesk
+        </button>
+      </p>
+      {aboutOpen ? <AboutDialog onClose={() => setAboutOpen(false)} /> : null}
     </div>
   );
 }
