@@ -9,6 +9,7 @@ import {
   type SessionInfo,
 } from "./bindings";
 import { ErrorAlert } from "./components/ErrorAlert";
+import { useFocusRescue } from "./focusRescue";
 import {
   OWN_PASSWORD_CHANGED,
   PASSWORD_CHANGED,
@@ -41,6 +42,7 @@ export function App() {
   const [lastUsername, setLastUsername] = useState("");
   // Each opened link or code gets a fresh Set-password screen, even for the same secret.
   const linkSeq = useRef(0);
+  useFocusRescue();
 
   const sessionEnded = useCallback(() => {
     setSession(null);

@@ -165,6 +165,14 @@ describe("working offline", () => {
       await show.focus();
       await page.keyboard.press("Enter");
       assert.equal(await page.evaluate(() => document.activeElement?.id), "queued-heading");
+      // Escape hides the list, as it closes a dialog, and the focus goes to Show.
+      await page.keyboard.press("Escape");
+      assert.equal(await page.locator("#queued-list").isHidden(), true);
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.dataset.testid),
+        "queued-toggle",
+      );
+      assert.equal(await text(page.getByTestId("queued-toggle")), "Show");
       await page.getByTestId("nav-staff").click();
       await page.getByTestId(`staff-row-${JORDAN}`).waitFor();
       await shot(page, "offline-banner");

@@ -5,13 +5,13 @@ import { PageHeader } from "../../components/PageHeader";
 import { SearchToolbar } from "../../components/SearchToolbar";
 import { Spinner } from "../../components/Spinner";
 import { useDebounced } from "../../hooks";
+import { useRowFocus } from "../../useRowFocus";
 import { BulkInvite } from "./bulk/BulkInvite";
 import { useSelection } from "./bulk/useSelection";
 import { ClientProfileDialog } from "./ClientProfile";
 import { ClientTable } from "./ClientTable";
 import { useClientSearch, type ClientSearch } from "./useClientSearch";
 import { useNearEnd } from "./useNearEnd";
-import { useRowFocus } from "./useRowFocus";
 
 const SEARCH_DEBOUNCE_MS = 150;
 
@@ -61,11 +61,7 @@ export function ClientList({ canBulkInvite }: { canBulkInvite: boolean }) {
         placeholder="Name, phone, email or pet name"
         value={query}
         onInput={setQuery}
-        onKeyDown={(e) => {
-          if (e.key !== "ArrowDown" || rows.length === 0) return;
-          e.preventDefault();
-          focus.focusRow(Math.min(focus.active, rows.length - 1), "row-open");
-        }}
+        onKeyDown={focus.onSearchKeyDown}
         testid="client-search"
         statusTestid="client-count"
         busy={search.loading === "search"}
@@ -109,7 +105,7 @@ export function ClientList({ canBulkInvite }: { canBulkInvite: boolean }) {
         </ErrorAlert>
       </div>
       <div
-        class="table-wrap client-table-wrap"
+        class="table-wrap row-list client-table-wrap"
         ref={wrap}
         onKeyDown={focus.onKeyDown}
         onFocusIn={focus.onFocusIn}
@@ -118,6 +114,7 @@ export function ClientList({ canBulkInvite }: { canBulkInvite: boolean }) {
       >
         <ClientTable
           rows={rows}
+          hasMore={search.hasMore}
           active={focus.active}
           onOpen={openRow}
           selection={canBulkInvite ? selection : undefined}

@@ -1,6 +1,6 @@
 import { memo } from "preact/compat";
 import type { ClientRow } from "../../bindings";
-import { Table, type Column } from "../../components/Table";
+import { rowCount, rowProps, Table, type Column } from "../../components/Table";
 import { fullName } from "../../format";
 import { PortalBadge } from "./PortalBadge";
 
@@ -44,7 +44,7 @@ const Row = memo(function Row({
     // button, so that closing the profile brings the focus back to this row.
     <tr
       data-testid={`client-row-${row.id}`}
-      data-index={index}
+      {...rowProps(index)}
       onClick={(e) => {
         e.currentTarget.querySelector<HTMLElement>(".row-open")?.focus();
         onOpen(row);
@@ -87,11 +87,13 @@ const Row = memo(function Row({
 
 export function ClientTable({
   rows,
+  hasMore,
   active,
   onOpen,
   selection,
 }: {
   rows: ClientRow[];
+  hasMore: boolean;
   active: number;
   onOpen: (row: ClientRow) => void;
   selection?: RowSelection;
@@ -101,6 +103,7 @@ export function ClientTable({
       caption="Clients"
       columns={selection ? [SELECT_COLUMN, ...COLUMNS] : COLUMNS}
       testid="client-table"
+      rowCount={rowCount(rows.length, hasMore)}
     >
       {rows.map((row, i) => (
         <Row

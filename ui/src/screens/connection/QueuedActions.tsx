@@ -4,6 +4,7 @@ import type { QueuedAction, QueuedKind, QueuedState } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { Table, type Column } from "../../components/Table";
 import { When } from "../../components/When";
+import { escapeCloses } from "../../escape";
 import type { Tone } from "../../format";
 
 const KINDS: Record<QueuedKind, string> = {
@@ -65,11 +66,14 @@ export function useQueuePanel(actions: QueuedAction[]): QueuePanel {
 /** Reset and portal emails and invitation runs taken while offline: waiting, or how the
  * replay answered. */
 export function QueuedActions({ actions, panel }: { actions: QueuedAction[]; panel: QueuePanel }) {
+  const toggleRef = useRef<HTMLButtonElement>(null);
   return (
+    // Escape hides the open list, as it closes a dialog, and the focus goes to Show.
     <section
       class="card queued-panel"
       aria-labelledby="queued-heading"
       data-testid="queued-actions"
+      onKeyDown={panel.open ? escapeCloses(toggleRef, panel.toggle) : undefined}
     >
       <div class="queued-head">
         <h2 id="queued-heading" class="card-title" tabIndex={-1} ref={panel.headingRef}>
@@ -82,6 +86,7 @@ export function QueuedActions({ actions, panel }: { actions: QueuedAction[]; pan
           type="button"
           class="button button-ghost button-small"
           data-testid="queued-toggle"
+          ref={toggleRef}
           aria-expanded={panel.open}
           aria-controls="queued-list"
           onClick={panel.toggle}

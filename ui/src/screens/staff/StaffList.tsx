@@ -1,10 +1,11 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { commands, type SessionInfo, type StaffRow } from "../../bindings";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
 import { SearchToolbar } from "../../components/SearchToolbar";
 import { useDebounced } from "../../hooks";
 import { useCommand } from "../../useCommand";
+import { useRowFocus } from "../../useRowFocus";
 import { StaffCardDialog } from "./StaffCard";
 import { StaffTable } from "./StaffTable";
 
@@ -14,6 +15,8 @@ export function StaffList({ session }: { session: SessionInfo }) {
   const [rows, setRows] = useState<StaffRow[] | null>(null);
   const [openRow, setOpenRow] = useState<StaffRow | null>(null);
   const list = useCommand();
+  const wrap = useRef<HTMLDivElement>(null);
+  const focus = useRowFocus(wrap, rows?.length ?? 0);
 
   const load = async (q: string) => {
     const r = await list.run(commands.listStaff(q));
@@ -23,6 +26,7 @@ export function StaffList({ session }: { session: SessionInfo }) {
   useEffect(() => {
     void load(settledQuery);
   }, [settledQuery]);
+  useEffect(focus.reset, [settledQuery]);
 
   const countText =
     rows === null
@@ -44,6 +48,7 @@ export function StaffList({ session }: { session: SessionInfo }) {
         placeholder="Search by name, username or email"
         value={query}
         onInput={setQuery}
+        onKeyDown={focus.onSearchKeyDown}
         testid="staff-search"
         statusTestid="staff-count"
         busy={list.busy}
@@ -52,8 +57,14 @@ export function StaffList({ session }: { session: SessionInfo }) {
       <div class="message-slot message-slot-tight">
         <ErrorAlert error={list.error} />
       </div>
-      <div class="table-wrap">
-        <StaffTable rows={rows ?? []} onOpen={setOpenRow} />
+      <div
+        class="table-wrap row-list"
+        ref={wrap}
+        onKeyDown={focus.onKeyDown}
+        onFocusIn={focus.onFocusIn}
+        data-testid="staff-list"
+      >
+        <StaffTable rows={rows ?? []} active={focus.active} onOpen={setOpenRow} />
         {rows !== null && rows.length === 0 ? <p class="empty-state">{countText}</p> : null}
       </div>
       {openRow ? (

@@ -1,27 +1,39 @@
 import type { StaffRow } from "../../bindings";
 import { Badge } from "../../components/Badge";
-import { Table, type Column } from "../../components/Table";
+import { rowCount, rowProps, Table, type Column } from "../../components/Table";
 import { Icon } from "../../components/Icon";
 import { roleLabel } from "../../format";
 
 const COLUMNS: Column[] = ["Name", "Username", "Role", "Email"];
 
+/**
+ * The staff, one row each. Only the active row's ID-card button is in the tab order; the
+ * arrow keys move between the others (StaffList handles them, with useRowFocus).
+ */
 export function StaffTable({
   rows,
+  active,
   onOpen,
 }: {
   rows: StaffRow[];
+  active: number;
   onOpen: (row: StaffRow) => void;
 }) {
   return (
-    <Table caption="Staff members" columns={COLUMNS} testid="staff-table">
-      {rows.map((s) => (
-        <tr key={s.id} data-testid={`staff-row-${s.id}`}>
+    <Table
+      caption="Staff members"
+      columns={COLUMNS}
+      testid="staff-table"
+      rowCount={rowCount(rows.length)}
+    >
+      {rows.map((s, i) => (
+        <tr key={s.id} data-testid={`staff-row-${s.id}`} {...rowProps(i)}>
           <td>
             <div class="name-cell">
               <button
                 type="button"
-                class="icon-button id-card-button"
+                class="icon-button id-card-button row-open"
+                tabIndex={i === active ? 0 : -1}
                 aria-label={`Open staff card for ${s.displayName}`}
                 title="Open staff card"
                 data-testid={`staff-card-${s.id}`}

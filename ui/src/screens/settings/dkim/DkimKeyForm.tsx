@@ -3,6 +3,7 @@ import { commands, type DkimRecord } from "../../../bindings";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { FieldFrame } from "../../../components/FieldFrame";
 import { Notice } from "../../../components/Notice";
+import { closeTo, escapeCloses } from "../../../escape";
 import { errorFor } from "../../../fieldError";
 import { useCommand, type Outcome } from "../../../useCommand";
 import type { KeyState } from "./useDkimRecord";
@@ -39,6 +40,8 @@ export function DkimKeyForm({
   const [confirmReplace, setConfirmReplace] = useState(false);
   const cmd = useCommand();
   const areaRef = useRef<HTMLTextAreaElement>(null);
+  const generateRef = useRef<HTMLButtonElement>(null);
+  const keep = () => setConfirmReplace(false);
 
   const perform = async (what: Action, send: () => Promise<Outcome<DkimRecord | null>>) => {
     setAction(what);
@@ -105,6 +108,7 @@ export function DkimKeyForm({
           type="button"
           class="button button-secondary"
           data-testid="dkim-key-generate"
+          ref={generateRef}
           disabled={cmd.busy}
           onClick={() => (keyState === "stored" ? setConfirmReplace(true) : generate())}
         >
@@ -121,29 +125,32 @@ export function DkimKeyForm({
         </button>
       </div>
       {confirmReplace ? (
-        <Notice tone="warning" testid="dkim-replace" live={false}>
-          <p>
-            A new key replaces the stored one. Mail signed with it fails the providers' check until
-            its DNS record is published in place of the old one.
-          </p>
-          <div class="button-row button-row-start">
-            <button
-              type="button"
-              class="button button-primary button-small"
-              data-testid="dkim-replace-yes"
-              onClick={generate}
-            >
-              Replace the key
-            </button>
-            <button
-              type="button"
-              class="button button-ghost button-small"
-              onClick={() => setConfirmReplace(false)}
-            >
-              Keep the stored key
-            </button>
-          </div>
-        </Notice>
+        // Escape keeps the stored key, and the focus goes back to Generate.
+        <div onKeyDown={escapeCloses(generateRef, keep)}>
+          <Notice tone="warning" testid="dkim-replace" live={false}>
+            <p>
+              A new key replaces the stored one. Mail signed with it fails the providers' check
+              until its DNS record is published in place of the old one.
+            </p>
+            <div class="button-row button-row-start">
+              <button
+                type="button"
+                class="button button-primary button-small"
+                data-testid="dkim-replace-yes"
+                onClick={() => closeTo(generateRef, generate)}
+              >
+                Replace the key
+              </button>
+              <button
+                type="button"
+                class="button button-ghost button-small"
+                onClick={() => closeTo(generateRef, keep)}
+              >
+                Keep the stored key
+              </button>
+            </div>
+          </Notice>
+        </div>
       ) : null}
       <div class="message-slot message-slot-tight" role="status" data-testid="dkim-key-status">
         {done ? (

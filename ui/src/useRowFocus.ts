@@ -8,17 +8,21 @@ const PAGE_STEP = 10;
 /** The controls of a row the keys move between: its button, and its checkbox when it has one. */
 const ROW_CONTROLS = ["row-open", "row-select"];
 
+const NOTHING_MORE = () => Promise.resolve(false);
+
 /**
- * Roving focus over a table's rows, each holding one `.row-open` button (and maybe a
- * `.row-select` checkbox): ArrowUp/ArrowDown, PageUp/PageDown, Home/End move to the same
- * control of another row. Focus near the end fetches the next page, and ArrowDown on the last
- * row waits for it, so the keyboard reaches every client without a mouse.
+ * Roving focus over a table's rows (the Clients and Staff lists), each holding one `.row-open`
+ * button (and maybe a `.row-select` checkbox): the list is one Tab stop, and
+ * ArrowUp/ArrowDown, PageUp/PageDown, Home/End move to the same control of another row.
+ * ArrowDown in the list's search box goes to the row last visited. For a list loaded in pages,
+ * focus near the end fetches the next page, and ArrowDown on the last row waits for it, so the
+ * keyboard reaches every row without a mouse.
  */
 export function useRowFocus(
   table: RefObject<HTMLElement | null>,
   count: number,
-  hasMore: boolean,
-  loadMore: () => Promise<boolean>,
+  hasMore = false,
+  loadMore: () => Promise<boolean> = NOTHING_MORE,
 ) {
   const [active, setActive] = useState(0);
   // A row to focus once the page holding it has arrived.
@@ -90,10 +94,17 @@ export function useRowFocus(
     if (hasMore && i >= count - PREFETCH_ROWS) void loadMore();
   };
 
+  /** For the list's search box: ArrowDown goes to the list. */
+  const onSearchKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== "ArrowDown" || count === 0) return;
+    e.preventDefault();
+    focusRow(Math.min(active, count - 1), "row-open");
+  };
+
   const reset = useCallback(() => {
     pending.current = null;
     setActive(0);
   }, []);
 
-  return { active, onKeyDown, onFocusIn, focusRow, loadMoreAndFocus, reset };
+  return { active, onKeyDown, onFocusIn, onSearchKeyDown, focusRow, loadMoreAndFocus, reset };
 }
