@@ -130,7 +130,7 @@ describe("set up your clinic", () => {
       });
       await page.getByTestId("signout").click();
       await signIn(page, "nhaddad", PASSWORD);
-      assert.equal(await page.title(), "VetDesk");
+      assert.equal(await page.title(), "VetDesk — Bayside Pet Hospital");
     }));
 });
 

@@ -12,7 +12,7 @@ test("headless Chromium starts", () => assertBrowser());
 describe("sign in", () => {
   test("shows the sign-in screen with labelled fields and links", () =>
     withApp({ config: { demo: false } }, async (page) => {
-      assert.equal(await page.title(), "VetDesk");
+      assert.equal(await page.title(), "VetDesk — Riverside Veterinary Clinic");
       await page.getByLabel("Username").waitFor();
       await page.getByLabel("Password", { exact: true }).waitFor();
       assert.equal(await text(page.getByTestId("forgot-link")), "Forgot password?");

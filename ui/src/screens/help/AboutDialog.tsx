@@ -36,8 +36,8 @@ export function AboutDialog({ onClose }: { onClose: () => void }) {
             </dd>
           </dl>
           <p class="muted">
-            The logs say what VetDesk did and what went wrong, never a password, code or link.
-            Send them to whoever looks after this computer when they ask.
+            The logs say what VetDesk did and what went wrong, never a password, code or link. Send
+            them to whoever looks after this computer when they ask.
           </p>
           <ErrorAlert error={opener.error} testid="about-open-error" />
           <div class="about-actions">
