@@ -298,7 +298,7 @@ export function Shell({
           {connection && connection.actions.length > 0 ? (
             <QueuedActions actions={connection.actions} panel={queue} />
           ) : null}
-          <p class="breadcrumb" aria-label="You are here">
+          <nav class="breadcrumb" aria-label="You are here">
             {current.crumbs.map((c, i) => (
               <span key={c}>
                 {i > 0 ? (
@@ -311,7 +311,7 @@ export function Shell({
                 </span>
               </span>
             ))}
-          </p>
+          </nav>
           {notice ? (
             <Notice tone="success" testid={notice.testid}>
               <p>{notice.text}</p>
