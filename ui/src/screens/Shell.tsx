@@ -180,7 +180,7 @@ export function Shell({
             </span>
             <span class="brand-name">VetDesk</span>
             <span class="topbar-divider" aria-hidden="true" />
-            <span class="topbar-clinic" data-testid="clinic-name">
+            <span class="topbar-clinic" data-testid="clinic-name" title={info.clinicName}>
               {info.clinicName}
             </span>
             {info.demo ? (
