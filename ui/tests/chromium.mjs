@@ -63,7 +63,8 @@ export async function tearDown() {
 /**
  * Opens the app on a fresh page (fresh mock clinic), runs `body`, then checks that the page
  * logged no errors and broke no Content-Security-Policy rule. `clock: true` gives the page a
- * clock the test moves.
+ * clock the test moves; `deviceScaleFactor: 2` draws each CSS pixel as two, as a browser zoomed
+ * to 200 % does on a screen twice the viewport's size.
  */
 export async function withApp(options, body) {
   if (typeof options === "function") [options, body] = [{}, options];
@@ -72,10 +73,19 @@ export async function withApp(options, body) {
     viewport = { width: 1280, height: 800 },
     allowConsole = [],
     clock = false,
+    deviceScaleFactor = 1,
   } = options;
   assertBrowser();
   const page = await context.newPage();
   await page.setViewportSize(viewport);
+  if (deviceScaleFactor !== 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setDeviceMetricsOverride", {
+      ...viewport,
+      deviceScaleFactor,
+      mobile: false,
+    });
+  }
   const problems = [];
   page.on("console", (m) => {
     if (m.type() !== "error" && m.type() !== "warning") return;

@@ -182,7 +182,7 @@ export function Shell({
             </span>
             <span class="brand-name">VetDesk</span>
             <span class="topbar-divider" aria-hidden="true" />
-            <span class="topbar-clinic" data-testid="clinic-name">
+            <span class="topbar-clinic" data-testid="clinic-name" title={info.clinicName}>
               {info.clinicName}
             </span>
             {info.demo ? (
@@ -319,7 +319,7 @@ export function Shell({
           {connection && connection.actions.length > 0 ? (
             <QueuedActions actions={connection.actions} panel={queue} />
           ) : null}
-          <p class="breadcrumb" aria-label="You are here">
+          <nav class="breadcrumb" aria-label="You are here">
             {current.crumbs.map((c, i) => (
               <span key={c}>
                 {i > 0 ? (
@@ -332,7 +332,7 @@ export function Shell({
                 </span>
               </span>
             ))}
-          </p>
+          </nav>
           {notice ? (
             <Notice tone="success" testid={notice.testid}>
               <p>{notice.text}</p>

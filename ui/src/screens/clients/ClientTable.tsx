@@ -75,7 +75,7 @@ const Row = memo(function Row({
           <span id={nameId}>{name}</span>
         </button>
       </td>
-      <td class="nowrap">{row.phone ?? <span class="muted">None</span>}</td>
+      <td>{row.phone ?? <span class="muted">None</span>}</td>
       <td>{row.email ?? <span class="muted">No email on file</span>}</td>
       <td class="cell-pets">{row.pets.join(", ")}</td>
       <td>

@@ -51,7 +51,7 @@ export function PawAction({
         </span>
       </div>
       <p class="muted paw-hint" id="paw-hint">
-        Sends the patient-portal email, {what}, to <span class="nowrap">{email}</span>.
+        Sends the patient-portal email, {what}, to <span class="keep-whole">{email}</span>.
       </p>
     </div>
   );

@@ -56,7 +56,7 @@ export function MailPreview() {
       </PageHeader>
       <ErrorAlert error={listing.error} />
       <div class="mail-layout">
-        <div class="mail-list" aria-label="Messages" onKeyDown={onListKey}>
+        <div class="mail-list" role="group" aria-label="Messages" onKeyDown={onListKey}>
           {list === null ? (
             <p class="muted pad" role="status">
               <Spinner /> Loading…
