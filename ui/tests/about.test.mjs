@@ -2,9 +2,10 @@
 // from the side bar.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { assertAccessible } from "./axe.mjs";
 import { shot, useChromium, withApp } from "./chromium.mjs";
 import { calls, signIn, text } from "./page.mjs";
-import { focusedTestid } from "./keys.mjs";
+import { focused } from "./keys.mjs";
 
 useChromium();
 
@@ -22,13 +23,14 @@ describe("Help › About", () => {
         `This computer (${DATA_DIR}/vetdesk.sqlite3)`,
       );
       assert.equal(await text(page.getByTestId("about-logs")), `${DATA_DIR}/logs`);
+      await assertAccessible(page, "about");
       await shot(page, "about");
       await page.getByTestId("about-open-logs").click();
       assert.equal((await calls(page, "open_logs_folder")).length, 1);
       // Escape closes it, and the focus goes back to what opened it.
       await page.keyboard.press("Escape");
       await dialog.waitFor({ state: "detached" });
-      assert.equal(await focusedTestid(page), "about-open");
+      assert.equal(await focused(page), "about-open");
     }));
 
   test("in the side bar for everyone signed in, naming the clinic's server", () =>
@@ -39,6 +41,7 @@ describe("Help › About", () => {
         await text(page.getByTestId("about-database")),
         "The clinic's server (vetdesk on db.riverside.lan)",
       );
+      await assertAccessible(page, "about, signed in");
       await page.getByTestId("dialog-close").click();
       await page.getByTestId("about-dialog").waitFor({ state: "detached" });
     }));

@@ -53,8 +53,7 @@ export function AuthLayout({
         ) : null}
       </main>
       <p class="auth-footer">
-        {info ? `VetDesk ${info.version}` : "\u00a0"}
-        <span aria-hidden="true"> · </span>
+        <span>{info ? `VetDesk ${info.version}` : "\u00a0"}</span>
         <button
           type="button"
           class="link-button"
