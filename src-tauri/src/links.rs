@@ -44,9 +44,10 @@ pub fn handle_reset_urls<R: Runtime>(
 /// Registers the `vetdesk://` scheme and listens for links. Needs the deep-link plugin.
 pub fn listen<R: Runtime>(app: &tauri::App<R>) {
     // Registering writes a desktop entry and runs the desktop's tools; it serves the next
-    // launch, so it runs beside this one.
+    // launch, so it runs beside this one. A package's own entry already opens the links, and a
+    // per-user entry would stand in front of it.
     #[cfg(any(target_os = "linux", windows))]
-    {
+    if !installed_by_package() {
         let handle = app.handle().clone();
         tauri::async_runtime::spawn_blocking(move || {
             if let Err(e) = handle.deep_link().register_all() {
@@ -61,6 +62,57 @@ pub fn listen<R: Runtime>(app: &tauri::App<R>) {
     if let Ok(Some(urls)) = app.deep_link().get_current() {
         handle_reset_urls(app.handle(), urls.into_iter().map(|u| u.to_string()));
     }
+}
+
+/// Whether a package installed this very program with a desktop entry for `vetdesk://` links
+/// (the .deb and .rpm put `VetDesk.desktop` in the system's applications folder).
+#[cfg(target_os = "linux")]
+fn installed_by_package() -> bool {
+    let (Ok(exe), Some(path)) = (std::env::current_exe(), std::env::var_os("PATH")) else {
+        return false;
+    };
+    let data_dirs = std::env::var_os("XDG_DATA_DIRS")
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "/usr/local/share:/usr/share".into());
+    std::env::split_paths(&data_dirs).any(|dir| {
+        std::fs::read_to_string(dir.join("applications").join("VetDesk.desktop"))
+            .is_ok_and(|entry| entry_opens_links_with(&entry, &exe, &path))
+    })
+}
+
+#[cfg(windows)]
+fn installed_by_package() -> bool {
+    false
+}
+
+/// Whether the desktop entry `entry` claims `vetdesk://` links and starts `exe` for them,
+/// named in full or found on `path`.
+#[cfg(any(target_os = "linux", test))]
+fn entry_opens_links_with(entry: &str, exe: &std::path::Path, path: &std::ffi::OsStr) -> bool {
+    let value = |key: &str| {
+        entry
+            .lines()
+            .find_map(|l| l.strip_prefix(key)?.trim_start().strip_prefix('='))
+            .map(str::trim)
+    };
+    let claims = value("MimeType")
+        .is_some_and(|types| types.split(';').any(|t| t == "x-scheme-handler/vetdesk"));
+    let program = value("Exec").and_then(|exec| exec.split_whitespace().next());
+    let starts_exe = program.is_some_and(|program| {
+        let program = std::path::Path::new(program);
+        let found = if program.is_absolute() {
+            Some(program.to_path_buf())
+        } else {
+            std::env::split_paths(path)
+                .map(|dir| dir.join(program))
+                .find(|candidate| candidate.is_file())
+        };
+        match (found.map(|p| p.canonicalize()), exe.canonicalize()) {
+            (Some(Ok(found)), Ok(exe)) => found == exe,
+            _ => false,
+        }
+    });
+    claims && starts_exe
 }
 
 #[cfg(test)]
@@ -87,5 +139,27 @@ mod tests {
             reset_token_from_url(&format!("vetdesk://reset?token={t}%0A")),
             None
         );
+    }
+
+    #[test]
+    fn a_package_entry_counts_only_when_it_claims_the_links_for_this_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let exe = bin.join("vetdesk");
+        std::fs::write(&exe, b"").unwrap();
+        let path = std::env::join_paths([dir.path().join("elsewhere"), bin.clone()]).unwrap();
+        let entry = |exec: &str, mime: &str| {
+            format!("[Desktop Entry]\nName=VetDesk\nExec={exec}\nMimeType={mime}\n")
+        };
+        let links = "x-scheme-handler/vetdesk";
+        assert!(entry_opens_links_with(&entry("vetdesk %u", links), &exe, &path));
+        let full = format!("{} %u", exe.display());
+        assert!(entry_opens_links_with(&entry(&full, links), &exe, &path));
+        assert!(!entry_opens_links_with(&entry("vetdesk %u", "text/plain"), &exe, &path));
+        assert!(!entry_opens_links_with(&entry("other %u", links), &exe, &path));
+        let elsewhere = dir.path().join("vetdesk");
+        assert!(!entry_opens_links_with(&entry("vetdesk %u", links), &elsewhere, &path));
+        assert!(!entry_opens_links_with("[Desktop Entry]\n", &exe, &path));
     }
 }

@@ -361,6 +361,13 @@ impl Desk {
     pub async fn close(self) {
         let _ = tokio::time::timeout(WAIT, self.client.close()).await;
     }
+
+    /// Ends the app and hands over its home folder, with the data folder in it, to look at.
+    pub async fn close_keeping_home(self) -> tempfile::TempDir {
+        let _ = tokio::time::timeout(WAIT, self.client.close()).await;
+        drop(self._driver);
+        self._home
+    }
 }
 
 /// Any one WebDriver call that takes longer than this has hung: fail instead of waiting forever.

@@ -101,8 +101,13 @@ async fn the_installed_package_opens_reset_links_from_the_desktop() {
     assert!(Path::new(INSTALLED).is_file(), "no {INSTALLED}");
     let entry = std::fs::read_to_string(DESKTOP_ENTRY).expect("the package's desktop entry");
     assert!(
-        entry.contains("x-scheme-handler/vetdesk"),
+        entry.contains("MimeType=x-scheme-handler/vetdesk"),
         "the desktop entry does not claim vetdesk:// links:\n{entry}"
+    );
+    // Desktops that follow the entry's Exec line (GIO) hand the link over only where it asks.
+    assert!(
+        entry.contains("Exec=vetdesk %u"),
+        "the desktop entry does not take the link it opens:\n{entry}"
     );
     // Before VetDesk ever ran for this person, the package's entry is what opens the links.
     let fresh = tempfile::tempdir().unwrap();
@@ -126,6 +131,10 @@ async fn the_installed_package_opens_reset_links_from_the_desktop() {
         .unwrap_or_else(|| panic!("no vetdesk:// link in the email:\n{text}"))
         .to_string();
     desk.click("back-to-login").await;
+    // Started from the package, VetDesk leaves the links to the package's entry: a per-user
+    // entry of its own would stand in front of it.
+    let home = desk.env().into_iter().find(|(k, _)| *k == "HOME").unwrap().1;
+    assert_eq!(scheme_handler(&home), "VetDesk.desktop");
 
     let opened = Command::new("xdg-open")
         .arg(&link)
@@ -144,7 +153,7 @@ async fn the_installed_package_opens_reset_links_from_the_desktop() {
     assert_signs_in(&desk, "dpatel", NEW_PASSWORD).await;
 
     let data = desk.data_dir();
-    desk.close().await;
+    let _home = desk.close_keeping_home().await;
     installed.remove();
     assert!(!Path::new(INSTALLED).exists(), "{INSTALLED} stayed");
     assert!(
