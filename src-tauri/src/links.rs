@@ -153,13 +153,29 @@ mod tests {
             format!("[Desktop Entry]\nName=VetDesk\nExec={exec}\nMimeType={mime}\n")
         };
         let links = "x-scheme-handler/vetdesk";
-        assert!(entry_opens_links_with(&entry("vetdesk %u", links), &exe, &path));
+        assert!(entry_opens_links_with(
+            &entry("vetdesk %u", links),
+            &exe,
+            &path
+        ));
         let full = format!("{} %u", exe.display());
         assert!(entry_opens_links_with(&entry(&full, links), &exe, &path));
-        assert!(!entry_opens_links_with(&entry("vetdesk %u", "text/plain"), &exe, &path));
-        assert!(!entry_opens_links_with(&entry("other %u", links), &exe, &path));
+        assert!(!entry_opens_links_with(
+            &entry("vetdesk %u", "text/plain"),
+            &exe,
+            &path
+        ));
+        assert!(!entry_opens_links_with(
+            &entry("other %u", links),
+            &exe,
+            &path
+        ));
         let elsewhere = dir.path().join("vetdesk");
-        assert!(!entry_opens_links_with(&entry("vetdesk %u", links), &elsewhere, &path));
+        assert!(!entry_opens_links_with(
+            &entry("vetdesk %u", links),
+            &elsewhere,
+            &path
+        ));
         assert!(!entry_opens_links_with("[Desktop Entry]\n", &exe, &path));
     }
 }

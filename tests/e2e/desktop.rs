@@ -103,11 +103,8 @@ async fn the_window_keeps_its_size_and_place_between_starts() {
         .await
         .expect("set the window's size and place");
     let state = desk
-        .env()
-        .into_iter()
-        .find(|(k, _)| *k == "XDG_CONFIG_HOME")
-        .unwrap()
-        .1
+        .home()
+        .join("config")
         .join(IDENTIFIER)
         .join(".window-state.json");
     // Written once the window has stayed still, not only when the app quits.

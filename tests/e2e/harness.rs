@@ -152,6 +152,11 @@ impl Desk {
         app_dir(&self._home)
     }
 
+    /// The home folder the app was started with.
+    pub fn home(&self) -> &Path {
+        self._home.path()
+    }
+
     /// The home and XDG folders the app was started with, for another program (a second
     /// launch, `xdg-open`) to run in the same desktop session as it.
     pub fn env(&self) -> Vec<(&'static str, PathBuf)> {

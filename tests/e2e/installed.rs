@@ -9,7 +9,7 @@ use std::process::Command;
 use vetdesk_testkit::smtp::{ServerOptions, SmtpServer};
 
 use crate::flows::{assert_signs_in, plain_target};
-use crate::harness::Desk;
+use crate::harness::{desk_env, Desk};
 use crate::mailbox::mail_to;
 
 const INSTALLED: &str = "/usr/bin/vetdesk";
@@ -87,9 +87,7 @@ fn the_deb() -> PathBuf {
 fn scheme_handler(home: &Path) -> String {
     let out = Command::new("xdg-mime")
         .args(["query", "default", "x-scheme-handler/vetdesk"])
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
+        .envs(desk_env(home))
         .output()
         .expect("xdg-mime (xdg-utils)");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
@@ -133,8 +131,7 @@ async fn the_installed_package_opens_reset_links_from_the_desktop() {
     desk.click("back-to-login").await;
     // Started from the package, VetDesk leaves the links to the package's entry: a per-user
     // entry of its own would stand in front of it.
-    let home = desk.env().into_iter().find(|(k, _)| *k == "HOME").unwrap().1;
-    assert_eq!(scheme_handler(&home), "VetDesk.desktop");
+    assert_eq!(scheme_handler(desk.home()), "VetDesk.desktop");
 
     let opened = Command::new("xdg-open")
         .arg(&link)
