@@ -171,30 +171,23 @@ pub async fn refresh(
         .await
         .map_err(map)?;
     let mut write = conn.begin_with("BEGIN IMMEDIATE").await.map_err(map)?;
-    sqlx::query(STAMP_TABLE)
-        .execute(&mut *write)
-        .await
-        .map_err(map)?;
-    for table in CLEARED {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&mut *write)
-            .await
-            .map_err(map)?;
+    let into = &mut write;
+    let filled = async move {
+        let copied = replace(&mut read, into, now).await?;
+        // Every row has been read; the snapshot ends before the copy is kept.
+        within(read.commit()).await?;
+        Ok(copied)
     }
-    let mut copied = Vec::with_capacity(TABLES.len());
-    for table in TABLES {
-        copied.push(copy(table, &mut read, &mut write).await?);
-    }
-    sqlx::query(
-        "INSERT INTO offline_mirror (id, refreshed_at) VALUES (1, ?1) \
-         ON CONFLICT (id) DO UPDATE SET refreshed_at = excluded.refreshed_at",
-    )
-    .bind(now)
-    .execute(&mut *write)
-    .await
-    .map_err(map)?;
-    // Every row has been read; the snapshot ends before the copy is kept.
-    within(read.commit()).await?;
+    .await;
+    let copied = match filled {
+        Ok(copied) => copied,
+        Err(e) => {
+            // Rolled back here rather than when the transaction is dropped, which sqlx only
+            // queues: the file is free again by the time the caller hears of the failure.
+            let _ = write.rollback().await;
+            return Err(e);
+        }
+    };
     write.commit().await.map_err(map)?;
     // The write-ahead log has grown to the size of the whole copy; it is emptied rather than
     // kept on disk beside the file. Only tidiness: the copy is kept whether or not this works.
@@ -215,6 +208,39 @@ pub async fn refresh(
         portal_accounts: rows("portal_accounts"),
         refreshed_at: now,
     })
+}
+
+/// Empties the copy's tables and fills them from the server's snapshot in `read`, inside the
+/// SQLite transaction `write`; the snapshot is ended once every row is read. The rows copied,
+/// table by table.
+async fn replace(
+    read: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    write: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    now: Millis,
+) -> Result<Vec<u64>, StoreError> {
+    sqlx::query(STAMP_TABLE)
+        .execute(&mut **write)
+        .await
+        .map_err(map)?;
+    for table in CLEARED {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut **write)
+            .await
+            .map_err(map)?;
+    }
+    let mut copied = Vec::with_capacity(TABLES.len());
+    for table in TABLES {
+        copied.push(copy(table, read, write).await?);
+    }
+    sqlx::query(
+        "INSERT INTO offline_mirror (id, refreshed_at) VALUES (1, ?1) \
+         ON CONFLICT (id) DO UPDATE SET refreshed_at = excluded.refreshed_at",
+    )
+    .bind(now)
+    .execute(&mut **write)
+    .await
+    .map_err(map)?;
+    Ok(copied)
 }
 
 /// When `cache` was last refreshed; None when never.
