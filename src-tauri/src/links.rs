@@ -47,9 +47,12 @@ pub fn listen<R: Runtime>(app: &tauri::App<R>) {
     // launch, so it runs beside this one. A package's own entry already opens the links, and a
     // per-user entry would stand in front of it.
     #[cfg(any(target_os = "linux", windows))]
-    if !installed_by_package() {
+    {
         let handle = app.handle().clone();
         tauri::async_runtime::spawn_blocking(move || {
+            if installed_by_package() {
+                return;
+            }
             if let Err(e) = handle.deep_link().register_all() {
                 tracing::info!(error = %e, "vetdesk:// links not registered");
             }

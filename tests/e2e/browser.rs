@@ -8,7 +8,8 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::harness::{free_port, wait_for_port, Process, WAIT};
+use crate::harness::WAIT;
+use crate::process::{free_port, wait_for_port, Process};
 
 /// Headless Chromium in a profile of its own; chromedriver and the browser end when dropped.
 pub struct Browser {

@@ -15,7 +15,8 @@ use vetdesk_store::SqliteStore;
 use vetdesk_testkit::smtp::{ServerOptions, SmtpServer, TestCerts};
 
 use crate::flows::plain_target;
-use crate::harness::{Desk, Process};
+use crate::harness::Desk;
+use crate::process::Process;
 
 /// The variables the server reads; a test's server must not inherit a developer's.
 const SERVER_ENV: &[&str] = &[

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use vetdesk_testkit::smtp::{ServerOptions, SmtpServer};
 
 use crate::flows::plain_target;
-use crate::harness::{built, desk_env, window_turn, Desk, Process, IDENTIFIER, WAIT};
+use crate::harness::{built, desk_env, window_turn, Desk, IDENTIFIER, WAIT};
+use crate::process::Process;
 
 /// Stands in for the desktop's file manager in the desk's own home: a desktop entry for
 /// folders whose program writes down the folder it was asked to open. `xdg-open` finds it the

@@ -1,5 +1,5 @@
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -9,42 +9,10 @@ use vetdesk_core::ports::SettingsStore;
 use vetdesk_core::settings::{MailTransport, Settings, SmtpSecurity};
 use vetdesk_store::SqliteStore;
 
+use crate::process::{free_port, tauri_driver, wait_for_port, Process};
+
 pub const IDENTIFIER: &str = "app.vetdesk.desktop";
 pub const WAIT: Duration = Duration::from_secs(30);
-
-pub use vetdesk_testkit::smtp::free_port;
-
-pub fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not start listening on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// A child started in its own process group; dropping it ends the whole group (tauri-driver,
-/// WebKitWebDriver and the app it launched; chromedriver and its Chromium).
-pub struct Process(pub Child);
-
-impl Process {
-    pub fn spawn(mut cmd: Command) -> std::io::Result<Process> {
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-        cmd.spawn().map(Process)
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// VetDesk is single-instance per desktop session (a second launch hands its reset link to the
 /// first and exits), so the tests open one window at a time.
@@ -53,18 +21,6 @@ static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 /// The turn to open a window, for a test that starts the app without a desk.
 pub async fn window_turn() -> tokio::sync::MutexGuard<'static, ()> {
     ONE_WINDOW.lock().await
-}
-
-fn tauri_driver() -> PathBuf {
-    let candidates = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default();
-    candidates
-        .into_iter()
-        .chain(std::env::var_os("CARGO_HOME").map(|h| PathBuf::from(h).join("bin")))
-        .map(|d| d.join("tauri-driver"))
-        .find(|p| p.is_file())
-        .expect("tauri-driver is not installed: run `bash tests/setup.sh test`")
 }
 
 /// The app cargo built for these tests.

@@ -16,5 +16,6 @@ mod mail_preview;
 mod mailbox;
 mod portal;
 mod postgres;
+mod process;
 mod session;
 mod staff_web_reset;

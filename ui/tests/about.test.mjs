@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { assertAccessible } from "./axe.mjs";
 import { shot, useChromium, withApp } from "./chromium.mjs";
-import { calls, signIn, text } from "./page.mjs";
+import { calls, eventually, signIn, text } from "./page.mjs";
 import { focused } from "./keys.mjs";
 
 useChromium();
@@ -30,7 +30,7 @@ describe("Help › About", () => {
       // Escape closes it, and the focus goes back to what opened it.
       await page.keyboard.press("Escape");
       await dialog.waitFor({ state: "detached" });
-      assert.equal(await focused(page), "about-open");
+      await eventually(async () => assert.equal(await focused(page), "about-open"));
     }));
 
   test("in the side bar for everyone signed in, naming the clinic's server", () =>
