@@ -51,6 +51,8 @@ describe("Escape closes", () => {
       await escapeReturns(page, "reset-password", "confirm-dialog");
       assert.equal(await page.getByTestId("staff-card").count(), 1, "only the confirmation");
       await page.keyboard.press("Escape");
+      // The card is gone before the next opener is reached: a modal card keeps the page inert.
+      await eventually(async () => assert.equal(await page.getByTestId("staff-card").count(), 0));
       await escapeReturns(page, "change-password", "change-password-dialog");
 
       await openProfile(page, "bren", 1);
